@@ -1,0 +1,71 @@
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/channels"
+)
+
+// Channel is a configured channel (one mailbox, one bot, one SMS line).
+type Channel struct {
+	ID        int64           `json:"id"`
+	Kind      channels.Kind   `json:"kind"`
+	Name      string          `json:"name"`
+	Config    json.RawMessage `json:"config"`
+	Enabled   bool            `json:"enabled"`
+	Cursor    string          `json:"cursor"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+// CreateChannel adds a channel with its non-secret configuration and
+// returns its id.
+func (ib *Inbox) CreateChannel(ctx context.Context, kind channels.Kind, name string, config any) (int64, error) {
+	if kind == "" || name == "" {
+		return 0, fmt.Errorf("inbox: channel needs a kind and a name: %w", ErrInvalid)
+	}
+	if config == nil {
+		config = map[string]any{}
+	}
+	js, err := json.Marshal(config)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: channel config: %v: %w", err, ErrInvalid)
+	}
+	var id int64
+	err = ib.pool.QueryRow(ctx, `INSERT INTO channels (kind, name, config) VALUES ($1, $2, $3) RETURNING id`,
+		string(kind), name, js).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: create channel: %w", err)
+	}
+	return id, nil
+}
+
+// Channel returns one channel.
+func (ib *Inbox) Channel(ctx context.Context, id int64) (Channel, error) {
+	rows, _ := ib.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at
+		FROM channels WHERE id = $1`, id)
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Channel])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Channel{}, fmt.Errorf("inbox: channel %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Channel{}, fmt.Errorf("inbox: channel %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// Channels lists every channel.
+func (ib *Inbox) Channels(ctx context.Context) ([]Channel, error) {
+	rows, _ := ib.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at
+		FROM channels ORDER BY id`)
+	cs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Channel])
+	if err != nil {
+		return nil, fmt.Errorf("inbox: list channels: %w", err)
+	}
+	return cs, nil
+}

@@ -1,0 +1,105 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/crm"
+)
+
+// contactLockSpace sets the advisory lock keys of contacts apart from the
+// other advisory locks Peyk takes.
+const contactLockSpace = int64(1) << 62
+
+// commit stores a group of requests in one transaction, retried when it
+// loses a race with another process.
+func (ib *Inbox) commit(ctx context.Context, group []*request) error {
+	start := time.Now()
+	n := 0
+	for _, r := range group {
+		n += len(r.items)
+	}
+	err := crm.Retry(ctx, ib.pool, func(tx pgx.Tx) error {
+		return ib.apply(ctx, tx, group)
+	})
+	ib.metrics.Commits.Observe(time.Since(start).Seconds())
+	ib.metrics.GroupSize.Observe(float64(n))
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" && strings.HasSuffix(pgErr.ConstraintName, "_channel_id_fkey") {
+		return fmt.Errorf("inbox: ingest: a message names a channel that does not exist: %w", ErrInvalid)
+	}
+	if err != nil {
+		return fmt.Errorf("inbox: ingest: %w", err)
+	}
+	return nil
+}
+
+// apply runs the ingest of a group in tx in three pipelined round trips:
+// look up, allocate and lock, then write.
+func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
+	p := newPlan(ib.cfg, group)
+
+	b := &pgx.Batch{}
+	p.res.QueueLookup(b)
+	p.queueLookups(b)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	p.markDuplicates()
+
+	b = &pgx.Batch{}
+	var contactIDs []int64
+	crm.QueueIDs(b, "contacts_id_seq", p.res.Plan(), &contactIDs)
+	crm.QueueIDs(b, "conversations_id_seq", p.fresh, &p.convIDs)
+	crm.QueueIDs(b, "messages_id_seq", p.fresh, &p.msgIDs)
+	if locks := p.res.Existing(); len(locks) > 0 {
+		slices.Sort(locks)
+		b.Queue(`SELECT pg_advisory_xact_lock($2 | x) FROM unnest($1::bigint[]) x`, locks, contactLockSpace)
+	}
+	p.queueLatest(b)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+
+	b = &pgx.Batch{}
+	p.res.QueueCreate(b, contactIDs)
+	p.thread()
+	p.queueWrites(b)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// cursors returns the last cursor each channel's messages carry, in
+// group order; duplicates count, so a re-fetch still moves the cursor.
+func cursors(items []*item) (ids []int64, values []string) {
+	last := make(map[int64]string)
+	var order []int64
+	for _, it := range items {
+		if it.in.Cursor == "" {
+			continue
+		}
+		if _, ok := last[it.in.ChannelID]; !ok {
+			order = append(order, it.in.ChannelID)
+		}
+		last[it.in.ChannelID] = it.in.Cursor
+	}
+	for _, id := range order {
+		ids, values = append(ids, id), append(values, last[id])
+	}
+	return ids, values
+}
+
+// direction maps an inbound message to its stored direction and status.
+func direction(in channels.Inbound) (dir, status string) {
+	if in.Direction == channels.Out {
+		return "out", "sent"
+	}
+	return "in", "received"
+}

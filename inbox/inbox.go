@@ -1,0 +1,73 @@
+// Package inbox holds conversations and messages: the ingest pipeline that
+// turns channel messages into threaded conversations, and the actions
+// agents take on them (assign, status, notes, tags).
+package inbox
+
+import (
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/peykhq/peyk/crm"
+)
+
+// Error kinds, shared with crm so the web layer maps one set.
+var (
+	ErrNotFound = crm.ErrNotFound
+	ErrInvalid  = crm.ErrInvalid
+	ErrConflict = crm.ErrConflict
+)
+
+// NotifyChannel is the PostgreSQL NOTIFY channel on which every change is
+// announced, with a JSON payload (see Event).
+const NotifyChannel = "peyk_events"
+
+// Config tunes the inbox. The zero value is usable: every zero field takes
+// its default.
+type Config struct {
+	// ReopenWithin is how long after resolution a chat, SMS or call
+	// conversation is reopened by a new message rather than replaced by a
+	// new conversation. Default 72h.
+	ReopenWithin time.Duration
+	// MaxBody is the largest text or HTML body stored, in bytes; longer
+	// bodies are cut at a character boundary and the message is marked
+	// truncated. Default 1 MiB.
+	MaxBody int
+	// MaxGroup is the most messages one group-commit transaction takes from
+	// concurrent callers (one caller's batch is never split). Default 2000.
+	MaxGroup int
+}
+
+func (c Config) withDefaults() Config {
+	if c.ReopenWithin <= 0 {
+		c.ReopenWithin = 72 * time.Hour
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = 1 << 20
+	}
+	if c.MaxGroup <= 0 {
+		c.MaxGroup = 2000
+	}
+	return c
+}
+
+// Inbox is the conversation store and ingest pipeline. It is safe for
+// concurrent use; concurrent Ingest calls share transactions.
+type Inbox struct {
+	pool    *pgxpool.Pool
+	cfg     Config
+	metrics *Metrics
+
+	mu      sync.Mutex
+	pending []*request
+	running bool
+}
+
+// New returns an Inbox on pool. metrics may be nil.
+func New(pool *pgxpool.Pool, cfg Config, metrics *Metrics) *Inbox {
+	if metrics == nil {
+		metrics = NewMetrics(nil)
+	}
+	return &Inbox{pool: pool, cfg: cfg.withDefaults(), metrics: metrics}
+}

@@ -1,0 +1,187 @@
+package inbox
+
+import (
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/crm"
+)
+
+type extKey struct {
+	channel int64
+	ext     string
+}
+
+type chatKey struct{ contact, channel int64 }
+
+// conv is what threading needs to know of a conversation.
+type conv struct {
+	id         int64
+	contact    int64
+	status     string
+	resolvedAt *time.Time
+}
+
+// newConv is a conversation the plan creates.
+type newConv struct {
+	conv
+	channel int64
+	subject string
+	token   string
+	created time.Time
+}
+
+// plan is the work of one group-commit transaction.
+type plan struct {
+	cfg   Config
+	now   time.Time
+	items []*item
+	reqOf []*request
+	res   *crm.Resolution
+
+	existing map[extKey]bool
+	dup      []bool
+	fresh    int // messages that are not duplicates
+
+	byToken map[string]conv
+	byMsgID map[string]int64
+	byRef   map[int64]conv
+	latest  map[chatKey]conv
+
+	convIDs, msgIDs []int64
+	convOf          []int64 // conversation per item
+	created         []newConv
+}
+
+func newPlan(cfg Config, group []*request) *plan {
+	p := &plan{cfg: cfg, now: time.Now().UTC(), existing: make(map[extKey]bool),
+		byToken: make(map[string]conv), byMsgID: make(map[string]int64),
+		byRef: make(map[int64]conv), latest: make(map[chatKey]conv)}
+	var groups [][]channels.Identity
+	for _, r := range group {
+		r.stats = stats{}
+		for i := range r.items {
+			p.items = append(p.items, &r.items[i])
+			p.reqOf = append(p.reqOf, r)
+			groups = append(groups, r.items[i].group)
+		}
+	}
+	p.res = crm.NewResolution(groups)
+	return p
+}
+
+// queueLookups queues the duplicate check and the email threading lookups.
+func (p *plan) queueLookups(b *pgx.Batch) {
+	chans := make([]int64, len(p.items))
+	exts := make([]string, len(p.items))
+	var tokens, msgIDs []string
+	var refs []int64
+	for i, it := range p.items {
+		chans[i], exts[i] = it.in.ChannelID, it.in.ExternalID
+		if it.in.Kind != channels.KindEmail {
+			continue
+		}
+		th := it.in.Thread
+		if th.ReplyToken != "" {
+			tokens = append(tokens, th.ReplyToken)
+		}
+		if th.InReplyTo != "" {
+			msgIDs = append(msgIDs, th.InReplyTo)
+		}
+		msgIDs = append(msgIDs, th.References...)
+		if it.ref != 0 {
+			refs = append(refs, it.ref)
+		}
+	}
+	b.Queue(`SELECT m.channel_id, m.external_id FROM unnest($1::bigint[], $2::text[]) AS q(c, e)
+		JOIN messages m ON m.channel_id = q.c AND m.external_id = q.e`, chans, exts).
+		Query(func(rows pgx.Rows) error {
+			var k extKey
+			_, err := pgx.ForEachRow(rows, []any{&k.channel, &k.ext}, func() error {
+				p.existing[k] = true
+				return nil
+			})
+			return err
+		})
+	convQuery := func(sql string, arg any, put func(conv, string, int64)) {
+		b.Queue(sql, arg).Query(func(rows pgx.Rows) error {
+			var c conv
+			var s string
+			var n int64
+			_, err := pgx.ForEachRow(rows, []any{&c.id, &c.contact, &c.status, &c.resolvedAt, &s, &n}, func() error {
+				put(c, s, n)
+				return nil
+			})
+			return err
+		})
+	}
+	if len(tokens) > 0 {
+		convQuery(`SELECT id, contact_id, status, resolved_at, reply_token, 0::bigint
+			FROM conversations WHERE reply_token = ANY($1)`, tokens,
+			func(c conv, token string, _ int64) { p.byToken[token] = c })
+	}
+	if len(refs) > 0 {
+		convQuery(`SELECT id, contact_id, status, resolved_at, '', ref
+			FROM conversations WHERE ref = ANY($1)`, refs,
+			func(c conv, _ string, ref int64) { p.byRef[ref] = c })
+	}
+	if len(msgIDs) > 0 {
+		convQuery(`SELECT DISTINCT ON (m.message_id) c.id, c.contact_id, c.status, c.resolved_at, m.message_id, 0::bigint
+			FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			WHERE m.message_id = ANY($1) ORDER BY m.message_id, m.id`, msgIDs,
+			func(c conv, msgID string, _ int64) { p.byMsgID[msgID] = c.id })
+	}
+}
+
+// markDuplicates flags messages already stored and repeats within the
+// group (the first occurrence wins).
+func (p *plan) markDuplicates() {
+	p.dup = make([]bool, len(p.items))
+	seen := make(map[extKey]bool)
+	for i, it := range p.items {
+		k := extKey{it.in.ChannelID, it.in.ExternalID}
+		if p.existing[k] || seen[k] {
+			p.dup[i] = true
+			p.reqOf[i].stats.duplicate++
+			continue
+		}
+		seen[k] = true
+		p.reqOf[i].stats.inserted++
+		p.fresh++
+	}
+}
+
+// queueLatest queues the lookup of each known contact's latest
+// conversation on the channel, for chat-style threading.
+func (p *plan) queueLatest(b *pgx.Batch) {
+	var contacts, chans []int64
+	seen := make(map[chatKey]bool)
+	for i, it := range p.items {
+		c := p.res.Known(i)
+		k := chatKey{c, it.in.ChannelID}
+		if p.dup[i] || c == 0 || seen[k] {
+			continue
+		}
+		seen[k] = true
+		contacts, chans = append(contacts, c), append(chans, it.in.ChannelID)
+	}
+	if len(contacts) == 0 {
+		return
+	}
+	b.Queue(`SELECT q.ct, q.ch, c.id, c.status, c.resolved_at
+		FROM unnest($1::bigint[], $2::bigint[]) AS q(ct, ch)
+		CROSS JOIN LATERAL (SELECT id, status, resolved_at FROM conversations
+			WHERE contact_id = q.ct AND channel_id = q.ch ORDER BY id DESC LIMIT 1) c`,
+		contacts, chans).Query(func(rows pgx.Rows) error {
+		var k chatKey
+		var c conv
+		_, err := pgx.ForEachRow(rows, []any{&k.contact, &k.channel, &c.id, &c.status, &c.resolvedAt}, func() error {
+			c.contact = k.contact
+			p.latest[k] = c
+			return nil
+		})
+		return err
+	})
+}

@@ -1,0 +1,151 @@
+package inbox
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/crm"
+)
+
+// item is one validated, cleaned inbound message ready for a transaction.
+type item struct {
+	in        channels.Inbound
+	group     []channels.Identity // normalized sender first, then Also
+	truncated bool
+	ref       int64 // «[#ref]» found in the subject, 0 if none
+	headers   []byte
+	call      []byte
+	atts      []attachment
+}
+
+type attachment struct {
+	channels.Attachment
+	sum [32]byte
+}
+
+var subjectRef = regexp.MustCompile(`\[#(\d{1,18})\]`)
+
+// prepare validates and cleans one Inbound. Errors wrap ErrInvalid and say
+// which field is wrong. Documented fallbacks instead of errors: invalid
+// UTF-8 is replaced by U+FFFD and NUL bytes dropped; bodies longer than
+// MaxBody are cut and marked truncated; Also identities that do not
+// normalize are dropped.
+func (ib *Inbox) prepare(in channels.Inbound) (item, error) {
+	var it item
+	if in.ChannelID <= 0 {
+		return it, fmt.Errorf("inbox: message %q: no channel id: %w", in.ExternalID, ErrInvalid)
+	}
+	if strings.TrimSpace(in.ExternalID) == "" {
+		return it, fmt.Errorf("inbox: message on channel %d: empty external id: %w", in.ChannelID, ErrInvalid)
+	}
+	if len(in.ExternalID) > 1000 || !utf8.ValidString(in.ExternalID) || strings.ContainsRune(in.ExternalID, 0) {
+		return it, fmt.Errorf("inbox: message on channel %d: external id is not short valid UTF-8: %w", in.ChannelID, ErrInvalid)
+	}
+	switch in.Direction {
+	case "":
+		in.Direction = channels.In
+	case channels.In, channels.Out:
+	default:
+		return it, fmt.Errorf("inbox: message %q: direction %q: %w", in.ExternalID, in.Direction, ErrInvalid)
+	}
+	switch in.Kind {
+	case "":
+		in.Kind = channels.KindText
+	case channels.KindText, channels.KindEmail, channels.KindCall, channels.KindNote, channels.KindEvent:
+	default:
+		return it, fmt.Errorf("inbox: message %q: kind %q: %w", in.ExternalID, in.Kind, ErrInvalid)
+	}
+	from, err := crm.Normalize(in.From)
+	if err != nil {
+		return it, fmt.Errorf("inbox: message %q: sender: %w", in.ExternalID, err)
+	}
+	it.group = append(it.group, from)
+	for _, a := range in.Also {
+		if n, err := crm.Normalize(a); err == nil {
+			it.group = append(it.group, n)
+		}
+	}
+	var cut bool
+	in.Text, cut = clean(in.Text, ib.cfg.MaxBody)
+	it.truncated = cut
+	in.HTML, cut = clean(in.HTML, ib.cfg.MaxBody)
+	it.truncated = it.truncated || cut
+	in.Thread.Subject, _ = clean(in.Thread.Subject, 2000)
+	in.Thread.MessageID = cleanID(in.Thread.MessageID)
+	in.Thread.InReplyTo = cleanID(in.Thread.InReplyTo)
+	in.Thread.ReplyToken, _ = clean(in.Thread.ReplyToken, 100)
+	refs := in.Thread.References[:0:0]
+	for _, r := range in.Thread.References {
+		if r = cleanID(r); r != "" {
+			refs = append(refs, r)
+		}
+	}
+	in.Thread.References = refs
+	if m := subjectRef.FindStringSubmatch(in.Thread.Subject); m != nil {
+		it.ref, _ = strconv.ParseInt(m[1], 10, 64)
+	}
+	if len(in.Headers) > 0 {
+		h := make(map[string]string, len(in.Headers))
+		for k, v := range in.Headers {
+			k, _ = clean(k, 200)
+			h[k], _ = clean(v, 8000)
+		}
+		it.headers, _ = json.Marshal(h)
+	}
+	if in.Call != nil {
+		c := *in.Call
+		c.Disposition, _ = clean(strings.ToUpper(strings.TrimSpace(c.Disposition)), 40)
+		c.RecordingURL, _ = clean(c.RecordingURL, 2000)
+		it.call, _ = json.Marshal(map[string]any{
+			"disposition": c.Disposition, "duration": int64(c.Duration / time.Second),
+			"billable": int64(c.Billable / time.Second), "recording_url": c.RecordingURL})
+	}
+	for _, a := range in.Attachments {
+		a.Name, _ = clean(a.Name, 500)
+		a.ContentType, _ = clean(a.ContentType, 200)
+		a.ContentID = cleanID(a.ContentID)
+		a.URL, _ = clean(a.URL, 2000)
+		if a.ContentType == "" {
+			a.ContentType = "application/octet-stream"
+		}
+		it.atts = append(it.atts, attachment{Attachment: a, sum: sha256.Sum256(a.Data)})
+	}
+	if in.SentAt.IsZero() {
+		in.SentAt = time.Now()
+	}
+	in.SentAt = in.SentAt.UTC()
+	it.in = in
+	return it, nil
+}
+
+// clean makes s storable text: valid UTF-8, no NUL bytes, at most max
+// bytes (cut at a character boundary). It reports whether it cut.
+func clean(s string, max int) (string, bool) {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	if len(s) <= max {
+		return s, false
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut], true
+}
+
+// cleanID strips angle brackets and white space from a Message-ID.
+func cleanID(s string) string {
+	s, _ = clean(strings.TrimSpace(s), 1000)
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">"))
+}

@@ -1,0 +1,200 @@
+package inbox
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/crm"
+)
+
+// Event is the JSON payload of a NOTIFY on NotifyChannel.
+type Event struct {
+	// Type is message.created, conversation.created or conversation.updated.
+	Type           string `json:"type"`
+	ConversationID int64  `json:"conversation_id"`
+	MessageID      int64  `json:"message_id,omitempty"`
+	ContactID      int64  `json:"contact_id,omitempty"`
+	ChannelID      int64  `json:"channel_id,omitempty"`
+}
+
+// convUpdate is what a group's messages change on one conversation.
+type convUpdate struct {
+	last, lastIn, outFirst, waitFrom *time.Time
+	unread                           int32
+	reopen, outSeen                  bool
+}
+
+// queueWrites queues the inserts of conversations, messages and
+// attachments, the conversation updates, the cursors and the notifications.
+func (p *plan) queueWrites(b *pgx.Batch) {
+	p.queueConversations(b)
+	p.queueMessages(b)
+	p.queueUpdates(b)
+	if ids, values := cursors(p.items); len(ids) > 0 {
+		b.Queue(`UPDATE channels SET cursor = u.c, updated_at = now()
+			FROM unnest($1::bigint[], $2::text[]) AS u(id, c) WHERE channels.id = u.id`, ids, values)
+	}
+}
+
+func (p *plan) queueConversations(b *pgx.Batch) {
+	if len(p.created) == 0 {
+		return
+	}
+	n := len(p.created)
+	ids, contacts, chans := make([]int64, n), make([]int64, n), make([]int64, n)
+	subjects, tokens, statuses := make([]string, n), make([]string, n), make([]string, n)
+	created := make([]time.Time, n)
+	payloads := make([]string, n)
+	for i, c := range p.created {
+		ids[i], contacts[i], chans[i] = c.id, c.contact, c.channel
+		subjects[i], tokens[i], statuses[i], created[i] = c.subject, c.token, c.status, c.created
+		payloads[i] = event(Event{Type: "conversation.created", ConversationID: c.id, ContactID: c.contact, ChannelID: c.channel})
+	}
+	b.Queue(`INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
+			resolved_at, created_at, last_message_at)
+		SELECT id, ct, ch, s, tok, st, CASE WHEN st = 'resolved' THEN now() END, t, t
+		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+			AS u(id, ct, ch, s, tok, st, t)`, ids, contacts, chans, subjects, tokens, statuses, created)
+	queueNotify(b, payloads)
+}
+
+func (p *plan) queueMessages(b *pgx.Batch) {
+	var (
+		ids, convs, chans                                []int64
+		exts, dirs, kinds, statuses, bodies, htmls, subj []string
+		msgIDs, inReply, refs, headers, calls            []string
+		truncated, auto                                  []bool
+		sent                                             []time.Time
+		payloads                                         []string
+		a                                                attachmentRows
+	)
+	for i, it := range p.items {
+		if p.dup[i] {
+			continue
+		}
+		id := p.msgIDs[len(ids)]
+		in := it.in
+		dir, status := direction(in)
+		ids, convs, chans = append(ids, id), append(convs, p.convOf[i]), append(chans, in.ChannelID)
+		exts, dirs, kinds, statuses = append(exts, in.ExternalID), append(dirs, dir), append(kinds, string(in.Kind)), append(statuses, status)
+		bodies, htmls, subj = append(bodies, in.Text), append(htmls, in.HTML), append(subj, in.Thread.Subject)
+		msgIDs, inReply = append(msgIDs, in.Thread.MessageID), append(inReply, in.Thread.InReplyTo)
+		refs = append(refs, strings.Join(in.Thread.References, " "))
+		headers, calls = append(headers, string(it.headers)), append(calls, string(it.call))
+		truncated, auto, sent = append(truncated, it.truncated), append(auto, in.AutoReply), append(sent, in.SentAt)
+		payloads = append(payloads, event(Event{Type: "message.created", ConversationID: p.convOf[i],
+			MessageID: id, ContactID: p.res.Contact(i), ChannelID: in.ChannelID}))
+		a.add(id, it.atts)
+	}
+	if len(ids) == 0 {
+		return
+	}
+	want := int64(len(ids))
+	b.Queue(`INSERT INTO messages (id, conversation_id, channel_id, external_id, direction, kind, status,
+			body, html, subject, message_id, in_reply_to, refs, headers, call, truncated, auto_reply, sent_at)
+		SELECT id, cv, ch, ext, dir, k, st, body, html, subj, NULLIF(mid, ''), NULLIF(irt, ''),
+			COALESCE(string_to_array(NULLIF(refs, ''), ' '), '{}'), NULLIF(h, '')::jsonb, NULLIF(cl, '')::jsonb,
+			tr, ar, sent
+		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+			$16::bool[], $17::bool[], $18::timestamptz[])
+			AS u(id, cv, ch, ext, dir, k, st, body, html, subj, mid, irt, refs, h, cl, tr, ar, sent)
+		ON CONFLICT (channel_id, external_id) DO NOTHING`,
+		ids, convs, chans, exts, dirs, kinds, statuses, bodies, htmls, subj, msgIDs, inReply, refs,
+		headers, calls, truncated, auto, sent).Exec(func(ct pgconn.CommandTag) error {
+		if ct.RowsAffected() != want {
+			return crm.ErrRace // another process stored one of them first
+		}
+		return nil
+	})
+	a.queue(b)
+	queueNotify(b, payloads)
+}
+
+// queueUpdates queues one update per touched conversation: last message
+// times, unread count, waiting time, first response and reopening.
+func (p *plan) queueUpdates(b *pgx.Batch) {
+	ups := make(map[int64]*convUpdate)
+	var order []int64
+	for i, it := range p.items {
+		if p.dup[i] {
+			continue
+		}
+		id := p.convOf[i]
+		u := ups[id]
+		if u == nil {
+			u = &convUpdate{}
+			ups[id] = u
+			order = append(order, id)
+		}
+		t := it.in.SentAt
+		u.last = later(u.last, t)
+		switch {
+		case it.in.Direction == channels.Out:
+			u.outSeen, u.waitFrom = true, nil
+			if u.outFirst == nil || t.Before(*u.outFirst) {
+				u.outFirst = &t
+			}
+		case !it.in.AutoReply:
+			u.unread++
+			u.reopen = true
+			u.lastIn = later(u.lastIn, t)
+			if u.waitFrom == nil {
+				u.waitFrom = &t
+			}
+		}
+	}
+	if len(order) == 0 {
+		return
+	}
+	n := len(order)
+	last, lastIn, outFirst, waitFrom := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
+	unread, reopen, outSeen := make([]int32, n), make([]bool, n), make([]bool, n)
+	payloads := make([]string, n)
+	for i, id := range order {
+		u := ups[id]
+		last[i], lastIn[i], outFirst[i], waitFrom[i] = u.last, u.lastIn, u.outFirst, u.waitFrom
+		unread[i], reopen[i], outSeen[i] = u.unread, u.reopen, u.outSeen
+		payloads[i] = event(Event{Type: "conversation.updated", ConversationID: id})
+	}
+	b.Queue(`UPDATE conversations c SET
+			last_message_at = GREATEST(c.last_message_at, u.last),
+			last_inbound_at = GREATEST(c.last_inbound_at, u.last_in),
+			unread = c.unread + u.unread,
+			status = CASE WHEN u.reopen THEN 'open' ELSE c.status END,
+			snoozed_until = CASE WHEN u.reopen THEN NULL ELSE c.snoozed_until END,
+			resolved_at = CASE WHEN u.reopen THEN NULL ELSE c.resolved_at END,
+			first_response_at = COALESCE(c.first_response_at, u.out_first),
+			waiting_since = CASE WHEN u.out_seen THEN u.wait_from ELSE COALESCE(c.waiting_since, u.wait_from) END,
+			updated_at = now()
+		FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[],
+			$6::timestamptz[], $7::bool[], $8::timestamptz[])
+			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from)
+		WHERE c.id = u.id`, order, last, lastIn, unread, reopen, outFirst, outSeen, waitFrom)
+	queueNotify(b, payloads)
+}
+
+func later(cur *time.Time, t time.Time) *time.Time {
+	if cur == nil || t.After(*cur) {
+		return &t
+	}
+	return cur
+}
+
+func event(e Event) string {
+	js, _ := json.Marshal(e)
+	return string(js)
+}
+
+// queueNotify queues one NOTIFY per payload; PostgreSQL delivers them on
+// commit.
+func queueNotify(b *pgx.Batch, payloads []string) {
+	if len(payloads) > 0 {
+		b.Queue(`SELECT pg_notify($1, x) FROM unnest($2::text[]) x`, NotifyChannel, payloads)
+	}
+}
