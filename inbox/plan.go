@@ -53,12 +53,13 @@ type plan struct {
 	convIDs, msgIDs []int64
 	convOf          []int64 // conversation per item
 	created         []newConv
+	isNew           map[int64]bool
 }
 
 func newPlan(cfg Config, group []*request) *plan {
 	p := &plan{cfg: cfg, now: time.Now().UTC(), existing: make(map[extKey]bool),
 		byToken: make(map[string]conv), byMsgID: make(map[string]int64),
-		byRef: make(map[int64]conv), latest: make(map[chatKey]conv)}
+		byRef: make(map[int64]conv), latest: make(map[chatKey]conv), isNew: make(map[int64]bool)}
 	var groups [][]channels.Identity
 	for _, r := range group {
 		r.stats = stats{}

@@ -79,6 +79,7 @@ func (p *plan) create(it *item, contact int64) int64 {
 		c.status = "resolved"
 	}
 	p.created = append(p.created, c)
+	p.isNew[c.id] = true
 	p.latest[chatKey{contact, it.in.ChannelID}] = c.conv
 	return c.id
 }

@@ -14,12 +14,15 @@ import (
 
 // Event is the JSON payload of a NOTIFY on NotifyChannel.
 type Event struct {
-	// Type is message.created, conversation.created or conversation.updated.
+	// Type is message.created (a message was stored: the conversation
+	// changed too) or conversation.updated (an agent action).
 	Type           string `json:"type"`
 	ConversationID int64  `json:"conversation_id"`
 	MessageID      int64  `json:"message_id,omitempty"`
 	ContactID      int64  `json:"contact_id,omitempty"`
 	ChannelID      int64  `json:"channel_id,omitempty"`
+	// NewConversation reports whether the message opened the conversation.
+	NewConversation bool `json:"new_conversation,omitempty"`
 }
 
 // convUpdate is what a group's messages change on one conversation.
@@ -49,18 +52,15 @@ func (p *plan) queueConversations(b *pgx.Batch) {
 	ids, contacts, chans := make([]int64, n), make([]int64, n), make([]int64, n)
 	subjects, tokens, statuses := make([]string, n), make([]string, n), make([]string, n)
 	created := make([]time.Time, n)
-	payloads := make([]string, n)
 	for i, c := range p.created {
 		ids[i], contacts[i], chans[i] = c.id, c.contact, c.channel
 		subjects[i], tokens[i], statuses[i], created[i] = c.subject, c.token, c.status, c.created
-		payloads[i] = event(Event{Type: "conversation.created", ConversationID: c.id, ContactID: c.contact, ChannelID: c.channel})
 	}
 	b.Queue(`INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
 			resolved_at, created_at, last_message_at)
 		SELECT id, ct, ch, s, tok, st, CASE WHEN st = 'resolved' THEN now() END, t, t
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
 			AS u(id, ct, ch, s, tok, st, t)`, ids, contacts, chans, subjects, tokens, statuses, created)
-	queueNotify(b, payloads)
 }
 
 func (p *plan) queueMessages(b *pgx.Batch) {
@@ -88,7 +88,7 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 		headers, calls = append(headers, string(it.headers)), append(calls, string(it.call))
 		truncated, auto, sent = append(truncated, it.truncated), append(auto, in.AutoReply), append(sent, in.SentAt)
 		payloads = append(payloads, event(Event{Type: "message.created", ConversationID: p.convOf[i],
-			MessageID: id, ContactID: p.res.Contact(i), ChannelID: in.ChannelID}))
+			MessageID: id, ContactID: p.res.Contact(i), ChannelID: in.ChannelID, NewConversation: p.isNew[p.convOf[i]]}))
 		a.add(id, it.atts)
 	}
 	if len(ids) == 0 {
@@ -155,12 +155,10 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 	n := len(order)
 	last, lastIn, outFirst, waitFrom := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
 	unread, reopen, outSeen := make([]int32, n), make([]bool, n), make([]bool, n)
-	payloads := make([]string, n)
 	for i, id := range order {
 		u := ups[id]
 		last[i], lastIn[i], outFirst[i], waitFrom[i] = u.last, u.lastIn, u.outFirst, u.waitFrom
 		unread[i], reopen[i], outSeen[i] = u.unread, u.reopen, u.outSeen
-		payloads[i] = event(Event{Type: "conversation.updated", ConversationID: id})
 	}
 	b.Queue(`UPDATE conversations c SET
 			last_message_at = GREATEST(c.last_message_at, u.last),
@@ -176,7 +174,6 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 			$6::timestamptz[], $7::bool[], $8::timestamptz[])
 			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from)
 		WHERE c.id = u.id`, order, last, lastIn, unread, reopen, outFirst, outSeen, waitFrom)
-	queueNotify(b, payloads)
 }
 
 func later(cur *time.Time, t time.Time) *time.Time {

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/peykhq/peyk/db"
+)
+
+// config is every setting, parsed once here and passed down as values.
+type config struct {
+	DatabaseURL string
+	RedisURL    string
+	HTTPAddr    string
+	SecretKey   string
+	LogLevel    string
+}
+
+// newFlags returns a flag set for a command whose flags default to the
+// PEYK_* environment, and the config they fill.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *config) {
+	fs := flag.NewFlagSet("peyk "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &config{}
+	fs.StringVar(&c.DatabaseURL, "database-url", env("PEYK_DATABASE_URL", db.DefaultURL), "PostgreSQL URL (PEYK_DATABASE_URL); the database is created if missing")
+	fs.StringVar(&c.RedisURL, "redis-url", env("PEYK_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis URL (PEYK_REDIS_URL)")
+	fs.StringVar(&c.HTTPAddr, "http-addr", env("PEYK_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (PEYK_HTTP_ADDR)")
+	fs.StringVar(&c.SecretKey, "secret-key", env("PEYK_SECRET_KEY", ""), "key that encrypts channel secrets at rest (PEYK_SECRET_KEY)")
+	fs.StringVar(&c.LogLevel, "log-level", env("PEYK_LOG_LEVEL", "info"), "debug, info, warn or error (PEYK_LOG_LEVEL)")
+	return fs, c
+}
+
+// parse parses args and rejects stray positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// buildVersion is set at link time: -ldflags "-X main.buildVersion=v1.2.3".
+var buildVersion = ""
+
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}

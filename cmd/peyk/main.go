@@ -1,0 +1,94 @@
+// Command peyk is Peyk's one binary: it migrates the database, serves the
+// inbox and manages users and tokens.
+//
+//	peyk migrate               apply the database migrations
+//	peyk serve                 serve HTTP (health, readiness, metrics)
+//	peyk user create …         add an agent or admin
+//	peyk token create …        make an API token for a user
+//	peyk version               print the version
+//
+// Configuration comes from PEYK_* environment variables, overridden by
+// flags; every setting has a local default.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// errUsage marks a command line that could not be understood; main exits
+// with status 2 for it.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "peyk:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: peyk <command> [flags]
+
+commands:
+  migrate        apply the database migrations
+  serve          serve HTTP: /healthz, /readyz, /metrics
+  user create    add a user (--email, --name, --role, --password)
+  token create   make an API token for a user (--email)
+  version        print the version
+
+Every command takes -h for its flags. Settings come from PEYK_DATABASE_URL,
+PEYK_REDIS_URL, PEYK_HTTP_ADDR, PEYK_SECRET_KEY and PEYK_LOG_LEVEL, or flags.
+`
+
+// run dispatches a command line; it is main without the process exits.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	if (cmd == "user" || cmd == "token") && len(rest) > 0 && rest[0] == "create" {
+		cmd, rest = cmd+" create", rest[1:]
+	}
+	switch cmd {
+	case "migrate":
+		return migrateCmd(ctx, rest, stdout, stderr)
+	case "serve":
+		return serveCmd(ctx, rest, stdout, stderr)
+	case "user create":
+		return userCreateCmd(ctx, rest, stdout, stderr)
+	case "token create":
+		return tokenCreateCmd(ctx, rest, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "peyk", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "peyk: unknown command %q\n\n%s", args[0], usage)
+	return errUsage
+}
+
+// newLogger returns the process logger at the configured level.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,167 @@
+// Package auth keeps users (agents and admins), their passwords and their
+// API tokens.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/peykhq/peyk/crm"
+)
+
+// Roles a user can have.
+const (
+	RoleAdmin = "admin"
+	RoleAgent = "agent"
+)
+
+// MinPassword is the shortest password accepted.
+const MinPassword = 8
+
+// Store reads and writes users and tokens.
+type Store struct {
+	pool *pgxpool.Pool
+	cost int
+}
+
+// NewStore returns a Store on pool. cost is the bcrypt cost; 0 means
+// bcrypt.DefaultCost.
+func NewStore(pool *pgxpool.Pool, cost int) *Store {
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	return &Store{pool: pool, cost: cost}
+}
+
+// User is an agent or an admin.
+type User struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Locale    string    `json:"locale"`
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+const userColumns = `id, email, name, role, locale, active, created_at`
+
+// NewUser is what CreateUser needs.
+type NewUser struct {
+	Email, Name, Role, Password, Locale string
+}
+
+// CreateUser adds a user and returns it. It fails with crm.ErrConflict
+// when the e-mail address is taken and crm.ErrInvalid on bad input.
+func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+	addr, err := mail.ParseAddress(nu.Email)
+	if err != nil {
+		return User{}, fmt.Errorf("auth: email %q: %w", nu.Email, crm.ErrInvalid)
+	}
+	email := strings.ToLower(addr.Address)
+	if nu.Role != RoleAdmin && nu.Role != RoleAgent {
+		return User{}, fmt.Errorf("auth: role %q (want admin or agent): %w", nu.Role, crm.ErrInvalid)
+	}
+	if len(nu.Password) < MinPassword {
+		return User{}, fmt.Errorf("auth: password shorter than %d characters: %w", MinPassword, crm.ErrInvalid)
+	}
+	if nu.Locale == "" {
+		nu.Locale = "fa"
+	}
+	if nu.Name = strings.TrimSpace(nu.Name); nu.Name == "" {
+		nu.Name = email
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), s.cost)
+	if err != nil {
+		return User{}, fmt.Errorf("auth: hash password: %v: %w", err, crm.ErrInvalid)
+	}
+	rows, _ := s.pool.Query(ctx, `INSERT INTO users (email, name, role, password_hash, locale)
+		VALUES ($1, $2, $3, $4, $5) RETURNING `+userColumns, email, nu.Name, nu.Role, string(hash), nu.Locale)
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return User{}, fmt.Errorf("auth: user %s exists: %w", email, crm.ErrConflict)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("auth: create user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with that e-mail address.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE email = lower($1)`, strings.TrimSpace(email))
+	return oneUser(rows, email)
+}
+
+// Login returns the active user whose e-mail and password match. A wrong
+// e-mail and a wrong password give the same crm.ErrNotFound.
+func (s *Store) Login(ctx context.Context, email, password string) (User, error) {
+	var hash string
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE email = lower($1) AND active`,
+		strings.TrimSpace(email)).Scan(&id, &hash)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return User{}, fmt.Errorf("auth: login: %w", err)
+	}
+	if err != nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return User{}, fmt.Errorf("auth: wrong e-mail or password: %w", crm.ErrNotFound)
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
+	return oneUser(rows, email)
+}
+
+func oneUser(rows pgx.Rows, what string) (User, error) {
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, fmt.Errorf("auth: user %s: %w", what, crm.ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("auth: user %s: %w", what, err)
+	}
+	return u, nil
+}
+
+// CreateToken makes an API token for a user and returns it. Only its hash
+// is stored: the token cannot be shown again.
+func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("auth: token: %w", err)
+	}
+	token := "peyk_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	sum := sha256.Sum256([]byte(token))
+	_, err := s.pool.Exec(ctx, `INSERT INTO api_tokens (user_id, name, token_hash) VALUES ($1, $2, $3)`,
+		userID, name, sum[:])
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+		return "", fmt.Errorf("auth: user %d: %w", userID, crm.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("auth: create token: %w", err)
+	}
+	return token, nil
+}
+
+// UserByToken returns the active user an unrevoked, unexpired API token
+// belongs to, and records its use.
+func (s *Store) UserByToken(ctx context.Context, token string) (User, error) {
+	sum := sha256.Sum256([]byte(token))
+	rows, _ := s.pool.Query(ctx, `UPDATE api_tokens t SET last_used_at = now()
+		FROM users u WHERE t.token_hash = $1 AND u.id = t.user_id AND u.active
+			AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+		RETURNING u.id, u.email, u.name, u.role, u.locale, u.active, u.created_at`, sum[:])
+	return oneUser(rows, "with that token")
+}
