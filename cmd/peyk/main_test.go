@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/db"
+	"github.com/peykhq/peyk/db/dbtest"
+)
+
+// freshDatabase returns the URL of a database that does not exist yet and
+// drops it when the test ends.
+func freshDatabase(t *testing.T) string {
+	t.Helper()
+	name := fmt.Sprintf("peyk_cmd_%d", time.Now().UnixNano())
+	url, err := db.WithDatabase(dbtest.URL(t), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin, _ := db.WithDatabase(url, "postgres")
+		conn, err := pgx.Connect(context.Background(), admin)
+		if err != nil {
+			t.Log(err)
+			return
+		}
+		defer conn.Close(context.Background())
+		_, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	return url
+}
+
+func runCmd(t *testing.T, ctx context.Context, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(ctx, args, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestCommands(t *testing.T) {
+	url := freshDatabase(t)
+	ctx := context.Background()
+	dbFlag := "--database-url=" + url
+
+	// Two migrations at once on a database that does not exist yet.
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, _, errs[i] = runCmd(t, ctx, "migrate", dbFlag) }()
+	}
+	wg.Wait()
+	if errors.Join(errs...) != nil {
+		t.Fatal(errs)
+	}
+	steps := []struct {
+		name string
+		args []string
+		err  error // nil, errUsage, or errAny for any other error
+		out  string
+	}{
+		{"migrate again", []string{"migrate", dbFlag}, nil, "0 migration(s) applied"},
+		{"create admin", []string{"user", "create", dbFlag, "--email=Admin@Peyk.local", "--role=admin", "--password=peyk-demo"}, nil, "created admin admin@peyk.local"},
+		{"create again if missing", []string{"user", "create", dbFlag, "--email=admin@peyk.local", "--password=peyk-demo", "--if-missing"}, nil, "exists"},
+		{"create duplicate", []string{"user", "create", dbFlag, "--email=admin@peyk.local", "--password=peyk-demo"}, errAny, ""},
+		{"create without email", []string{"user", "create", dbFlag}, errUsage, ""},
+		{"short password", []string{"user", "create", dbFlag, "--email=b@peyk.local", "--password=x"}, errAny, ""},
+		{"token", []string{"token", "create", dbFlag, "--email=admin@peyk.local"}, nil, "peyk_"},
+		{"token for nobody", []string{"token", "create", dbFlag, "--email=nobody@peyk.local"}, errAny, ""},
+		{"version", []string{"version"}, nil, "peyk "},
+		{"unknown", []string{"frobnicate"}, errUsage, ""},
+		{"none", nil, errUsage, ""},
+		{"stray argument", []string{"migrate", dbFlag, "extra"}, errUsage, ""},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			out, stderr, err := runCmd(t, ctx, s.args...)
+			switch {
+			case s.err == nil && err != nil:
+				t.Fatalf("err = %v (%s)", err, stderr)
+			case s.err == errUsage && !errors.Is(err, errUsage):
+				t.Fatalf("err = %v, want usage error", err)
+			case s.err == errAny && err == nil:
+				t.Fatalf("no error; out %q", out)
+			}
+			if !strings.Contains(out, s.out) {
+				t.Fatalf("out = %q, want %q", out, s.out)
+			}
+		})
+	}
+}
+
+var errAny = errors.New("any error")
+
+func TestServe(t *testing.T) {
+	url := freshDatabase(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--database-url=" + url, "--http-addr=" + addr}, io.Discard, io.Discard)
+	}()
+	var resp *http.Response
+	for i := 0; i < 100; i++ {
+		resp, err = http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz = %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
