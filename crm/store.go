@@ -139,29 +139,58 @@ func (s *Store) Get(ctx context.Context, id int64) (Contact, error) {
 	return c, nil
 }
 
-// AddIdentity links an identity to a contact. It fails with ErrConflict
-// when the identity belongs to another contact (merge them instead).
+// AddIdentity links an identity to a live contact. It fails with
+// ErrConflict when the identity belongs to another contact (merge them
+// instead) or the contact was merged away, and ErrNotFound when the
+// contact does not exist.
 func (s *Store) AddIdentity(ctx context.Context, contactID int64, id channels.Identity) error {
 	n, err := Normalize(id)
 	if err != nil {
 		return err
 	}
-	var owner int64
-	err = s.pool.QueryRow(ctx, `WITH ins AS (
-			INSERT INTO contact_identities (contact_id, kind, value) VALUES ($1, $2, $3)
-			ON CONFLICT (kind, value) DO NOTHING RETURNING contact_id)
-		SELECT contact_id FROM ins
-		UNION ALL SELECT contact_id FROM contact_identities WHERE kind = $2 AND value = $3
-		LIMIT 1`, contactID, string(n.Kind), n.Value).Scan(&owner)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-		return fmt.Errorf("crm: contact %d: %w", contactID, ErrNotFound)
+	err = Retry(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := live(ctx, tx, contactID, "FOR SHARE"); err != nil {
+			return err
+		}
+		var owner int64
+		err := tx.QueryRow(ctx, `WITH ins AS (
+				INSERT INTO contact_identities (contact_id, kind, value) VALUES ($1, $2, $3)
+				ON CONFLICT (kind, value) DO NOTHING RETURNING contact_id)
+			SELECT contact_id FROM ins
+			UNION ALL SELECT contact_id FROM contact_identities WHERE kind = $2 AND value = $3
+			LIMIT 1`, contactID, string(n.Kind), n.Value).Scan(&owner)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrRace // inserted by a transaction not yet committed
+		}
+		if err != nil {
+			return err
+		}
+		if owner != contactID {
+			return fmt.Errorf("%s %s belongs to contact %d: %w", n.Kind, n.Value, owner, ErrConflict)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("crm: add identity to %d: %w", contactID, err)
+	}
+	return nil
+}
+
+// live checks that a contact exists and was not merged away, locking its
+// row with lock ("FOR SHARE", "FOR UPDATE" or "").
+func live(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, id int64, lock string) error {
+	var merged bool
+	err := q.QueryRow(ctx, `SELECT merged_into IS NOT NULL FROM contacts WHERE id = $1 `+lock, id).Scan(&merged)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("contact %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return fmt.Errorf("crm: add identity: %w", err)
+		return err
 	}
-	if owner != contactID {
-		return fmt.Errorf("crm: %s %s belongs to contact %d: %w", n.Kind, n.Value, owner, ErrConflict)
+	if merged {
+		return fmt.Errorf("contact %d was merged into another: %w", id, ErrConflict)
 	}
 	return nil
 }
@@ -173,13 +202,18 @@ func (s *Store) SetName(ctx context.Context, id int64, name string) error {
 		id, name, Fold(name))
 }
 
+// exec runs an update of contact id that ends in "WHERE id = $1"; merged
+// contacts are left alone (ErrConflict) and missing ones give ErrNotFound.
 func (s *Store) exec(ctx context.Context, id int64, sql string, args ...any) error {
-	ct, err := s.pool.Exec(ctx, sql, args...)
+	ct, err := s.pool.Exec(ctx, sql+" AND merged_into IS NULL", args...)
 	if err != nil {
 		return fmt.Errorf("crm: update contact %d: %w", id, err)
 	}
 	if ct.RowsAffected() == 0 {
-		return fmt.Errorf("crm: contact %d: %w", id, ErrNotFound)
+		if err := live(ctx, s.pool, id, ""); err != nil {
+			return fmt.Errorf("crm: update: %w", err)
+		}
+		return fmt.Errorf("crm: contact %d changed concurrently: %w", id, ErrConflict)
 	}
 	return nil
 }

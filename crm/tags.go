@@ -37,7 +37,7 @@ func CleanTags(tags []string) []string {
 // attributes: keys with a null value are removed, others are set.
 func (s *Store) SetAttributes(ctx context.Context, id int64, patch map[string]any) error {
 	set := make(map[string]any)
-	var del []string
+	del := []string{} // not nil: pgx sends a nil slice as NULL, and jsonb - NULL is NULL
 	for k, v := range patch {
 		if k == "" {
 			return fmt.Errorf("crm: attribute with an empty name: %w", ErrInvalid)
