@@ -137,6 +137,9 @@ func NormalizePhone(s string) (string, error) {
 		return fail("more than 20 digits")
 	}
 	plus = plus && d[0] != '0' // no country code starts with 0: "+0912…"
+	if e, ok := iranMobile(d, plus); ok {
+		return e, nil
+	}
 	if plus {
 		if e, ok := toE164("+"+d, true); ok {
 			return e, nil
@@ -153,6 +156,25 @@ func NormalizePhone(s string) (string, error) {
 		return fail("too short")
 	}
 	return d, nil
+}
+
+// iranMobile is the fast path for the commonest shapes, an Iranian mobile
+// written in full: 09xx…, +989xx… and 00989xx… (ten national digits
+// starting with 9). phonenumbers gives the same answer for all of them (a
+// test checks this) but costs tens of microseconds a number.
+func iranMobile(d string, plus bool) (string, bool) {
+	var national string
+	switch {
+	case !plus && len(d) == 11 && strings.HasPrefix(d, "09"):
+		national = d[1:]
+	case plus && len(d) == 12 && strings.HasPrefix(d, "989"):
+		national = d[2:]
+	case !plus && len(d) == 14 && strings.HasPrefix(d, "00989"):
+		national = d[4:]
+	default:
+		return "", false
+	}
+	return "+98" + national, true
 }
 
 // toE164 formats number as E.164 if it is valid, or if full says it was

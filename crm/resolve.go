@@ -90,9 +90,12 @@ func (r *Resolution) QueueLookup(b *pgx.Batch) {
 	for i, k := range r.keys {
 		kinds[i], values[i] = k.kind, k.value
 	}
-	b.Queue(`SELECT i.kind, i.value, i.contact_id
+	// LATERAL … LIMIT 1 keeps the planner on the unique index: a hash join
+	// over a scan of the whole table grows with it.
+	b.Queue(`SELECT q.kind, q.value, i.contact_id
 		FROM unnest($1::text[], $2::text[]) AS q(kind, value)
-		JOIN contact_identities i ON i.kind = q.kind AND i.value = q.value`,
+		CROSS JOIN LATERAL (SELECT contact_id FROM contact_identities
+			WHERE kind = q.kind AND value = q.value LIMIT 1) i`,
 		kinds, values).Query(func(rows pgx.Rows) error {
 		var k key
 		var id int64

@@ -30,6 +30,7 @@ func (ib *Inbox) commit(ctx context.Context, group []*request) error {
 	err := crm.Retry(ctx, ib.pool, func(tx pgx.Tx) error {
 		return ib.apply(ctx, tx, group)
 	})
+
 	ib.metrics.Commits.Observe(time.Since(start).Seconds())
 	ib.metrics.GroupSize.Observe(float64(n))
 	var pgErr *pgconn.PgError

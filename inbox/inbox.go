@@ -37,6 +37,10 @@ type Config struct {
 	// MaxGroup is the most messages one group-commit transaction takes from
 	// concurrent callers (one caller's batch is never split). Default 2000.
 	MaxGroup int
+	// Committers is how many group-commit transactions may run at once.
+	// Two keep both the database and the Go side busy on a small machine.
+	// Default 2.
+	Committers int
 }
 
 func (c Config) withDefaults() Config {
@@ -48,6 +52,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxGroup <= 0 {
 		c.MaxGroup = 2000
+	}
+	if c.Committers <= 0 {
+		c.Committers = 2
 	}
 	return c
 }
@@ -61,7 +68,7 @@ type Inbox struct {
 
 	mu      sync.Mutex
 	pending []*request
-	running bool
+	running int // committers draining pending
 }
 
 // New returns an Inbox on pool. metrics may be nil.

@@ -65,12 +65,14 @@ func (ib *Inbox) IngestCount(ctx context.Context, batch []channels.Inbound) (int
 	}
 }
 
-// submit queues r and starts a committer when none is running.
+// submit queues r and starts a committer when fewer than Committers run.
 func (ib *Inbox) submit(r *request) {
 	ib.mu.Lock()
 	ib.pending = append(ib.pending, r)
-	start := !ib.running
-	ib.running = true
+	start := ib.running < ib.cfg.Committers
+	if start {
+		ib.running++
+	}
 	ib.mu.Unlock()
 	if start {
 		go ib.drain()
@@ -78,7 +80,9 @@ func (ib *Inbox) submit(r *request) {
 }
 
 // drain commits pending requests in groups until none is left. Requests
-// that arrive while a group commits form the next group.
+// that arrive while a group commits form the next group. Concurrent
+// committers are safe: transactions lock the contacts they touch, and one
+// that loses a race on a new identity or message retries.
 func (ib *Inbox) drain() {
 	for {
 		ib.mu.Lock()
@@ -90,7 +94,7 @@ func (ib *Inbox) drain() {
 		group := append([]*request(nil), ib.pending[:n]...)
 		ib.pending = ib.pending[n:]
 		if n == 0 {
-			ib.running = false
+			ib.running--
 			ib.pending = nil
 			ib.mu.Unlock()
 			return

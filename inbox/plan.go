@@ -96,8 +96,10 @@ func (p *plan) queueLookups(b *pgx.Batch) {
 			refs = append(refs, it.ref)
 		}
 	}
-	b.Queue(`SELECT m.channel_id, m.external_id FROM unnest($1::bigint[], $2::text[]) AS q(c, e)
-		JOIN messages m ON m.channel_id = q.c AND m.external_id = q.e`, chans, exts).
+	// LATERAL … LIMIT 1 keeps the planner on the unique index (see
+	// crm.Resolution.QueueLookup).
+	b.Queue(`SELECT q.c, q.e FROM unnest($1::bigint[], $2::text[]) AS q(c, e)
+		CROSS JOIN LATERAL (SELECT FROM messages WHERE channel_id = q.c AND external_id = q.e LIMIT 1) m`, chans, exts).
 		Query(func(rows pgx.Rows) error {
 			var k extKey
 			_, err := pgx.ForEachRow(rows, []any{&k.channel, &k.ext}, func() error {
