@@ -37,7 +37,8 @@ func FuzzPrepare(f *testing.F) {
 		if len(it.in.Text) > 64 || len(it.in.HTML) > 64 {
 			t.Fatalf("body over MaxBody: %d, %d", len(it.in.Text), len(it.in.HTML))
 		}
-		if (len(text) > 64 || len(html) > 64) && !it.truncated {
+		clean := func(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+		if clean(text) && clean(html) && (len(text) > 64 || len(html) > 64) && !it.truncated {
 			t.Fatal("cut body not marked truncated")
 		}
 	})
