@@ -41,7 +41,7 @@ func TestFold(t *testing.T) {
 			}
 		})
 	}
-	if Fold("می‌خواهم") != Fold("میخواهم") || Fold("علي") != Fold("علی") {
+	if Fold("می\u200cخواهم") != Fold("میخواهم") || Fold("علي") != Fold("علی") {
 		t.Error("Persian spelling variants fold apart")
 	}
 }
@@ -91,7 +91,7 @@ func TestPersianDigits(t *testing.T) {
 
 func FuzzFold(f *testing.F) {
 	for _, s := range []string{
-		"", "می‌خواهم", "علي", "۰۹۱۲", "Sara  AHMADI", "خانه\u0654", "a \u200c b",
+		"", "می\u200cخواهم", "علي", "۰۹۱۲", "Sara  AHMADI", "خانه\u0654", "a \u200c b",
 		"ا\u0653", "\xff\xfe", "İSTANBUL", "ǅ", "ΣΑΣ",
 	} {
 		f.Add(s)

@@ -30,7 +30,6 @@ type Resolution struct {
 	parent  []int
 	found   []int64 // contact id per key, 0 when new
 	names   []string
-	created []int64 // contact id given to each new component root
 	newKeys []int   // keys to insert
 	keyTo   []int64 // contact id per key after Plan
 	result  []int64 // contact id per group

@@ -49,7 +49,7 @@ func BenchmarkIngest(b *testing.B) {
 							}
 							in := channels.Inbound{ChannelID: e.sms, ExternalID: fmt.Sprintf("b%d-%d", iter, i),
 								From: channels.Identity{Kind: channels.IdentityPhone, Value: fmt.Sprintf("0912%07d", i%senders)},
-								Text: "سلام، سفارش من کی می‌رسد؟ order " + strconv.Itoa(i)}
+								Text: "سلام، سفارش من کی می\u200cرسد؟ order " + strconv.Itoa(i)}
 							t0 := time.Now()
 							if err := e.ib.Ingest(context.Background(), []channels.Inbound{in}); err != nil {
 								b.Error(err)

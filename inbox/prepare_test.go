@@ -18,9 +18,9 @@ func FuzzPrepare(f *testing.F) {
 	ib := &Inbox{cfg: Config{MaxBody: 64}.withDefaults()}
 	f.Fuzz(func(t *testing.T, ext, phone, text, html, subject, msgID, refs string, channel int64) {
 		in := channels.Inbound{ChannelID: channel, ExternalID: ext, Text: text, HTML: html,
-			From: channels.Identity{Kind: channels.IdentityPhone, Value: phone},
-			Also: []channels.Identity{{Kind: channels.IdentityEmail, Value: text}},
-			Thread: channels.Thread{Subject: subject, MessageID: msgID, References: strings.Fields(refs)},
+			From:    channels.Identity{Kind: channels.IdentityPhone, Value: phone},
+			Also:    []channels.Identity{{Kind: channels.IdentityEmail, Value: text}},
+			Thread:  channels.Thread{Subject: subject, MessageID: msgID, References: strings.Fields(refs)},
 			Headers: map[string]string{subject: html}}
 		it, err := ib.prepare(in)
 		if err != nil {
