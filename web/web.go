@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"time"
 
@@ -35,10 +36,19 @@ func New(version string, gatherer prometheus.Gatherer, checks ...Check) *Server 
 // Handler returns the routes of the server.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{}))
 	return mux
+}
+
+// home says what this server is until the agent web app takes the root.
+func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "Peyk "+s.version+" is running.\n\n"+
+		"The agent web app is not part of this build yet. Endpoints:\n"+
+		"  /healthz  liveness\n  /readyz   PostgreSQL and Redis reachable\n  /metrics  Prometheus metrics\n")
 }
 
 // healthz answers as long as the process serves HTTP.

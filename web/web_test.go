@@ -31,6 +31,7 @@ func TestHealthReadinessMetrics(t *testing.T) {
 		status int
 		body   string
 	}{
+		{"home", nil, "/", 200, "Peyk test is running"},
 		{"healthz", nil, "/healthz", 200, `"status":"ok"`},
 		{"ready", []web.Check{{Name: "postgres", Ping: pool.Ping}}, "/readyz", 200, `"status":"ready"`},
 		{"redis down", []web.Check{{Name: "postgres", Ping: pool.Ping},
