@@ -33,8 +33,9 @@ esac
 cat <<EOF
 
   Peyk is starting.
-  Open http://$host:$port and log in as $admin_email / $admin_password
-  (an account that already existed keeps its password).
+  Open http://$host:$port — log in as $admin_email / $admin_password
+  (an account that already existed keeps its password; API tokens:
+  bin/peyk token create --email $admin_email).
   Stop with Ctrl-C; 'make stop' stops the PostgreSQL and Redis that were started in .data.
 
 EOF
