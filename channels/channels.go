@@ -189,3 +189,37 @@ type Receiver interface {
 type Tester interface {
 	Test(ctx context.Context) error
 }
+
+// Delivery statuses of an outbound message, as Update.Status reports them.
+const (
+	StatusSent      = "sent"
+	StatusDelivered = "delivered"
+	StatusFailed    = "failed"
+)
+
+// Update changes a message already stored rather than adding one: a
+// delivery report or bounce for a message we sent, or a customer's edit of
+// a message they sent. The message is found by ChannelID and ExternalID,
+// or, for an email bounce, by the Message-ID header our mail carried.
+type Update struct {
+	ChannelID  int64
+	ExternalID string
+	// MessageID is our Message-ID (without brackets), for email bounces.
+	MessageID string
+	// Status is StatusSent, StatusDelivered or StatusFailed; empty leaves
+	// the status as it is. A status never moves back (delivered stays
+	// delivered when a late "sent" arrives).
+	Status string
+	// Error says why a message failed, in the provider's words.
+	Error string
+	// Text, when Edited, replaces the stored text.
+	Text   string
+	Edited bool
+	At     time.Time
+}
+
+// Updater applies updates to stored messages. The inbox satisfies it.
+// Updates for unknown messages are ignored (reported in the count).
+type Updater interface {
+	Update(ctx context.Context, updates []Update) (applied int, err error)
+}
