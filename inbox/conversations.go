@@ -66,8 +66,12 @@ type Message struct {
 	Error          string     `json:"error"`
 	Truncated      bool       `json:"truncated"`
 	AutoReply      bool       `json:"auto_reply"`
-	SentAt         time.Time  `json:"sent_at"`
-	CreatedAt      time.Time  `json:"created_at"`
+	// Identity is the customer's identity on the message (kind:value).
+	Identity  string     `json:"identity"`
+	SentAt    time.Time  `json:"sent_at"`
+	StatusAt  *time.Time `json:"status_at"`
+	EditedAt  *time.Time `json:"edited_at"`
+	CreatedAt time.Time  `json:"created_at"`
 }
 
 // CallEntry is the call part of a call timeline entry.
@@ -79,7 +83,8 @@ type CallEntry struct {
 }
 
 const messageColumns = `id, conversation_id, channel_id, external_id, direction, kind, author_id, body, html,
-	subject, message_id, in_reply_to, refs, call, status, attempts, error, truncated, auto_reply, sent_at, created_at`
+	subject, message_id, in_reply_to, refs, call, status, attempts, error, truncated, auto_reply, identity,
+	sent_at, status_at, edited_at, created_at`
 
 // Conversation returns one conversation.
 func (ib *Inbox) Conversation(ctx context.Context, id int64) (Conversation, error) {

@@ -107,16 +107,7 @@ func (ib *Inbox) prepare(in channels.Inbound) (item, error) {
 			"disposition": c.Disposition, "duration": int64(c.Duration / time.Second),
 			"billable": int64(c.Billable / time.Second), "recording_url": c.RecordingURL})
 	}
-	for _, a := range in.Attachments {
-		a.Name, _ = clean(a.Name, 500)
-		a.ContentType, _ = clean(a.ContentType, 200)
-		a.ContentID = cleanID(a.ContentID)
-		a.URL, _ = clean(a.URL, 2000)
-		if a.ContentType == "" {
-			a.ContentType = "application/octet-stream"
-		}
-		it.atts = append(it.atts, attachment{Attachment: a, sum: sha256.Sum256(a.Data)})
-	}
+	it.atts = cleanAttachments(in.Attachments)
 	if in.SentAt.IsZero() {
 		in.SentAt = time.Now()
 	}
@@ -148,4 +139,21 @@ func clean(s string, max int) (string, bool) {
 func cleanID(s string) string {
 	s, _ = clean(strings.TrimSpace(s), 1000)
 	return strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">"))
+}
+
+// cleanAttachments makes attachment metadata storable and hashes the
+// content.
+func cleanAttachments(in []channels.Attachment) []attachment {
+	var out []attachment
+	for _, a := range in {
+		a.Name, _ = clean(a.Name, 500)
+		a.ContentType, _ = clean(a.ContentType, 200)
+		a.ContentID = cleanID(a.ContentID)
+		a.URL, _ = clean(a.URL, 2000)
+		if a.ContentType == "" {
+			a.ContentType = "application/octet-stream"
+		}
+		out = append(out, attachment{Attachment: a, sum: sha256.Sum256(a.Data)})
+	}
+	return out
 }

@@ -15,7 +15,8 @@ import (
 // Event is the JSON payload of a NOTIFY on NotifyChannel.
 type Event struct {
 	// Type is message.created (a message was stored: the conversation
-	// changed too) or conversation.updated (an agent action).
+	// changed too), message.updated (a delivery report or an edit) or
+	// conversation.updated (an agent action).
 	Type           string `json:"type"`
 	ConversationID int64  `json:"conversation_id"`
 	MessageID      int64  `json:"message_id,omitempty"`
@@ -67,7 +68,7 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 	var (
 		ids, convs, chans                                []int64
 		exts, dirs, kinds, statuses, bodies, htmls, subj []string
-		msgIDs, inReply, refs, headers, calls            []string
+		msgIDs, inReply, refs, headers, calls, idents    []string
 		truncated, auto                                  []bool
 		sent                                             []time.Time
 		payloads                                         []string
@@ -86,6 +87,7 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 		msgIDs, inReply = append(msgIDs, in.Thread.MessageID), append(inReply, in.Thread.InReplyTo)
 		refs = append(refs, strings.Join(in.Thread.References, " "))
 		headers, calls = append(headers, string(it.headers)), append(calls, string(it.call))
+		idents = append(idents, string(it.group[0].Kind)+":"+it.group[0].Value)
 		truncated, auto, sent = append(truncated, it.truncated), append(auto, in.AutoReply), append(sent, in.SentAt)
 		payloads = append(payloads, event(Event{Type: "message.created", ConversationID: p.convOf[i],
 			MessageID: id, ContactID: p.res.Contact(i), ChannelID: in.ChannelID, NewConversation: p.isNew[p.convOf[i]]}))
@@ -96,17 +98,17 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 	}
 	want := int64(len(ids))
 	b.Queue(`INSERT INTO messages (id, conversation_id, channel_id, external_id, direction, kind, status,
-			body, html, subject, message_id, in_reply_to, refs, headers, call, truncated, auto_reply, sent_at)
+			body, html, subject, message_id, in_reply_to, refs, headers, call, truncated, auto_reply, sent_at, identity)
 		SELECT id, cv, ch, ext, dir, k, st, body, html, subj, NULLIF(mid, ''), NULLIF(irt, ''),
 			COALESCE(string_to_array(NULLIF(refs, ''), ' '), '{}'), NULLIF(h, '')::jsonb, NULLIF(cl, '')::jsonb,
-			tr, ar, sent
+			tr, ar, sent, idn
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
 			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-			$16::bool[], $17::bool[], $18::timestamptz[])
-			AS u(id, cv, ch, ext, dir, k, st, body, html, subj, mid, irt, refs, h, cl, tr, ar, sent)
+			$16::bool[], $17::bool[], $18::timestamptz[], $19::text[])
+			AS u(id, cv, ch, ext, dir, k, st, body, html, subj, mid, irt, refs, h, cl, tr, ar, sent, idn)
 		ON CONFLICT (channel_id, external_id) DO NOTHING`,
 		ids, convs, chans, exts, dirs, kinds, statuses, bodies, htmls, subj, msgIDs, inReply, refs,
-		headers, calls, truncated, auto, sent).Exec(func(ct pgconn.CommandTag) error {
+		headers, calls, truncated, auto, sent, idents).Exec(func(ct pgconn.CommandTag) error {
 		if ct.RowsAffected() != want {
 			return crm.ErrRace // another process stored one of them first
 		}

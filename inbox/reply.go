@@ -1,0 +1,145 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/channels"
+)
+
+// Reply is an agent's (or an automation's) message to a conversation's
+// customer.
+type Reply struct {
+	ConversationID int64
+	// AuthorID is the user writing; 0 for automatic messages.
+	AuthorID int64
+	// ChannelID sends on another channel of the same contact; 0 means the
+	// conversation's own channel.
+	ChannelID   int64
+	Text        string
+	HTML        string
+	Attachments []channels.Attachment
+}
+
+// identityFor maps a channel kind to the identity kind it reaches.
+var identityFor = map[string]channels.IdentityKind{
+	string(channels.Email):    channels.IdentityEmail,
+	string(channels.SMS):      channels.IdentityPhone,
+	string(channels.Phone):    channels.IdentityPhone,
+	string(channels.Telegram): channels.IdentityTelegram,
+}
+
+// AddReply stores a reply as a queued outbound message and returns its id;
+// a worker delivers it (workers.EnqueueDelivery). The recipient is the
+// identity the customer last wrote from on that kind of channel, else any
+// of the contact's identities of that kind. Email replies get our own
+// Message-ID and thread onto the customer's last mail.
+func (ib *Inbox) AddReply(ctx context.Context, r Reply) (int64, error) {
+	text, cut := clean(strings.TrimSpace(r.Text), ib.cfg.MaxBody)
+	html, cut2 := clean(r.HTML, ib.cfg.MaxBody)
+	if cut || cut2 {
+		return 0, fmt.Errorf("inbox: reply longer than %d bytes: %w", ib.cfg.MaxBody, ErrInvalid)
+	}
+	if text == "" && html == "" && len(r.Attachments) == 0 {
+		return 0, fmt.Errorf("inbox: empty reply: %w", ErrInvalid)
+	}
+	var id int64
+	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+		var contact, channel int64
+		var kind, subject, from string
+		err := tx.QueryRow(ctx, `SELECT c.contact_id, ch.id, ch.kind, c.subject, coalesce(ch.config->>'from', '')
+			FROM conversations c JOIN channels ch ON ch.id = COALESCE(NULLIF($2, 0), c.channel_id)
+			WHERE c.id = $1 AND ch.enabled FOR UPDATE OF c`, r.ConversationID, r.ChannelID).
+			Scan(&contact, &channel, &kind, &subject, &from)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("conversation %d or its channel (enabled): %w", r.ConversationID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		to, err := recipient(ctx, tx, r.ConversationID, contact, kind)
+		if err != nil {
+			return err
+		}
+		msgKind, msgID, inReplyTo, refs := "text", "", "", []string{}
+		if kind == string(channels.Email) {
+			msgKind, msgID = "email", newMessageID(from)
+			inReplyTo, refs, err = lastMail(ctx, tx, r.ConversationID)
+			if err != nil {
+				return err
+			}
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, channel_id, direction, kind, author_id, body, html,
+				subject, message_id, in_reply_to, refs, status, identity)
+			VALUES ($1, $2, 'out', $3, NULLIF($4, 0), $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), $10, 'queued', $11)
+			RETURNING id`, r.ConversationID, channel, msgKind, r.AuthorID, text, html, subject, msgID,
+			inReplyTo, refs, to).Scan(&id)
+		if err != nil {
+			return err
+		}
+		var a attachmentRows
+		a.add(id, cleanAttachments(r.Attachments))
+		b := &pgx.Batch{}
+		a.queue(b)
+		b.Queue(`UPDATE conversations SET first_response_at = COALESCE(first_response_at, now()),
+			waiting_since = NULL, unread = 0, last_message_at = now(), updated_at = now() WHERE id = $1`, r.ConversationID)
+		queueNotify(b, []string{event(Event{Type: "message.created", ConversationID: r.ConversationID,
+			MessageID: id, ContactID: contact, ChannelID: channel})})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("inbox: reply: %w", err)
+	}
+	return id, nil
+}
+
+// recipient picks the identity a reply on a channel of kind goes to.
+func recipient(ctx context.Context, tx pgx.Tx, conv, contact int64, kind string) (string, error) {
+	idKind, ok := identityFor[kind]
+	if !ok {
+		return "", fmt.Errorf("channel kind %q cannot send: %w", kind, ErrInvalid)
+	}
+	var to string
+	err := tx.QueryRow(ctx, `SELECT identity FROM (
+			SELECT m.identity, 0 AS pref, m.id FROM messages m
+			WHERE m.conversation_id = $1 AND m.direction = 'in' AND m.identity LIKE $3 || ':%'
+			UNION ALL
+			SELECT i.kind || ':' || i.value, 1, -i.id FROM contact_identities i
+			WHERE i.contact_id = $2 AND i.kind = $3) x
+		ORDER BY pref, id DESC LIMIT 1`, conv, contact, string(idKind)).Scan(&to)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("the contact has no %s to send to: %w", idKind, ErrInvalid)
+	}
+	return to, err
+}
+
+// lastMail returns the Message-ID of the conversation's latest mail with
+// one, and the References a reply to it carries.
+func lastMail(ctx context.Context, tx pgx.Tx, conv int64) (string, []string, error) {
+	var id string
+	var refs []string
+	err := tx.QueryRow(ctx, `SELECT message_id, refs FROM messages
+		WHERE conversation_id = $1 AND message_id IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 1`, conv).
+		Scan(&id, &refs)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", []string{}, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return id, append(refs, id), nil
+}
+
+// newMessageID makes a Message-ID (without brackets) on the domain of the
+// channel's From address.
+func newMessageID(from string) string {
+	domain := "peyk.local"
+	if at := strings.LastIndexByte(from, '@'); at >= 0 && at < len(from)-1 {
+		domain = strings.Trim(from[at+1:], "> ")
+	}
+	return "peyk." + newToken() + "@" + domain
+}
