@@ -1,0 +1,103 @@
+package workers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// Server runs the task handlers and the reconciler.
+type Server struct {
+	cfg    Config
+	srv    *asynq.Server
+	mux    *asynq.ServeMux
+	client *asynq.Client
+	store  Store
+	log    *slog.Logger
+	stop   context.CancelFunc
+	done   chan struct{}
+}
+
+// NewServer returns a worker server on Redis. Start runs it.
+func NewServer(redis asynq.RedisConnOpt, cfg Config, store Store, senders Senders, log *slog.Logger) *Server {
+	cfg = cfg.withDefaults()
+	srv := asynq.NewServer(redis, asynq.Config{
+		Concurrency:              cfg.Concurrency,
+		Queues:                   map[string]int{QueueLive: 6, QueueDefault: 3, QueueBulk: 1},
+		RetryDelayFunc:           cfg.retryDelay,
+		DelayedTaskCheckInterval: cfg.DelayedCheck,
+		ShutdownTimeout:          cfg.ShutdownTimeout,
+		Logger:                   slogger{log},
+		LogLevel:                 asynq.WarnLevel,
+	})
+	mux := asynq.NewServeMux()
+	mux.Handle(TypeDeliver, &deliverer{store: store, senders: senders})
+	return &Server{cfg: cfg, srv: srv, mux: mux, client: asynq.NewClient(redis), store: store, log: log}
+}
+
+// Start starts processing tasks and the reconciler.
+func (s *Server) Start() error {
+	if err := s.srv.Start(s.mux); err != nil {
+		return fmt.Errorf("workers: start: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop, s.done = cancel, make(chan struct{})
+	go s.reconcileLoop(ctx)
+	return nil
+}
+
+// Shutdown stops taking tasks, waits up to ShutdownTimeout for running
+// ones and puts unfinished ones back on their queue: no task is lost.
+func (s *Server) Shutdown() {
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+	}
+	s.srv.Shutdown()
+	_ = s.client.Close()
+}
+
+func (s *Server) reconcileLoop(ctx context.Context) {
+	defer close(s.done)
+	t := time.NewTicker(s.cfg.ReconcileEvery)
+	defer t.Stop()
+	for {
+		if n, err := Reconcile(ctx, s.store, s.client); err != nil && ctx.Err() == nil {
+			s.log.Warn("reconcile", "err", err)
+		} else if n > 0 {
+			s.log.Info("reconcile: re-enqueued", "messages", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Reconcile enqueues the delivery of every queued message, as Redis may
+// have lost them (restarted empty); deliveries still in Redis are left
+// alone by their TaskID. It returns how many it enqueued anew.
+func Reconcile(ctx context.Context, store Store, c *asynq.Client) (int, error) {
+	ids, err := store.Queued(ctx, 10000)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		info, err := c.EnqueueContext(ctx, DeliveryTask(id, QueueLive))
+		if err != nil {
+			if isConflict(err) {
+				continue
+			}
+			return n, fmt.Errorf("workers: reconcile %d: %w", id, err)
+		}
+		if info != nil {
+			n++
+		}
+	}
+	return n, nil
+}
