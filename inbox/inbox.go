@@ -41,6 +41,9 @@ type Config struct {
 	// Two keep both the database and the Go side busy on a small machine.
 	// Default 2.
 	Committers int
+	// SecretKey encrypts channel secrets at rest (PEYK_SECRET_KEY). Without
+	// it channels that need secrets cannot be stored or used.
+	SecretKey string
 }
 
 func (c Config) withDefaults() Config {
@@ -65,6 +68,7 @@ type Inbox struct {
 	pool    *pgxpool.Pool
 	cfg     Config
 	metrics *Metrics
+	sealer  *sealer
 
 	mu      sync.Mutex
 	pending []*request
@@ -76,5 +80,5 @@ func New(pool *pgxpool.Pool, cfg Config, metrics *Metrics) *Inbox {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	return &Inbox{pool: pool, cfg: cfg.withDefaults(), metrics: metrics}
+	return &Inbox{pool: pool, cfg: cfg.withDefaults(), metrics: metrics, sealer: newSealer(cfg.SecretKey)}
 }

@@ -1,0 +1,48 @@
+package inbox_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/inbox"
+)
+
+func TestChannelSecrets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	type secrets struct{ Password string }
+	if err := e.ib.SetSecrets(ctx, e.mail, secrets{"hunter2"}); !errors.Is(err, inbox.ErrNoSecretKey) {
+		t.Fatalf("without a key: %v", err)
+	}
+	keyed := inbox.New(e.pool, inbox.Config{SecretKey: "k1"}, nil)
+	if err := keyed.SetSecrets(ctx, e.mail, secrets{"hunter2"}); err != nil {
+		t.Fatal(err)
+	}
+	var raw []byte
+	_ = e.pool.QueryRow(ctx, `SELECT secrets FROM channels WHERE id = $1`, e.mail).Scan(&raw)
+	if len(raw) == 0 || bytes.Contains(raw, []byte("hunter2")) {
+		t.Fatalf("secrets stored in clear: %q", raw)
+	}
+	var got secrets
+	if err := keyed.Secrets(ctx, e.mail, &got); err != nil || got.Password != "hunter2" {
+		t.Fatalf("secrets = %+v, %v", got, err)
+	}
+	other := inbox.New(e.pool, inbox.Config{SecretKey: "k2"}, nil)
+	if err := other.Secrets(ctx, e.mail, &got); err == nil {
+		t.Fatal("secrets opened with the wrong key")
+	}
+	if err := keyed.SetSecrets(ctx, 9999, secrets{}); !errors.Is(err, inbox.ErrNotFound) {
+		t.Fatalf("unknown channel: %v", err)
+	}
+	list, err := keyed.Channels(ctx)
+	if err != nil || len(list) != 2 || list[1].Kind != channels.Email {
+		t.Fatalf("channels = %+v, %v", list, err)
+	}
+	if _, err := keyed.CreateChannel(ctx, "", "x", nil); !errors.Is(err, inbox.ErrInvalid) {
+		t.Fatalf("channel without kind: %v", err)
+	}
+}
