@@ -2,7 +2,8 @@
 // inbox and manages users and tokens.
 //
 //	peyk migrate               apply the database migrations
-//	peyk serve                 serve HTTP (health, readiness, metrics)
+//	peyk serve                 serve HTTP and run the background workers
+//	peyk worker                run the background workers alone
 //	peyk user create …         add an agent or admin
 //	peyk token create …        make an API token for a user
 //	peyk version               print the version
@@ -45,7 +46,8 @@ const usage = `usage: peyk <command> [flags]
 
 commands:
   migrate        apply the database migrations
-  serve          serve HTTP: /healthz, /readyz, /metrics
+  serve          serve HTTP (/healthz, /readyz, /metrics) and run the workers
+  worker         run the background workers alone (delivery, reminders)
   user create    add a user (--email, --name, --role, --password)
   token create   make an API token for a user (--email)
   version        print the version
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrateCmd(ctx, rest, stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, rest, stdout, stderr)
+	case "worker":
+		return workerCmd(ctx, rest, stdout, stderr)
 	case "user create":
 		return userCreateCmd(ctx, rest, stdout, stderr)
 	case "token create":

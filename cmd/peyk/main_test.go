@@ -136,3 +136,19 @@ func TestServe(t *testing.T) {
 		t.Fatalf("serve: %v", err)
 	}
 }
+
+func TestWorker(t *testing.T) {
+	url := freshDatabase(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"worker", "--database-url=" + url}, &out, io.Discard) }()
+	time.Sleep(1500 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("worker: %v", err)
+	}
+	if !strings.Contains(out.String(), "workers running") {
+		t.Fatalf("out = %q", out.String())
+	}
+}

@@ -9,39 +9,37 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/peykhq/peyk/db"
-	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/web"
 )
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfg := newFlags("serve", stderr)
+	withWorkers := fs.Bool("workers", true, "run the background workers in this process too")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log := newLogger(stderr, cfg.LogLevel)
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	a, err := openApp(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
+	defer a.close()
+	log := a.log
 	ropt, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
 		return fmt.Errorf("redis url: %w", err)
 	}
 	rdb := redis.NewClient(ropt)
 	defer rdb.Close()
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	_ = inbox.New(pool, inbox.Config{}, inbox.NewMetrics(reg))
+	if *withWorkers {
+		wsrv, err := a.startWorkers()
+		if err != nil {
+			return err
+		}
+		defer wsrv.Shutdown()
+	}
+	pool, reg := a.pool, a.reg
 
 	srv := web.New(version(), reg,
 		web.Check{Name: "postgres", Ping: pool.Ping},

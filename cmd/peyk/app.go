@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/peykhq/peyk/db"
+	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/workers"
+)
+
+// app is what serve and worker share: the database, the inbox, the queue
+// and the metrics registry, built once from the config.
+type app struct {
+	cfg   *config
+	log   *slog.Logger
+	pool  *pgxpool.Pool
+	ib    *inbox.Inbox
+	reg   *prometheus.Registry
+	redis asynq.RedisConnOpt
+}
+
+// openApp connects to PostgreSQL (migrating it) and parses the Redis URL.
+func openApp(ctx context.Context, cfg *config, stderr io.Writer) (*app, error) {
+	a := &app{cfg: cfg, log: newLogger(stderr, cfg.LogLevel), reg: prometheus.NewRegistry()}
+	redis, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("redis url %q: %w", cfg.RedisURL, err)
+	}
+	a.redis = redis
+	a.pool, err = db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx, a.pool); err != nil {
+		a.pool.Close()
+		return nil, err
+	}
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.ib = inbox.New(a.pool, inbox.Config{SecretKey: cfg.SecretKey}, inbox.NewMetrics(a.reg))
+	return a, nil
+}
+
+func (a *app) close() { a.pool.Close() }
+
+// startWorkers starts the background workers in this process.
+func (a *app) startWorkers() (*workers.Server, error) {
+	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a.ib), a.log)
+	if err := srv.Start(); err != nil {
+		return nil, err
+	}
+	return srv, nil
+}

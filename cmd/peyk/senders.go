@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/inbox"
+)
+
+// senders builds the sender of a channel from its stored configuration
+// and secrets, by kind. It implements workers.Senders.
+type senders struct {
+	ib *inbox.Inbox
+}
+
+func newSenders(ib *inbox.Inbox) *senders { return &senders{ib: ib} }
+
+// Sender returns the sender of channel id.
+func (s *senders) Sender(ctx context.Context, id int64) (channels.Sender, error) {
+	ch, err := s.ib.Channel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ch.Enabled {
+		return nil, fmt.Errorf("channel %d (%s) is disabled: %w", id, ch.Name, channels.ErrPermanent)
+	}
+	return nil, fmt.Errorf("channel kind %q cannot send in this build: %w", ch.Kind, channels.ErrPermanent)
+}
