@@ -17,6 +17,7 @@ import (
 
 	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/db/dbtest"
+	"github.com/peykhq/peyk/workers/redistest"
 )
 
 // freshDatabase returns the URL of a database that does not exist yet and
@@ -114,7 +115,7 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--database-url=" + url, "--http-addr=" + addr}, io.Discard, io.Discard)
+		done <- run(ctx, []string{"serve", "--database-url=" + url, "--redis-url=" + redisURL(t), "--http-addr=" + addr}, io.Discard, io.Discard)
 	}()
 	var resp *http.Response
 	for i := 0; i < 100; i++ {
@@ -142,7 +143,8 @@ func TestWorker(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"worker", "--database-url=" + url}, &out, io.Discard) }()
+	rurl := redisURL(t)
+	go func() { done <- run(ctx, []string{"worker", "--database-url=" + url, "--redis-url=" + rurl}, &out, io.Discard) }()
 	time.Sleep(1500 * time.Millisecond)
 	cancel()
 	if err := <-done; err != nil {
@@ -151,4 +153,10 @@ func TestWorker(t *testing.T) {
 	if !strings.Contains(out.String(), "workers running") {
 		t.Fatalf("out = %q", out.String())
 	}
+}
+
+// redisURL returns the URL of a Redis database of the test's own.
+func redisURL(t *testing.T) string {
+	opt := redistest.New(t)
+	return fmt.Sprintf("redis://%s/%d", opt.Addr, opt.DB)
 }
