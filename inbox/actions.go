@@ -66,8 +66,14 @@ func (ib *Inbox) SetStatus(ctx context.Context, actor, conv int64, status string
 	if !until.IsZero() {
 		untilArg = &until
 	}
+	// A snooze schedules its wake-up (the workers' reconciler enqueues it);
+	// any other status cancels a pending one.
 	return ib.act(ctx, actor, conv, "conversation.status", map[string]any{"status": status, "until": untilArg},
-		`UPDATE conversations SET status = $2, snoozed_until = $3,
+		`WITH cancel AS (UPDATE schedules SET state = 'cancelled'
+				WHERE conversation_id = $1 AND kind = 'wake' AND state = 'pending'),
+			wake AS (INSERT INTO schedules (kind, due_at, conversation_id, contact_id)
+				SELECT 'wake', $3, id, contact_id FROM conversations WHERE id = $1 AND $3::timestamptz IS NOT NULL)
+		UPDATE conversations SET status = $2, snoozed_until = $3,
 			resolved_at = CASE WHEN $2 = 'resolved' THEN now() END, updated_at = now()
 		WHERE id = $1`, status, untilArg)
 }

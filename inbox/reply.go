@@ -49,52 +49,64 @@ func (ib *Inbox) AddReply(ctx context.Context, r Reply) (int64, error) {
 	}
 	var id int64
 	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
-		var contact, channel int64
-		var kind, subject, from string
-		err := tx.QueryRow(ctx, `SELECT c.contact_id, ch.id, ch.kind, c.subject, coalesce(ch.config->>'from', '')
-			FROM conversations c JOIN channels ch ON ch.id = COALESCE(NULLIF($2, 0), c.channel_id)
-			WHERE c.id = $1 AND ch.enabled FOR UPDATE OF c`, r.ConversationID, r.ChannelID).
-			Scan(&contact, &channel, &kind, &subject, &from)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("conversation %d or its channel (enabled): %w", r.ConversationID, ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		to, err := recipient(ctx, tx, r.ConversationID, contact, kind)
-		if err != nil {
-			return err
-		}
-		msgKind, msgID, inReplyTo, refs := "text", "", "", []string{}
-		if kind == string(channels.Email) {
-			msgKind, msgID = "email", newMessageID(from)
-			inReplyTo, refs, err = lastMail(ctx, tx, r.ConversationID)
-			if err != nil {
-				return err
-			}
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, channel_id, direction, kind, author_id, body, html,
-				subject, message_id, in_reply_to, refs, status, identity)
-			VALUES ($1, $2, 'out', $3, NULLIF($4, 0), $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), $10, 'queued', $11)
-			RETURNING id`, r.ConversationID, channel, msgKind, r.AuthorID, text, html, subject, msgID,
-			inReplyTo, refs, to).Scan(&id)
-		if err != nil {
-			return err
-		}
-		var a attachmentRows
-		a.add(id, cleanAttachments(r.Attachments))
-		b := &pgx.Batch{}
-		a.queue(b)
-		b.Queue(`UPDATE conversations SET first_response_at = COALESCE(first_response_at, now()),
-			waiting_since = NULL, unread = 0, last_message_at = now(), updated_at = now() WHERE id = $1`, r.ConversationID)
-		queueNotify(b, []string{event(Event{Type: "message.created", ConversationID: r.ConversationID,
-			MessageID: id, ContactID: contact, ChannelID: channel})})
-		return tx.SendBatch(ctx, b).Close()
+		var err error
+		id, err = addReply(ctx, tx, r, text, html)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("inbox: reply: %w", err)
 	}
 	return id, nil
+}
+
+// addReply stores a cleaned reply in tx.
+func addReply(ctx context.Context, tx pgx.Tx, r Reply, text, html string) (int64, error) {
+	var id, contact, channel int64
+	var kind, subject, from string
+	err := tx.QueryRow(ctx, `SELECT c.contact_id, ch.id, ch.kind, c.subject, coalesce(ch.config->>'from', '')
+		FROM conversations c JOIN channels ch ON ch.id = COALESCE(NULLIF($2, 0), c.channel_id)
+		WHERE c.id = $1 AND ch.enabled FOR UPDATE OF c`, r.ConversationID, r.ChannelID).
+		Scan(&contact, &channel, &kind, &subject, &from)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("conversation %d or its channel (enabled): %w", r.ConversationID, ErrNotFound)
+	}
+	if err != nil {
+		return 0, err
+	}
+	to, err := recipient(ctx, tx, r.ConversationID, contact, kind)
+	if err != nil {
+		return 0, err
+	}
+	msgKind, msgID, inReplyTo, refs := "text", "", "", []string{}
+	if kind == string(channels.Email) {
+		msgKind, msgID = "email", newMessageID(from)
+		inReplyTo, refs, err = lastMail(ctx, tx, r.ConversationID)
+		if err != nil {
+			return 0, err
+		}
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, channel_id, direction, kind, author_id, body, html,
+			subject, message_id, in_reply_to, refs, status, identity)
+		VALUES ($1, $2, 'out', $3, NULLIF($4, 0), $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), $10, 'queued', $11)
+		RETURNING id`, r.ConversationID, channel, msgKind, r.AuthorID, text, html, subject, msgID,
+		inReplyTo, refs, to).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	var a attachmentRows
+	a.add(id, cleanAttachments(r.Attachments))
+	b := &pgx.Batch{}
+	a.queue(b)
+	// An agent's reply answers the customer; an automatic one (a reminder
+	// or follow-up) does not stop the SLA clock.
+	b.Queue(`UPDATE conversations SET
+		first_response_at = CASE WHEN $2 THEN COALESCE(first_response_at, now()) ELSE first_response_at END,
+		waiting_since = CASE WHEN $2 THEN NULL ELSE waiting_since END,
+		unread = CASE WHEN $2 THEN 0 ELSE unread END,
+		last_message_at = now(), updated_at = now() WHERE id = $1`, r.ConversationID, r.AuthorID != 0)
+	queueNotify(b, []string{event(Event{Type: "message.created", ConversationID: r.ConversationID,
+		MessageID: id, ContactID: contact, ChannelID: channel})})
+	return id, tx.SendBatch(ctx, b).Close()
 }
 
 // recipient picks the identity a reply on a channel of kind goes to.

@@ -23,7 +23,7 @@ func TestReplyAndDelivery(t *testing.T) {
 	e.ingest(t, channels.Inbound{ChannelID: e.sms, ExternalID: "s1", From: channels.Identity{Kind: channels.IdentityPhone, Value: "09121234567"},
 		Also: []channels.Identity{{Kind: channels.IdentityEmail, Value: "sara@example.com"}}, Text: "hi"})
 
-	id, err := e.ib.AddReply(ctx, inbox.Reply{ConversationID: conv, Text: "Here it is", HTML: "<p>Here it is</p>",
+	id, err := e.ib.AddReply(ctx, inbox.Reply{ConversationID: conv, AuthorID: agentID(t, e), Text: "Here it is", HTML: "<p>Here it is</p>",
 		Attachments: []channels.Attachment{{Name: "invoice.pdf", ContentType: "application/pdf", Data: []byte("%PDF")}}})
 	if err != nil {
 		t.Fatal(err)
@@ -138,4 +138,15 @@ func TestReplyAndDelivery(t *testing.T) {
 			t.Fatalf("bad status: %v", err)
 		}
 	})
+}
+
+func agentID(t *testing.T, e env) int64 {
+	t.Helper()
+	var id int64
+	err := e.pool.QueryRow(context.Background(), `INSERT INTO users (email, name, role) VALUES ('agent@x', 'Agent', 'agent')
+		ON CONFLICT (email) DO UPDATE SET name = excluded.name RETURNING id`).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

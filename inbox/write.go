@@ -176,6 +176,10 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 			$6::timestamptz[], $7::bool[], $8::timestamptz[])
 			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from)
 		WHERE c.id = u.id`, order, last, lastIn, unread, reopen, outFirst, outSeen, waitFrom)
+	// A customer's message ends follow-ups and snoozes.
+	b.Queue(`UPDATE schedules SET state = 'cancelled'
+		WHERE conversation_id IN (SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r)
+			AND state = 'pending' AND kind IN ('followup', 'wake')`, order, reopen)
 }
 
 func later(cur *time.Time, t time.Time) *time.Time {

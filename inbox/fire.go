@@ -1,0 +1,162 @@
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Fired is what firing a schedule did.
+type Fired struct {
+	// Fired is false when the schedule was not pending at that due time:
+	// another worker fired it, or it was cancelled or rescheduled.
+	Fired    bool
+	Schedule Schedule
+	// MessageID is a queued message to deliver, or 0.
+	MessageID int64
+	// Next is a follow-up's next step, to enqueue, or nil.
+	Next *Schedule
+}
+
+// Fire performs schedule id if it is still pending for the due time its
+// task was enqueued with: in one transaction the schedule moves to done
+// and its action happens, so a schedule fires exactly once however many
+// workers try. text is the rendered message of message, attribute and
+// follow-up schedules (the workers render templates).
+func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string) (Fired, error) {
+	var f Fired
+	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+		f = Fired{}
+		rows, _ := tx.Query(ctx, `UPDATE schedules SET state = 'done', fired_at = now()
+			WHERE id = $1 AND state = 'pending' AND due_at = $2 RETURNING `+scheduleColumns, id, due.UTC())
+		s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Schedule])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		f.Fired, f.Schedule = true, s
+		var p Payload
+		if err := json.Unmarshal(s.Payload, &p); err != nil {
+			return fmt.Errorf("payload: %w", err)
+		}
+		switch s.Kind {
+		case ScheduleReminder:
+			return remind(ctx, tx, s, p)
+		case ScheduleWake:
+			return note(ctx, tx, s, `UPDATE conversations SET status = 'open', snoozed_until = NULL,
+				updated_at = now() WHERE id = $1 AND status = 'snoozed'`, "Snooze ended: conversation reopened")
+		case ScheduleMessage, ScheduleAttribute:
+			f.MessageID, err = sendScheduled(ctx, tx, s, p, text)
+			return err
+		case ScheduleFollowup:
+			return followUp(ctx, tx, s, p, text, &f)
+		}
+		return fmt.Errorf("unknown schedule kind %q", s.Kind)
+	})
+	if err != nil {
+		return Fired{}, fmt.Errorf("inbox: fire schedule %d: %w", id, err)
+	}
+	return f, nil
+}
+
+// remind notifies the agent (the reminder's, else the assignee) and puts
+// the reminder on the conversation's timeline.
+func remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
+	body := "Reminder: " + p.Text
+	if _, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, conversation_id, kind, body)
+		SELECT u, $2, 'reminder', $3 FROM (SELECT COALESCE($1::bigint,
+			(SELECT assignee_id FROM conversations WHERE id = $2)) AS u) x WHERE u IS NOT NULL`,
+		s.UserID, s.ConversationID, body); err != nil {
+		return err
+	}
+	if s.ConversationID == nil {
+		return nil
+	}
+	return timeline(ctx, tx, *s.ConversationID, body)
+}
+
+// note runs sql on the schedule's conversation and, when it changed
+// something, notes it on the timeline.
+func note(ctx context.Context, tx pgx.Tx, s Schedule, sql, text string) error {
+	ct, err := tx.Exec(ctx, sql, s.ConversationID)
+	if err != nil || ct.RowsAffected() == 0 {
+		return err
+	}
+	return timeline(ctx, tx, *s.ConversationID, text)
+}
+
+// timeline adds an event entry to a conversation's timeline.
+func timeline(ctx context.Context, tx pgx.Tx, conv int64, text string) error {
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, direction, kind, body, status)
+		VALUES ($1, 'out', 'event', $2, 'sent') RETURNING id`, conv, text).Scan(&id)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, NotifyChannel,
+		event(Event{Type: "message.created", ConversationID: conv, MessageID: id}))
+	return err
+}
+
+// sendScheduled queues the schedule's message on its conversation; an
+// attribute message without one uses the contact's latest conversation on
+// the channel, or starts one.
+func sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string) (int64, error) {
+	if text == "" {
+		text = p.Text
+	}
+	conv := int64(0)
+	if s.ConversationID != nil {
+		conv = *s.ConversationID
+	} else {
+		err := tx.QueryRow(ctx, `SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2
+			ORDER BY id DESC LIMIT 1`, s.ContactID, p.ChannelID).Scan(&conv)
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = tx.QueryRow(ctx, `INSERT INTO conversations (contact_id, channel_id, reply_token, status)
+				VALUES ($1, $2, $3, 'pending') RETURNING id`, s.ContactID, p.ChannelID, newToken()).Scan(&conv)
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	text, _ = clean(text, 1<<20)
+	return addReply(ctx, tx, Reply{ConversationID: conv, ChannelID: p.ChannelID, Text: text}, text, "")
+}
+
+// followUp sends a nudge and schedules the next step, or resolves the
+// conversation after the last nudge. A customer who replied since the
+// follow-up began has ended it.
+func followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string, f *Fired) error {
+	var replied bool
+	err := tx.QueryRow(ctx, `SELECT COALESCE(last_inbound_at > $2, false) FROM conversations WHERE id = $1`,
+		s.ConversationID, s.CreatedAt).Scan(&replied)
+	if err != nil || replied {
+		return err
+	}
+	if p.Step > p.Nudges {
+		return note(ctx, tx, s, `UPDATE conversations SET status = 'resolved',
+			resolved_at = now(), updated_at = now() WHERE id = $1 AND status <> 'resolved'`,
+			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges))
+	}
+	if f.MessageID, err = sendScheduled(ctx, tx, s, p, text); err != nil {
+		return err
+	}
+	next := p
+	next.Step++
+	payload, _ := json.Marshal(next)
+	rows, _ := tx.Query(ctx, `INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id, payload)
+		VALUES ('followup', now() + make_interval(secs => $2), $1, $3, $4, $5) RETURNING `+scheduleColumns,
+		s.ConversationID, p.Interval.Seconds(), s.ContactID, s.UserID, payload)
+	n, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Schedule])
+	if err != nil {
+		return err
+	}
+	f.Next = &n
+	return nil
+}
