@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/peykhq/peyk/channels"
@@ -50,11 +51,13 @@ func (s *scriptSender) Send(_ context.Context, m channels.Outbound) (channels.Se
 func (s *scriptSender) Sender(context.Context, int64) (channels.Sender, error) { return s, nil }
 
 type fixture struct {
-	ib     *inbox.Inbox
-	conv   int64
-	redis  asynq.RedisClientOpt
-	client *asynq.Client
-	sender *scriptSender
+	pool    *pgxpool.Pool
+	channel int64
+	ib      *inbox.Inbox
+	conv    int64
+	redis   asynq.RedisClientOpt
+	client  *asynq.Client
+	sender  *scriptSender
 }
 
 func newFixture(t *testing.T) fixture {
@@ -79,13 +82,13 @@ func newFixture(t *testing.T) fixture {
 	r := asynq.RedisClientOpt{Addr: opt.Addr, DB: opt.DB, Password: opt.Password}
 	c := asynq.NewClient(r)
 	t.Cleanup(func() { c.Close() })
-	return fixture{ib: ib, conv: convs[0].ID, redis: r, client: c, sender: &scriptSender{calls: map[int64]int{}}}
+	return fixture{pool: pool, channel: ch, ib: ib, conv: convs[0].ID, redis: r, client: c, sender: &scriptSender{calls: map[int64]int{}}}
 }
 
 func (f fixture) start(t *testing.T) *workers.Server {
 	t.Helper()
 	srv := workers.NewServer(f.redis, workers.Config{Backoff: func(int) time.Duration { return 200 * time.Millisecond },
-		ReconcileEvery: 500 * time.Millisecond}, f.ib, f.sender, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		ReconcileEvery: 500 * time.Millisecond}, f.ib, f.sender, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -187,4 +190,15 @@ func TestReconcileAfterRedisLoss(t *testing.T) {
 	if f.sender.calls[id] != 1 {
 		t.Fatalf("sent %d times, want once", f.sender.calls[id])
 	}
+}
+
+func (f fixture) agent(t *testing.T, email string) int64 {
+	t.Helper()
+	var id int64
+	err := f.pool.QueryRow(context.Background(), `INSERT INTO users (email, name, role) VALUES ($1, $1, 'agent') RETURNING id`,
+		email).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

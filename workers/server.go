@@ -15,14 +15,21 @@ type Server struct {
 	srv    *asynq.Server
 	mux    *asynq.ServeMux
 	client *asynq.Client
-	store  Store
+	store  Inbox
 	log    *slog.Logger
 	stop   context.CancelFunc
 	done   chan struct{}
 }
 
-// NewServer returns a worker server on Redis. Start runs it.
-func NewServer(redis asynq.RedisConnOpt, cfg Config, store Store, senders Senders, log *slog.Logger) *Server {
+// Inbox is all the workers need of the inbox.
+type Inbox interface {
+	Store
+	Schedules
+}
+
+// NewServer returns a worker server on Redis. render may be nil. Start
+// runs it.
+func NewServer(redis asynq.RedisConnOpt, cfg Config, store Inbox, senders Senders, render Renderer, log *slog.Logger) *Server {
 	cfg = cfg.withDefaults()
 	srv := asynq.NewServer(redis, asynq.Config{
 		Concurrency:              cfg.Concurrency,
@@ -34,8 +41,10 @@ func NewServer(redis asynq.RedisConnOpt, cfg Config, store Store, senders Sender
 		LogLevel:                 asynq.WarnLevel,
 	})
 	mux := asynq.NewServeMux()
+	client := asynq.NewClient(redis)
 	mux.Handle(TypeDeliver, &deliverer{store: store, senders: senders})
-	return &Server{cfg: cfg, srv: srv, mux: mux, client: asynq.NewClient(redis), store: store, log: log}
+	mux.Handle(TypeFire, &firer{store: store, render: render, client: client})
+	return &Server{cfg: cfg, srv: srv, mux: mux, client: client, store: store, log: log}
 }
 
 // Start starts processing tasks and the reconciler.
@@ -66,9 +75,15 @@ func (s *Server) reconcileLoop(ctx context.Context) {
 	defer t.Stop()
 	for {
 		if n, err := Reconcile(ctx, s.store, s.client); err != nil && ctx.Err() == nil {
-			s.log.Warn("reconcile", "err", err)
+			s.log.Warn("reconcile deliveries", "err", err)
 		} else if n > 0 {
 			s.log.Info("reconcile: re-enqueued", "messages", n)
+		}
+		horizon := time.Now().Add(2 * s.cfg.ReconcileEvery)
+		if n, err := ReconcileSchedules(ctx, s.store, s.client, horizon); err != nil && ctx.Err() == nil {
+			s.log.Warn("reconcile schedules", "err", err)
+		} else if n > 0 {
+			s.log.Debug("reconcile: enqueued", "schedules", n)
 		}
 		select {
 		case <-ctx.Done():

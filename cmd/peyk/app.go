@@ -52,7 +52,7 @@ func (a *app) close() { a.pool.Close() }
 
 // startWorkers starts the background workers in this process.
 func (a *app) startWorkers() (*workers.Server, error) {
-	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a.ib), a.log)
+	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a.ib), nil, a.log)
 	if err := srv.Start(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,139 @@
+package workers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/peykhq/peyk/inbox"
+)
+
+// TypeFire is the task that fires one schedule at its due time.
+const TypeFire = "schedule:fire"
+
+// Schedules is what firing schedules needs of the inbox.
+type Schedules interface {
+	GetSchedule(ctx context.Context, id int64) (inbox.Schedule, error)
+	Fire(ctx context.Context, id int64, due time.Time, text string) (inbox.Fired, error)
+	DueSchedules(ctx context.Context, before time.Time, limit int) ([]inbox.Schedule, error)
+}
+
+// Renderer renders a message template for a schedule; workers without one
+// send the schedule's text as it is.
+type Renderer interface {
+	RenderSchedule(ctx context.Context, s inbox.Schedule, template string) (string, error)
+}
+
+type firePayload struct {
+	ID  int64 `json:"id"`
+	Due int64 `json:"due"` // unix microseconds: the due time this task is for
+}
+
+// FireTask returns the task that fires schedule s at its due time. The
+// TaskID holds the id and due time: enqueuing twice adds nothing, and a
+// rescheduled schedule gets a new task while the old one finds the time
+// changed and does nothing.
+func FireTask(s inbox.Schedule) *asynq.Task {
+	due := s.DueAt.UnixMicro()
+	payload, _ := json.Marshal(firePayload{ID: s.ID, Due: due})
+	queue := QueueDefault
+	if s.Kind == inbox.ScheduleAttribute {
+		queue = QueueBulk
+	}
+	return asynq.NewTask(TypeFire, payload, asynq.TaskID("fire:"+strconv.FormatInt(s.ID, 10)+":"+strconv.FormatInt(due, 10)),
+		asynq.Queue(queue), asynq.ProcessAt(s.DueAt), asynq.MaxRetry(DeliveryRetries))
+}
+
+// EnqueueSchedule enqueues the firing of s at its due time; already
+// enqueued is not an error.
+func EnqueueSchedule(ctx context.Context, c *asynq.Client, s inbox.Schedule) error {
+	if _, err := c.EnqueueContext(ctx, FireTask(s)); err != nil && !isConflict(err) {
+		return fmt.Errorf("workers: enqueue schedule %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// firer fires schedules and hands what they produce on: a queued message
+// to delivery, a follow-up's next step to the queue.
+type firer struct {
+	store  Schedules
+	render Renderer
+	client *asynq.Client
+}
+
+func (f *firer) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	var p firePayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("fire: payload: %v: %w", err, asynq.SkipRetry)
+	}
+	s, err := f.store.GetSchedule(ctx, p.ID)
+	if errors.Is(err, inbox.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	due := time.UnixMicro(p.Due)
+	if s.State != "pending" || !s.DueAt.Equal(due) {
+		return nil // fired, cancelled or rescheduled: nothing to do
+	}
+	text, err := f.text(ctx, s)
+	if err != nil {
+		return err
+	}
+	fired, err := f.store.Fire(ctx, s.ID, due, text)
+	if err != nil || !fired.Fired {
+		return err
+	}
+	if fired.MessageID != 0 {
+		queue := QueueDefault
+		if s.Kind == inbox.ScheduleAttribute {
+			queue = QueueBulk
+		}
+		if err := EnqueueDelivery(ctx, f.client, fired.MessageID, queue); err != nil {
+			return nil // the message is stored queued: the reconciler sends it
+		}
+	}
+	if fired.Next != nil {
+		_ = EnqueueSchedule(ctx, f.client, *fired.Next) // else the reconciler enqueues it
+	}
+	return nil
+}
+
+// text renders the schedule's template, if it has one.
+func (f *firer) text(ctx context.Context, s inbox.Schedule) (string, error) {
+	var p inbox.Payload
+	if err := json.Unmarshal(s.Payload, &p); err != nil {
+		return "", fmt.Errorf("fire %d: payload: %v: %w", s.ID, err, asynq.SkipRetry)
+	}
+	if p.Template == "" || f.render == nil {
+		return p.Text, nil
+	}
+	return f.render.RenderSchedule(ctx, s, p.Template)
+}
+
+// ReconcileSchedules enqueues every pending schedule due before horizon;
+// those still in Redis are left alone by their TaskID. It returns how
+// many it enqueued anew.
+func ReconcileSchedules(ctx context.Context, store Schedules, c *asynq.Client, horizon time.Time) (int, error) {
+	ss, err := store.DueSchedules(ctx, horizon, 10000)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range ss {
+		if _, err := c.EnqueueContext(ctx, FireTask(s)); err != nil {
+			if isConflict(err) {
+				continue
+			}
+			return n, fmt.Errorf("workers: reconcile schedule %d: %w", s.ID, err)
+		}
+		n++
+	}
+	return n, nil
+}
