@@ -88,7 +88,7 @@ func newFixture(t *testing.T) fixture {
 func (f fixture) start(t *testing.T) *workers.Server {
 	t.Helper()
 	srv := workers.NewServer(f.redis, workers.Config{Backoff: func(int) time.Duration { return 200 * time.Millisecond },
-		ReconcileEvery: 500 * time.Millisecond}, f.ib, f.sender, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		ReconcileEvery: 500 * time.Millisecond, SLAEvery: 300 * time.Millisecond}, f.ib, f.sender, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}

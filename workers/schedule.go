@@ -82,6 +82,18 @@ func (f *firer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if s.State != "pending" || !s.DueAt.Equal(due) {
 		return nil // fired, cancelled or rescheduled: nothing to do
 	}
+	// asynq keeps scheduled tasks to the second: one may come a little
+	// early. Wait for the due time; one far too early goes back to retry.
+	if early := time.Until(s.DueAt); early > 0 {
+		if early > 5*time.Second {
+			return fmt.Errorf("fire %d: %s early", s.ID, early.Round(time.Second))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(early):
+		}
+	}
 	text, err := f.text(ctx, s)
 	if err != nil {
 		return err

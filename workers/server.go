@@ -25,6 +25,7 @@ type Server struct {
 type Inbox interface {
 	Store
 	Schedules
+	CheckSLA(ctx context.Context, now time.Time) (int, error)
 }
 
 // NewServer returns a worker server on Redis. render may be nil. Start
@@ -53,8 +54,9 @@ func (s *Server) Start() error {
 		return fmt.Errorf("workers: start: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s.stop, s.done = cancel, make(chan struct{})
+	s.stop, s.done = cancel, make(chan struct{}, 2)
 	go s.reconcileLoop(ctx)
+	go s.slaLoop(ctx)
 	return nil
 }
 
@@ -64,13 +66,34 @@ func (s *Server) Shutdown() {
 	if s.stop != nil {
 		s.stop()
 		<-s.done
+		<-s.done
 	}
 	s.srv.Shutdown()
 	_ = s.client.Close()
 }
 
+// slaLoop checks SLA policies every SLAEvery. Several workers may check at
+// once: each breach is handled once (see inbox.CheckSLA).
+func (s *Server) slaLoop(ctx context.Context) {
+	defer func() { s.done <- struct{}{} }()
+	t := time.NewTicker(s.cfg.SLAEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := s.store.CheckSLA(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			s.log.Warn("SLA check", "err", err)
+		} else if n > 0 {
+			s.log.Info("SLA breaches handled", "conversations", n)
+		}
+	}
+}
+
 func (s *Server) reconcileLoop(ctx context.Context) {
-	defer close(s.done)
+	defer func() { s.done <- struct{}{} }()
 	t := time.NewTicker(s.cfg.ReconcileEvery)
 	defer t.Stop()
 	for {

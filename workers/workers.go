@@ -37,6 +37,8 @@ type Config struct {
 	// ReconcileEvery is how often queued messages missing from Redis are
 	// enqueued again. Default 30s.
 	ReconcileEvery time.Duration
+	// SLAEvery is how often SLA policies are checked. Default 15s.
+	SLAEvery time.Duration
 	// ShutdownTimeout is how long a shutdown waits for running tasks.
 	// Unfinished tasks go back to their queue. Default 20s.
 	ShutdownTimeout time.Duration
@@ -51,6 +53,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ReconcileEvery <= 0 {
 		c.ReconcileEvery = 30 * time.Second
+	}
+	if c.SLAEvery <= 0 {
+		c.SLAEvery = 15 * time.Second
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 20 * time.Second

@@ -49,6 +49,9 @@ CREATE TABLE sla_policies (
     -- calendar: {"zone": "Asia/Tehran", "week": {"sat": [["08:00","16:00"]], …},
     -- "holidays": ["2026-03-21", …]}
     calendar               jsonb NOT NULL DEFAULT '{}',
+    -- last_assigned_user_id is where the round-robin of reassignments
+    -- stopped.
+    last_assigned_user_id  bigint REFERENCES users,
     created_at             timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX sla_policies_global ON sla_policies ((team_id IS NULL)) WHERE team_id IS NULL;
@@ -66,10 +69,14 @@ CREATE TABLE sla_breaches (
     UNIQUE (conversation_id, waiting_since)
 );
 
+-- available: an agent at work (not on leave): only available agents get
+-- reassigned conversations.
 ALTER TABLE users ADD COLUMN available boolean NOT NULL DEFAULT true;
-ALTER TABLE teams ADD COLUMN last_assigned_user_id bigint REFERENCES users;
+-- The conversations an SLA check looks at: open, never answered.
+CREATE INDEX conversations_unanswered ON conversations (waiting_since)
+    WHERE status = 'open' AND first_response_at IS NULL;
 
 -- +goose Down
-ALTER TABLE teams DROP COLUMN last_assigned_user_id;
+DROP INDEX conversations_unanswered;
 ALTER TABLE users DROP COLUMN available;
 DROP TABLE sla_breaches, sla_policies, notifications, schedules;
