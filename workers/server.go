@@ -26,6 +26,7 @@ type Inbox interface {
 	Store
 	Schedules
 	CheckSLA(ctx context.Context, now time.Time) (int, error)
+	PlanAttributeMessages(ctx context.Context, now time.Time) (int, error)
 }
 
 // NewServer returns a worker server on Redis. render may be nil. Start
@@ -96,7 +97,20 @@ func (s *Server) reconcileLoop(ctx context.Context) {
 	defer func() { s.done <- struct{}{} }()
 	t := time.NewTicker(s.cfg.ReconcileEvery)
 	defer t.Stop()
+	var planned time.Time
 	for {
+		// Date-driven messages are planned a few times an hour; the
+		// reconcile right after enqueues them.
+		if time.Since(planned) > 10*time.Minute {
+			if n, err := s.store.PlanAttributeMessages(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				s.log.Warn("plan attribute messages", "err", err)
+			} else if err == nil {
+				planned = time.Now()
+				if n > 0 {
+					s.log.Info("attribute messages planned", "messages", n)
+				}
+			}
+		}
 		if n, err := Reconcile(ctx, s.store, s.client); err != nil && ctx.Err() == nil {
 			s.log.Warn("reconcile deliveries", "err", err)
 		} else if n > 0 {
