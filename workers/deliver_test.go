@@ -60,7 +60,7 @@ type fixture struct {
 	sender  *scriptSender
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
 	t.Helper()
 	pool := dbtest.New(t)
 	ib := inbox.New(pool, inbox.Config{}, nil)

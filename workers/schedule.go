@@ -34,6 +34,12 @@ type firePayload struct {
 	Due int64 `json:"due"` // unix microseconds: the due time this task is for
 }
 
+// fireLead is how much before its due time a schedule's task is released.
+// asynq releases scheduled tasks by the second and an idle worker polls its
+// queues once a second, so a task released on time could start up to two
+// seconds late; released early, it waits in its worker for the exact time.
+const fireLead = 2 * time.Second
+
 // FireTask returns the task that fires schedule s at its due time. The
 // TaskID holds the id and due time: enqueuing twice adds nothing, and a
 // rescheduled schedule gets a new task while the old one finds the time
@@ -46,7 +52,7 @@ func FireTask(s inbox.Schedule) *asynq.Task {
 		queue = QueueBulk
 	}
 	return asynq.NewTask(TypeFire, payload, asynq.TaskID("fire:"+strconv.FormatInt(s.ID, 10)+":"+strconv.FormatInt(due, 10)),
-		asynq.Queue(queue), asynq.ProcessAt(s.DueAt), asynq.MaxRetry(DeliveryRetries))
+		asynq.Queue(queue), asynq.ProcessAt(s.DueAt.Add(-fireLead)), asynq.MaxRetry(DeliveryRetries))
 }
 
 // EnqueueSchedule enqueues the firing of s at its due time; already
@@ -82,8 +88,8 @@ func (f *firer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if s.State != "pending" || !s.DueAt.Equal(due) {
 		return nil // fired, cancelled or rescheduled: nothing to do
 	}
-	// asynq keeps scheduled tasks to the second: one may come a little
-	// early. Wait for the due time; one far too early goes back to retry.
+	// The task comes up to fireLead (plus asynq's second) early: wait for
+	// the due time. One far too early goes back to retry.
 	if early := time.Until(s.DueAt); early > 0 {
 		if early > 5*time.Second {
 			return fmt.Errorf("fire %d: %s early", s.ID, early.Round(time.Second))

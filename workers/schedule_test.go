@@ -45,7 +45,7 @@ func (f fixture) waitSchedule(t *testing.T, id int64, state string) inbox.Schedu
 	}
 }
 
-func (f fixture) count(t *testing.T, sql string, args ...any) int {
+func (f fixture) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := f.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {

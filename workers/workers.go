@@ -25,14 +25,16 @@ const (
 
 // Config tunes the workers. Zero fields take their defaults.
 type Config struct {
-	// Concurrency is how many tasks run at once. Default 10.
+	// Concurrency is how many tasks run at once. Default 500: a schedule's
+	// task comes a little before its due time and waits (a goroutine, not
+	// a database connection) in its slot.
 	Concurrency int
 	// Backoff is the wait before retry n of a failed task; nil backs off
 	// as asynq does (n⁴ seconds plus jitter: a day over DeliveryRetries).
 	// A provider's Retry-After always wins.
 	Backoff func(n int) time.Duration
-	// DelayedCheck is how often scheduled tasks are moved to their queue:
-	// the precision of reminders. Default 1s.
+	// DelayedCheck is how often scheduled tasks are moved to their queue.
+	// Default 250ms.
 	DelayedCheck time.Duration
 	// ReconcileEvery is how often queued messages missing from Redis are
 	// enqueued again. Default 30s.
@@ -46,10 +48,10 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.Concurrency <= 0 {
-		c.Concurrency = 10
+		c.Concurrency = 500
 	}
 	if c.DelayedCheck <= 0 {
-		c.DelayedCheck = time.Second
+		c.DelayedCheck = 250 * time.Millisecond
 	}
 	if c.ReconcileEvery <= 0 {
 		c.ReconcileEvery = 30 * time.Second

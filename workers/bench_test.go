@@ -1,0 +1,86 @@
+package workers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/workers"
+)
+
+// BenchmarkReminderLateness schedules 10,000 reminders (PEYK_BENCH_REMINDERS
+// overrides) due across one minute, starting 15 s ahead, runs one worker
+// process and reports how late they fired: p50 and p99 of fired_at minus
+// due_at. Run it with -benchtime 1x.
+func BenchmarkReminderLateness(b *testing.B) {
+	total := 10_000
+	if n, err := strconv.Atoi(os.Getenv("PEYK_BENCH_REMINDERS")); err == nil && n > 0 {
+		total = n
+	}
+	for range b.N {
+		f := newFixture(b)
+		ctx := context.Background()
+		start := time.Now().Add(15 * time.Second)
+		for i := range total {
+			due := start.Add(time.Duration(i) * time.Minute / time.Duration(total))
+			s, err := f.ib.AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: due,
+				ConversationID: f.conv, Payload: inbox.Payload{Text: "call back"}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := workers.EnqueueSchedule(ctx, f.client, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if time.Now().After(start) {
+			b.Fatal("setup took longer than the lead time")
+		}
+		srv := workers.NewServer(f.redis, workers.Config{}, f.ib, f.sender, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err := srv.Start(); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		deadline := start.Add(3 * time.Minute)
+		for f.count(b, `SELECT count(*) FROM schedules WHERE state = 'pending'`) > 0 {
+			if time.Now().After(deadline) {
+				b.Fatal("reminders still pending 2 minutes after the last was due")
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		b.StopTimer()
+		srv.Shutdown()
+		rows, err := f.pool.Query(ctx, `SELECT extract(epoch FROM fired_at - due_at) * 1000 FROM schedules ORDER BY 1`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var late []float64
+		for rows.Next() {
+			var ms float64
+			if err := rows.Scan(&ms); err != nil {
+				b.Fatal(err)
+			}
+			late = append(late, ms)
+		}
+		if os.Getenv("PEYK_BENCH_DEBUG") != "" {
+			rows, _ := f.pool.Query(ctx, `SELECT extract(epoch FROM due_at - $1::timestamptz), extract(epoch FROM fired_at - due_at) * 1000
+				FROM schedules ORDER BY 2 DESC LIMIT 15`, start)
+			for rows.Next() {
+				var at, ms float64
+				_ = rows.Scan(&at, &ms)
+				b.Logf("due +%.2fs late %.0fms", at, ms)
+			}
+			rows.Close()
+		}
+		slices.Sort(late)
+		b.ReportMetric(late[len(late)/2], "p50-ms")
+		b.ReportMetric(late[len(late)*99/100], "p99-ms")
+		b.ReportMetric(late[len(late)-1], "max-ms")
+		b.ReportMetric(late[0], "min-ms")
+	}
+}
