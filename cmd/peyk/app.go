@@ -11,8 +11,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/workers"
 )
 
@@ -52,7 +54,8 @@ func (a *app) close() { a.pool.Close() }
 
 // startWorkers starts the background workers in this process.
 func (a *app) startWorkers() (*workers.Server, error) {
-	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a.ib), nil, a.log)
+	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a.ib),
+		&workers.TemplateRenderer{Templates: templates.NewStore(a.pool), Contacts: crm.NewStore(a.pool), Inbox: a.ib}, a.log)
 	if err := srv.Start(); err != nil {
 		return nil, err
 	}
