@@ -33,7 +33,9 @@ func (ib *Inbox) AddAttributeRule(ctx context.Context, r AttributeRule) (int64, 
 	if r.Zone == "" {
 		r.Zone = "Asia/Tehran"
 	}
-	bad := func(why string) (int64, error) { return 0, fmt.Errorf("inbox: attribute rule: %s: %w", why, ErrInvalid) }
+	bad := func(why string) (int64, error) {
+		return 0, fmt.Errorf("inbox: attribute rule: %s: %w", why, ErrInvalid)
+	}
 	switch {
 	case r.Attribute == "":
 		return bad("no attribute")

@@ -9,6 +9,8 @@ type Metrics struct {
 	Calls     *prometheus.HistogramVec
 	Commits   prometheus.Histogram
 	GroupSize prometheus.Histogram
+	// OwnerErrors counts channel receivers that stopped with an error.
+	OwnerErrors prometheus.Counter
 }
 
 // NewMetrics creates the ingest metrics and registers them with reg when
@@ -34,9 +36,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Messages per group-commit transaction.",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 12),
 		}),
+		OwnerErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "peyk_channel_receiver_errors_total",
+			Help: "Channel receivers (IMAP, Telegram polling) that stopped with an error and were restarted.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Messages, m.Calls, m.Commits, m.GroupSize)
+		reg.MustRegister(m.Messages, m.Calls, m.Commits, m.GroupSize, m.OwnerErrors)
 	}
 	return m
 }
