@@ -5,12 +5,17 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/web/auth"
 )
 
 // Check is one dependency readiness probe, such as a PostgreSQL or Redis
@@ -20,26 +25,57 @@ type Check struct {
 	Ping func(ctx context.Context) error
 }
 
+// Deps is what the server is built from; nil parts turn their routes off
+// (they answer 404).
+type Deps struct {
+	Version  string
+	Gatherer prometheus.Gatherer
+	// Checks are run by /readyz.
+	Checks []Check
+	// Users authenticates API tokens.
+	Users Users
+	// Channels manages channels for the API.
+	Channels Channels
+	Log      *slog.Logger
+}
+
 // Server holds what the HTTP handlers need.
 type Server struct {
 	checks   []Check
 	gatherer prometheus.Gatherer
 	version  string
+	users    Users
+	channels Channels
+	log      *slog.Logger
 }
 
-// New returns a Server. checks are run by /readyz; gatherer serves
-// /metrics.
-func New(version string, gatherer prometheus.Gatherer, checks ...Check) *Server {
-	return &Server{checks: checks, gatherer: gatherer, version: version}
+// New returns a Server.
+func New(d Deps) *Server {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Gatherer == nil {
+		d.Gatherer = prometheus.NewRegistry()
+	}
+	return &Server{checks: d.Checks, gatherer: d.Gatherer, version: d.Version, users: d.Users,
+		channels: d.Channels, log: d.Log}
 }
 
-// Handler returns the routes of the server.
+// Handler returns the routes of the server, every one registered here.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{}))
+	if s.channels != nil {
+		mux.HandleFunc("GET /api/v1/channels", s.requireRole(auth.RoleAgent, s.listChannels))
+		mux.HandleFunc("POST /api/v1/channels", s.requireRole(auth.RoleAdmin, s.createChannel))
+		mux.HandleFunc("POST /api/v1/channels/{id}/test", s.requireRole(auth.RoleAdmin, s.testChannel))
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, s.log, fmt.Errorf("no route %s %s: %w", r.Method, r.URL.Path, crm.ErrNotFound))
+	})
 	return mux
 }
 

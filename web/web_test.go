@@ -41,7 +41,7 @@ func TestHealthReadinessMetrics(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(web.New("test", reg, tc.checks...).Handler())
+			srv := httptest.NewServer(web.New(web.Deps{Version: "test", Gatherer: reg, Checks: tc.checks}).Handler())
 			defer srv.Close()
 			resp, err := http.Get(srv.URL + tc.path)
 			if err != nil {

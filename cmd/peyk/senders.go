@@ -11,10 +11,11 @@ import (
 // senders builds the sender of a channel from its stored configuration
 // and secrets, by kind. It implements workers.Senders.
 type senders struct {
-	ib *inbox.Inbox
+	ib    *inbox.Inbox
+	kinds map[string]kind
 }
 
-func newSenders(ib *inbox.Inbox) *senders { return &senders{ib: ib} }
+func newSenders(ib *inbox.Inbox) *senders { return &senders{ib: ib, kinds: knownKinds()} }
 
 // Sender returns the sender of channel id.
 func (s *senders) Sender(ctx context.Context, id int64) (channels.Sender, error) {
@@ -25,5 +26,9 @@ func (s *senders) Sender(ctx context.Context, id int64) (channels.Sender, error)
 	if !ch.Enabled {
 		return nil, fmt.Errorf("channel %d (%s) is disabled: %w", id, ch.Name, channels.ErrPermanent)
 	}
-	return nil, fmt.Errorf("channel kind %q cannot send in this build: %w", ch.Kind, channels.ErrPermanent)
+	k, ok := s.kinds[string(ch.Kind)]
+	if !ok || k.sender == nil {
+		return nil, fmt.Errorf("channel kind %q cannot send in this build: %w", ch.Kind, channels.ErrPermanent)
+	}
+	return k.sender(ctx, ch, s.ib)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/peykhq/peyk/web"
+	"github.com/peykhq/peyk/web/auth"
 )
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -41,9 +42,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	pool, reg := a.pool, a.reg
 
-	srv := web.New(version(), reg,
-		web.Check{Name: "postgres", Ping: pool.Ping},
-		web.Check{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
+	srv := web.New(web.Deps{Version: version(), Gatherer: reg, Log: log,
+		Users: auth.NewStore(pool, 0), Channels: newChannelAdmin(a),
+		Checks: []web.Check{{Name: "postgres", Ping: pool.Ping},
+			{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)

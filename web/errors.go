@@ -1,0 +1,51 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/templates"
+)
+
+// apiError is the one shape of every JSON error: {"error": {"code", "message"}}.
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// statusOf maps the domain's error kinds to an HTTP status and a code, in
+// this one place.
+func statusOf(err error) (int, string) {
+	switch {
+	case errors.Is(err, crm.ErrNotFound), errors.Is(err, templates.ErrNotFound):
+		return http.StatusNotFound, "not_found"
+	case errors.Is(err, crm.ErrInvalid), errors.Is(err, templates.ErrInvalid):
+		return http.StatusBadRequest, "invalid"
+	case errors.Is(err, crm.ErrConflict):
+		return http.StatusConflict, "conflict"
+	case errors.Is(err, errUnauthorized):
+		return http.StatusUnauthorized, "unauthorized"
+	case errors.Is(err, errForbidden):
+		return http.StatusForbidden, "forbidden"
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+var (
+	errUnauthorized = errors.New("authentication required: send Authorization: Bearer <token>")
+	errForbidden    = errors.New("your role may not do this")
+)
+
+// writeError answers with the JSON error for err. Internal errors are
+// logged and their text is not sent.
+func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
+	status, code := statusOf(err)
+	msg := err.Error()
+	if status == http.StatusInternalServerError {
+		log.Error("request failed", "err", err)
+		msg = "internal error; see the server log"
+	}
+	writeJSON(w, status, map[string]apiError{"error": {Code: code, Message: msg}})
+}
