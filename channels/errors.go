@@ -10,7 +10,7 @@ import (
 var ErrPermanent = errors.New("channels: permanent failure")
 
 // ErrInvalid marks bad input from a provider or a caller.
-var ErrInvalid = errors.New("channels: invalid")
+var ErrInvalid = errors.New("invalid")
 
 // RetryAfterError is a send failure the provider asked us to retry no
 // sooner than After (Telegram's 429 retry_after, an HTTP Retry-After).
