@@ -27,48 +27,57 @@ func (s *Store) Merge(ctx context.Context, target, source, actor int64) (int64, 
 	}
 	var mergeID int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		snaps, err := lockContacts(ctx, tx, target, source)
-		if err != nil {
-			return err
-		}
-		var idents, convs []int64
-		err = tx.QueryRow(ctx, `WITH i AS (
-				UPDATE contact_identities SET contact_id = $1 WHERE contact_id = $2 RETURNING id),
-			c AS (UPDATE conversations SET contact_id = $1, updated_at = now() WHERE contact_id = $2 RETURNING id)
-			SELECT ARRAY(SELECT id FROM i ORDER BY id), ARRAY(SELECT id FROM c ORDER BY id)`,
-			target, source).Scan(&idents, &convs)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE contacts t SET
-				name = CASE WHEN t.name = '' THEN s.name ELSE t.name END,
-				name_fold = CASE WHEN t.name = '' THEN s.name_fold ELSE t.name_fold END,
-				tags = ARRAY(SELECT DISTINCT x FROM unnest(t.tags || s.tags) x ORDER BY x),
-				attributes = s.attributes || t.attributes,
-				updated_at = now()
-			FROM contacts s WHERE t.id = $1 AND s.id = $2`, target, source)
-		if err != nil {
-			return err
-		}
-		if _, err = tx.Exec(ctx, `UPDATE contacts SET merged_into = $1, updated_at = now() WHERE id = $2`,
-			target, source); err != nil {
-			return err
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO contact_merges
-				(target_id, source_id, identity_ids, conversation_ids, target_before, source_before, actor_id)
-			VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, 0)) RETURNING id`,
-			target, source, idents, convs, snaps[target], snaps[source], actor).Scan(&mergeID)
-		if err != nil {
-			return err
-		}
-		return Audit(ctx, tx, actor, "contact.merge", "contact", target, map[string]any{
-			"merge_id": mergeID, "source_id": source,
-			"identities": len(idents), "conversations": len(convs)})
+		var err error
+		mergeID, err = MergeTx(ctx, tx, target, source, actor)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("crm: merge %d into %d: %w", source, target, err)
 	}
 	return mergeID, nil
+}
+
+// MergeTx is Merge inside the caller's transaction; the ingest uses it
+// when a message proves two contacts are one customer.
+func MergeTx(ctx context.Context, tx pgx.Tx, target, source, actor int64) (int64, error) {
+	var mergeID int64
+	snaps, err := lockContacts(ctx, tx, target, source)
+	if err != nil {
+		return 0, err
+	}
+	var idents, convs []int64
+	err = tx.QueryRow(ctx, `WITH i AS (
+			UPDATE contact_identities SET contact_id = $1 WHERE contact_id = $2 RETURNING id),
+		c AS (UPDATE conversations SET contact_id = $1, updated_at = now() WHERE contact_id = $2 RETURNING id)
+		SELECT ARRAY(SELECT id FROM i ORDER BY id), ARRAY(SELECT id FROM c ORDER BY id)`,
+		target, source).Scan(&idents, &convs)
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.Exec(ctx, `UPDATE contacts t SET
+			name = CASE WHEN t.name = '' THEN s.name ELSE t.name END,
+			name_fold = CASE WHEN t.name = '' THEN s.name_fold ELSE t.name_fold END,
+			tags = ARRAY(SELECT DISTINCT x FROM unnest(t.tags || s.tags) x ORDER BY x),
+			attributes = s.attributes || t.attributes,
+			updated_at = now()
+		FROM contacts s WHERE t.id = $1 AND s.id = $2`, target, source)
+	if err != nil {
+		return 0, err
+	}
+	if _, err = tx.Exec(ctx, `UPDATE contacts SET merged_into = $1, updated_at = now() WHERE id = $2`,
+		target, source); err != nil {
+		return 0, err
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO contact_merges
+			(target_id, source_id, identity_ids, conversation_ids, target_before, source_before, actor_id)
+		VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, 0)) RETURNING id`,
+		target, source, idents, convs, snaps[target], snaps[source], actor).Scan(&mergeID)
+	if err != nil {
+		return 0, err
+	}
+	return mergeID, Audit(ctx, tx, actor, "contact.merge", "contact", target, map[string]any{
+		"merge_id": mergeID, "source_id": source,
+		"identities": len(idents), "conversations": len(convs)})
 }
 
 // lockContacts locks two live contacts in id order and returns their

@@ -21,8 +21,9 @@ type key struct{ kind, value string }
 // caller's transaction: one pipelined lookup, then one pipelined create, so
 // a whole ingest batch costs two round trips. Each group is the identities
 // one message proves belong to one customer, its sender first. Identities
-// linked by any group end up on one contact; an identity seen for the first
-// time joins the contact of its group, or a new contact.
+// linked by any group end up on one contact: an identity seen for the
+// first time joins the contact of its group, or a new contact, and two
+// existing contacts linked by a group are merged into the older one.
 type Resolution struct {
 	groups  [][]channels.Identity
 	keys    []key
@@ -33,6 +34,7 @@ type Resolution struct {
 	newKeys []int   // keys to insert
 	keyTo   []int64 // contact id per key after Plan
 	result  []int64 // contact id per group
+	merges  [][2]int64
 }
 
 // NewResolution prepares the resolution of groups, whose identities must
@@ -122,7 +124,12 @@ func (r *Resolution) Plan() int {
 		root := r.root(i)
 		switch {
 		case r.found[i] != 0:
-			r.keyTo[i] = r.found[i]
+			// Identities proven to be one customer's but found on two
+			// contacts: the older contact absorbs the other (MergeTx).
+			r.keyTo[i] = compContact[root]
+			if r.found[i] != compContact[root] {
+				r.addMerge(compContact[root], r.found[i])
+			}
 		case compContact[root] != 0:
 			r.keyTo[i] = compContact[root]
 			r.newKeys = append(r.newKeys, i)
@@ -135,6 +142,21 @@ func (r *Resolution) Plan() int {
 	}
 	return need
 }
+
+func (r *Resolution) addMerge(target, source int64) {
+	for _, m := range r.merges {
+		if m == [2]int64{target, source} {
+			return
+		}
+	}
+	r.merges = append(r.merges, [2]int64{target, source})
+}
+
+// Merges returns, after Plan, the contacts to merge as {target, source}
+// pairs: a group held identities of two existing contacts, such as a
+// Telegram user sharing their own phone number that another contact has.
+// The caller runs MergeTx for each, after locking Existing.
+func (r *Resolution) Merges() [][2]int64 { return r.merges }
 
 // Existing returns the ids of the contacts that already existed, for the
 // caller to lock.

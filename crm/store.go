@@ -78,6 +78,11 @@ func (s *Store) Resolve(ctx context.Context, ids ...channels.Identity) (int64, e
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
+		for _, m := range r.Merges() {
+			if _, err := MergeTx(ctx, tx, m[0], m[1], 0); err != nil {
+				return err
+			}
+		}
 		b = &pgx.Batch{}
 		r.QueueCreate(b, newIDs)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {

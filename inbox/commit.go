@@ -44,7 +44,8 @@ func (ib *Inbox) commit(ctx context.Context, group []*request) error {
 }
 
 // apply runs the ingest of a group in tx in three pipelined round trips:
-// look up, allocate and lock, then write.
+// look up, allocate and lock, then write (plus the merges, in the rare
+// group that links two existing contacts).
 func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
 	p := newPlan(ib.cfg, group)
 
@@ -65,11 +66,27 @@ func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
 		slices.Sort(locks)
 		b.Queue(`SELECT pg_advisory_xact_lock($2 | x) FROM unnest($1::bigint[]) x`, locks, contactLockSpace)
 	}
-	p.queueLatest(b)
+	merges := p.res.Merges()
+	if len(merges) == 0 {
+		p.queueLatest(b)
+	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
-
+	if len(merges) > 0 {
+		// Rare: a message proved two contacts one customer. Merge them,
+		// then look for conversations, which the merge moved.
+		for _, m := range merges {
+			if _, err := crm.MergeTx(ctx, tx, m[0], m[1], 0); err != nil {
+				return err
+			}
+		}
+		b = &pgx.Batch{}
+		p.queueLatest(b)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+	}
 	b = &pgx.Batch{}
 	p.res.QueueCreate(b, contactIDs)
 	p.thread()

@@ -36,6 +36,9 @@ func TestOwnOneAtATime(t *testing.T) {
 	defer stopB()
 	doneA := make(chan struct{})
 	go func() { defer close(doneA); _ = e.ib.Own(ctxA, e.mail, 50*time.Millisecond, work) }()
+	for runs.Load() == 0 { // A owns the channel before B asks
+		time.Sleep(10 * time.Millisecond)
+	}
 	go func() { _ = other.Own(ctxB, e.mail, 50*time.Millisecond, work) }()
 	time.Sleep(500 * time.Millisecond)
 	if runs.Load() != 1 || running.Load() != 1 {

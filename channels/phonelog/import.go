@@ -1,0 +1,134 @@
+package phonelog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/peykhq/peyk/channels"
+)
+
+// Options tunes Import. The zero value is usable.
+type Options struct {
+	// BatchSize is how many calls go into one sink.Ingest call (one
+	// transaction). Default 1000.
+	BatchSize int
+	// Parallel is how many batches may be committing at once, while the
+	// next ones are read. Each customer's calls go through one committer,
+	// so they are stored in file order (the first call from a new number
+	// names its contact). Default 2.
+	Parallel int
+	// Progress, if set, is called after each committed batch and once at
+	// the end, from one goroutine at a time.
+	Progress func(Progress)
+	// MaxErrors is how many RowErrors Stats.Errors keeps; all are counted
+	// in Failed. Default 1000.
+	MaxErrors int
+	// Invalid reports whether an Ingest error blames the rows (the inbox's
+	// ErrInvalid) rather than the database. The batch is then split to find
+	// the rows at fault, which are reported as RowErrors, and the rest is
+	// imported. Nil means errors.Is(err, channels.ErrInvalid).
+	Invalid func(error) bool
+}
+
+// Counts says what became of the rows read so far.
+type Counts struct {
+	// Rows is every data row read: Imported + Duplicates + Skipped + Failed
+	// once the import is over.
+	Rows int
+	// Imported counts calls stored as new. A sink that cannot tell new
+	// from already stored (it lacks IngestCount) counts all it took here.
+	Imported int
+	// Duplicates counts calls that were stored before (importing a file
+	// again gives only duplicates).
+	Duplicates int
+	// Skipped counts internal calls, between two of our own numbers.
+	Skipped int
+	// Failed counts bad rows.
+	Failed int
+}
+
+// Progress is reported while importing.
+type Progress struct {
+	Counts
+	// Line and Bytes are how far the input has been read and handed over.
+	Line  int
+	Bytes int64
+}
+
+// Stats is the outcome of an import.
+type Stats struct {
+	Counts
+	// Errors lists the bad rows by line, the first Options.MaxErrors
+	// found.
+	Errors []RowError
+}
+
+// Import reads every call from rd and hands them to sink in batches,
+// returning once all are committed. Bad rows are counted, listed in
+// Stats.Errors with their line numbers, and skipped; the rest is imported.
+// Calls already stored are not stored again, so importing a file twice
+// adds nothing. An error reading the input or storing a batch stops the
+// import: Stats then says what was committed, and running the import again
+// resumes safely.
+func Import(ctx context.Context, rd *Reader, sink channels.Sink, opts Options) (Stats, error) {
+	opts = opts.withDefaults()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	im := &importer{opts: opts, sink: sink}
+	work := make([]chan batch, opts.Parallel)
+	var wg sync.WaitGroup
+	for i := range work {
+		work[i] = make(chan batch)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work[i] {
+				if err := im.commit(ctx, b); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+	err := im.read(ctx, rd, work)
+	for _, w := range work {
+		close(w)
+	}
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause // a batch failed
+	} else if err == nil {
+		err = ctx.Err() // the caller cancelled
+	}
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	im.progress.Rows, im.progress.Skipped = rd.Rows(), rd.Skipped()
+	im.progress.Line, im.progress.Bytes = rd.Line(), rd.Offset()
+	if opts.Progress != nil {
+		opts.Progress(im.progress)
+	}
+	slices.SortStableFunc(im.errs, func(a, b RowError) int { return a.Line - b.Line })
+	st := Stats{Counts: im.progress.Counts, Errors: im.errs}
+	if err != nil {
+		return st, fmt.Errorf("phonelog: import stopped near line %d: %w", rd.Line(), err)
+	}
+	return st, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 1000
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = 2
+	}
+	if o.MaxErrors <= 0 {
+		o.MaxErrors = 1000
+	}
+	if o.Invalid == nil {
+		o.Invalid = func(err error) bool { return errors.Is(err, channels.ErrInvalid) }
+	}
+	return o
+}

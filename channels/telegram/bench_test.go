@@ -1,0 +1,119 @@
+package telegram
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// benchMessages is how many updates BenchmarkWebhookIngest posts per run
+// (PEYK_BENCH_MESSAGES overrides 100,000).
+func benchMessages() int {
+	if n, err := strconv.Atoi(os.Getenv("PEYK_BENCH_MESSAGES")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// BenchmarkWebhookIngest posts 100,000 Telegram updates from 10,000
+// distinct users to the webhook, served over HTTP by httptest in front of
+// the real inbox, from 64 concurrent senders; each request is answered
+// only after its message is committed. Each sender is one persistent
+// HTTP/1.1 connection, as Telegram's webhook connections are, driven by a
+// minimal client (write the request, read the response) so that the load
+// generator, which shares the machine, takes little of the CPU the server
+// is measured on. Run it with -benchtime 1x:
+//
+//	go test -run '^$' -bench WebhookIngest -benchtime 1x ./channels/telegram/
+func BenchmarkWebhookIngest(b *testing.B) {
+	const senders = 64
+	e := newEnv(b)
+	srv := httptest.NewServer(NewWebhook(e.ch, testSecret, e.ib, nil))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	total := benchMessages()
+	users := max(total/10, 1)
+	b.ResetTimer()
+	for iter := 0; iter < b.N; iter++ {
+		b.StopTimer()
+		requests := make([][]byte, total)
+		for i := range requests {
+			id, user := iter*total+i+1, 100000+i%users
+			body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,`+
+				`"first_name":"مشتری","last_name":"%d","language_code":"fa"},"chat":{"id":%d,"first_name":"مشتری",`+
+				`"type":"private"},"date":%d,"text":"سلام، سفارش من کی می\u200cرسد؟ order %d"}}`,
+				id, id, user, user, user, time.Now().Unix(), i)
+			requests[i] = fmt.Appendf(nil, "POST /telegram HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"+
+				"%s: %s\r\nContent-Length: %d\r\n\r\n%s", host, SecretHeader, testSecret, len(body), body)
+		}
+		lat := make([]time.Duration, total)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		b.StartTimer()
+		start := time.Now()
+		for range senders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := send(host, requests, lat, &next); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		slices.Sort(lat)
+		b.ReportMetric(float64(total)/elapsed.Seconds(), "msg/s")
+		b.ReportMetric(float64(lat[total/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[total*99/100].Microseconds())/1000, "p99-ms")
+	}
+	b.StopTimer()
+	if n := e.count(b, `SELECT count(*) FROM messages`); n != total*b.N {
+		b.Fatalf("messages = %d, want %d", n, total*b.N)
+	}
+	if n := e.count(b, `SELECT count(*) FROM contacts`); n != users {
+		b.Fatalf("contacts = %d, want %d", n, users)
+	}
+}
+
+// send posts requests, taking the next index from next, over one
+// keep-alive connection, and records each one's latency.
+func send(host string, requests [][]byte, lat []time.Duration, next *atomic.Int64) error {
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	for {
+		i := int(next.Add(1)) - 1
+		if i >= len(requests) {
+			return nil
+		}
+		t0 := time.Now()
+		if _, err := conn.Write(requests[i]); err != nil {
+			return err
+		}
+		resp, err := http.ReadResponse(r, nil)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		lat[i] = time.Since(t0)
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("update %d: HTTP %d", i, resp.StatusCode)
+		}
+	}
+}

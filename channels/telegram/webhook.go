@@ -1,0 +1,129 @@
+package telegram
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/peykhq/peyk/channels"
+)
+
+// MaxWebhookBody is the largest webhook request body read, in bytes.
+const MaxWebhookBody = 1 << 20
+
+// SecretHeader is the header in which Telegram sends the webhook's secret
+// token.
+const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// Webhook is the HTTP handler Telegram posts updates to in webhook mode.
+// It answers:
+//
+//   - 405 to anything but POST;
+//   - 401 when the X-Telegram-Bot-Api-Secret-Token header is missing or is
+//     not Secret (compared in constant time), before reading the body;
+//   - 413 to a body over MaxWebhookBody, 400 to one that is not a JSON
+//     update;
+//   - 200 once the update is committed (sink.Ingest or sink.Update
+//     returned nil), or when there is nothing to store (a group message);
+//   - 503 when an attachment could not be downloaded from Telegram, 500
+//     when the sink failed: Telegram then delivers the update again.
+//
+// Errors are JSON: {"error": "…"}. A request answered with a 4xx stores
+// nothing; one answered with a 5xx is safe to repeat (the inbox skips a
+// message it already has).
+type Webhook struct {
+	// ChannelID is the channel the updates belong to.
+	ChannelID int64
+	// Secret is the secret_token given to setWebhook. When it is empty
+	// every request is refused.
+	Secret string
+	// Sink takes new messages (Ingest) and edits (Update).
+	Sink Sink
+	// Files downloads attachments; nil keeps only their names and types.
+	Files Files
+	// Log receives the failures answered with a 5xx; nil discards them.
+	Log *slog.Logger
+}
+
+var _ http.Handler = (*Webhook)(nil)
+
+// NewWebhook returns the webhook handler of channel channelID, which
+// checks secret and hands updates to sink, downloading files with files.
+func NewWebhook(channelID int64, secret string, sink Sink, files Files) *Webhook {
+	return &Webhook{ChannelID: channelID, Secret: secret, Sink: sink, Files: files}
+}
+
+// Webhook returns the bot's webhook handler: NewWebhook with the bot's
+// channel, its file downloads and its logger.
+func (b *Bot) Webhook(secret string, sink Sink) *Webhook {
+	h := NewWebhook(b.channelID, secret, sink, b)
+	h.Log = b.log
+	return h
+}
+
+// ServeHTTP handles one update.
+func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		fail(w, http.StatusMethodNotAllowed, "use POST")
+		return
+	}
+	got := r.Header.Get(SecretHeader)
+	if h.Secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(h.Secret)) != 1 {
+		fail(w, http.StatusUnauthorized, "missing or wrong "+SecretHeader)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		fail(w, http.StatusRequestEntityTooLarge, "body is larger than "+strconv.Itoa(MaxWebhookBody)+" bytes")
+		return
+	case err != nil:
+		fail(w, http.StatusBadRequest, "reading the body: "+err.Error())
+		return
+	}
+	var u tgbotapi.Update
+	if err := json.Unmarshal(body, &u); err != nil {
+		fail(w, http.StatusBadRequest, "not a Telegram update: "+err.Error())
+		return
+	}
+	ev, err := Convert(r.Context(), h.ChannelID, u, h.Files)
+	if err != nil {
+		h.logError("telegram: webhook: download failed", u.UpdateID, err)
+		fail(w, http.StatusServiceUnavailable, "could not download the attachment; try again")
+		return
+	}
+	switch {
+	case ev.Inbound != nil:
+		err = h.Sink.Ingest(r.Context(), []channels.Inbound{*ev.Inbound})
+	case ev.Update != nil:
+		_, err = h.Sink.Update(r.Context(), []channels.Update{*ev.Update})
+	}
+	if err != nil {
+		h.logError("telegram: webhook: storing failed", u.UpdateID, err)
+		fail(w, http.StatusInternalServerError, "could not store the update; try again")
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (h *Webhook) logError(msg string, updateID int, err error) {
+	if h.Log != nil {
+		h.Log.Error(msg, "channel_id", h.ChannelID, "update_id", updateID, "err", err)
+	}
+}
+
+// fail answers with status and a JSON error.
+func fail(w http.ResponseWriter, status int, reason string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": reason})
+}
