@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,5 +173,38 @@ func TestOutboundReportedByChannel(t *testing.T) {
 	c, _ := e.ib.Conversation(ctx, e.conversationOf(t, "in-1"))
 	if c.WaitingSince != nil || c.FirstResponseAt == nil {
 		t.Fatalf("after our answer: waiting %v, first response %v", c.WaitingSince, c.FirstResponseAt)
+	}
+}
+
+func TestMissedCallOpensAndAsksForCallBack(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	pbx, err := e.ib.CreateChannel(ctx, channels.Phone, "pbx", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(ext, disposition string) channels.Inbound {
+		return channels.Inbound{ChannelID: pbx, ExternalID: ext, Kind: channels.KindCall, Text: "call",
+			From: channels.Identity{Kind: channels.IdentityPhone, Value: "09121234567", Name: "Reza"},
+			Call: &channels.Call{Disposition: disposition, Duration: 30 * time.Second}}
+	}
+	e.ingest(t, call("c1", "ANSWERED"))
+	conv := e.conversationOf(t, "c1")
+	if err := e.ib.SetStatus(ctx, 0, conv, inbox.StatusResolved, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	e.ingest(t, call("c2", "NO ANSWER"))
+	c, _ := e.ib.Conversation(ctx, conv)
+	if e.conversationOf(t, "c2") != conv || c.Status != inbox.StatusOpen {
+		t.Fatalf("missed call: conversation %d status %s", e.conversationOf(t, "c2"), c.Status)
+	}
+	ss, err := e.ib.Schedules(ctx, conv, 0)
+	if err != nil || len(ss) != 1 || ss[0].Kind != inbox.ScheduleReminder || !strings.Contains(string(ss[0].Payload), "Call back Reza") {
+		t.Fatalf("schedules = %+v, %v; want one call-back reminder", ss, err)
+	}
+	e.ingest(t, call("c2", "NO ANSWER")) // a duplicate asks for nothing more
+	if ss, _ := e.ib.Schedules(ctx, conv, 0); len(ss) != 1 {
+		t.Fatalf("schedules after a duplicate = %d", len(ss))
 	}
 }

@@ -116,6 +116,34 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 	})
 	a.queue(b)
 	queueNotify(b, payloads)
+	p.queueCallbacks(b)
+}
+
+// queueCallbacks records a call-back reminder for each missed inbound
+// call, for the conversation's assignee, due at once (the workers notify).
+func (p *plan) queueCallbacks(b *pgx.Batch) {
+	var convs, contacts []int64
+	var texts []string
+	for i, it := range p.items {
+		in := it.in
+		if p.dup[i] || in.Kind != channels.KindCall || in.Direction == channels.Out || in.Call == nil ||
+			strings.EqualFold(strings.TrimSpace(in.Call.Disposition), "ANSWERED") {
+			continue
+		}
+		convs, contacts = append(convs, p.convOf[i]), append(contacts, p.res.Contact(i))
+		who := in.From.Name
+		if who == "" {
+			who = it.group[0].Value
+		}
+		texts = append(texts, "Call back "+who+" (missed call)")
+	}
+	if len(convs) == 0 {
+		return
+	}
+	b.Queue(`INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id, payload)
+		SELECT 'reminder', now(), u.cv, u.ct, c.assignee_id, jsonb_build_object('text', u.t)
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(cv, ct, t) JOIN conversations c ON c.id = u.cv`,
+		convs, contacts, texts)
 }
 
 // queueUpdates queues one update per touched conversation: last message
