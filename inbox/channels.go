@@ -21,6 +21,7 @@ type Channel struct {
 	Enabled   bool            `json:"enabled"`
 	Cursor    string          `json:"cursor"`
 	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
 }
 
 // CreateChannel adds a channel with its non-secret configuration and
@@ -47,7 +48,7 @@ func (ib *Inbox) CreateChannel(ctx context.Context, kind channels.Kind, name str
 
 // Channel returns one channel.
 func (ib *Inbox) Channel(ctx context.Context, id int64) (Channel, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at
+	rows, _ := ib.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at, updated_at
 		FROM channels WHERE id = $1`, id)
 	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Channel])
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -61,7 +62,7 @@ func (ib *Inbox) Channel(ctx context.Context, id int64) (Channel, error) {
 
 // Channels lists every channel.
 func (ib *Inbox) Channels(ctx context.Context) ([]Channel, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at
+	rows, _ := ib.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at, updated_at
 		FROM channels ORDER BY id`)
 	cs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Channel])
 	if err != nil {

@@ -85,7 +85,7 @@ func queueUpdate(b *pgx.Batch, u channels.Update, applied *int) error {
 // SetCursor stores a channel's cursor on its own, for receivers whose last
 // batch held no new message (only edits or reports).
 func (ib *Inbox) SetCursor(ctx context.Context, channelID int64, cursor string) error {
-	ct, err := ib.pool.Exec(ctx, `UPDATE channels SET cursor = $2, updated_at = now() WHERE id = $1`, channelID, cursor)
+	ct, err := ib.pool.Exec(ctx, `UPDATE channels SET cursor = $2 WHERE id = $1`, channelID, cursor)
 	if err != nil {
 		return fmt.Errorf("inbox: set cursor of channel %d: %w", channelID, err)
 	}

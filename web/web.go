@@ -36,6 +36,8 @@ type Deps struct {
 	Users Users
 	// Channels manages channels for the API.
 	Channels Channels
+	// Webhooks finds channels' webhook handlers (Telegram, SMS, PBX).
+	Webhooks Webhooks
 	Log      *slog.Logger
 }
 
@@ -46,6 +48,7 @@ type Server struct {
 	version  string
 	users    Users
 	channels Channels
+	webhooks Webhooks
 	log      *slog.Logger
 }
 
@@ -58,7 +61,7 @@ func New(d Deps) *Server {
 		d.Gatherer = prometheus.NewRegistry()
 	}
 	return &Server{checks: d.Checks, gatherer: d.Gatherer, version: d.Version, users: d.Users,
-		channels: d.Channels, log: d.Log}
+		channels: d.Channels, webhooks: d.Webhooks, log: d.Log}
 }
 
 // Handler returns the routes of the server, every one registered here.
@@ -72,6 +75,10 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET /api/v1/channels", s.requireRole(auth.RoleAgent, s.listChannels))
 		mux.HandleFunc("POST /api/v1/channels", s.requireRole(auth.RoleAdmin, s.createChannel))
 		mux.HandleFunc("POST /api/v1/channels/{id}/test", s.requireRole(auth.RoleAdmin, s.testChannel))
+	}
+	if s.webhooks != nil {
+		mux.HandleFunc("POST /webhooks/{id}", s.webhook)
+		mux.HandleFunc("POST /webhooks/{id}/{part...}", s.webhook)
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, fmt.Errorf("no route %s %s: %w", r.Method, r.URL.Path, crm.ErrNotFound))

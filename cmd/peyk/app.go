@@ -27,6 +27,7 @@ type app struct {
 	ib    *inbox.Inbox
 	reg   *prometheus.Registry
 	redis asynq.RedisConnOpt
+	kinds map[string]kind
 }
 
 // openApp connects to PostgreSQL (migrating it) and parses the Redis URL.
@@ -47,6 +48,7 @@ func openApp(ctx context.Context, cfg *config, stderr io.Writer) (*app, error) {
 	}
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.ib = inbox.New(a.pool, inbox.Config{SecretKey: cfg.SecretKey}, inbox.NewMetrics(a.reg))
+	a.kinds = knownKinds(a.log)
 	return a, nil
 }
 
@@ -54,7 +56,7 @@ func (a *app) close() { a.pool.Close() }
 
 // startWorkers starts the background workers in this process.
 func (a *app) startWorkers() (*workers.Server, error) {
-	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a.ib),
+	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a),
 		&workers.TemplateRenderer{Templates: templates.NewStore(a.pool), Contacts: crm.NewStore(a.pool), Inbox: a.ib}, a.log)
 	if err := srv.Start(); err != nil {
 		return nil, err

@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/channels/telegram"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 )
@@ -20,6 +24,12 @@ type kind struct {
 	test func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) error
 	// sender builds the channel's sender.
 	sender func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Sender, error)
+	// webhook returns the handler of a webhook of the channel (part is the
+	// rest of the path: "", "in", "status"); nil for none.
+	webhook func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox, part string) (http.Handler, error)
+	// receiver returns the channel's receiver when it pulls messages
+	// itself (IMAP, Telegram polling); nil when it does not.
+	receiver func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Receiver, error)
 }
 
 // channelAdmin implements web.Channels and the channel CLI on the kinds
@@ -30,7 +40,7 @@ type channelAdmin struct {
 }
 
 func newChannelAdmin(a *app) *channelAdmin {
-	return &channelAdmin{ib: a.ib, kinds: knownKinds()}
+	return &channelAdmin{ib: a.ib, kinds: a.kinds}
 }
 
 // List returns every channel (without secrets).
@@ -44,6 +54,9 @@ func (c *channelAdmin) Create(ctx context.Context, kindName, name string, raw js
 		return inbox.Channel{}, fmt.Errorf("channel kind %q (this build knows %v): %w", kindName, kindNames(c.kinds), crm.ErrInvalid)
 	}
 	config, secrets, err := k.parse(raw)
+	if errors.Is(err, crm.ErrInvalid) {
+		return inbox.Channel{}, fmt.Errorf("%s settings: %w", kindName, err)
+	}
 	if err != nil {
 		return inbox.Channel{}, fmt.Errorf("%s settings: %v: %w", kindName, err, crm.ErrInvalid)
 	}
@@ -81,6 +94,31 @@ func kindNames(m map[string]kind) []string {
 }
 
 // knownKinds lists the channel kinds of this build.
-func knownKinds() map[string]kind {
-	return map[string]kind{}
+func knownKinds(log *slog.Logger) map[string]kind {
+	return map[string]kind{
+		string(channels.SMS):      smsKind(log),
+		string(channels.Telegram): telegramKind(log, newCache[*telegram.Bot]()),
+		string(channels.Phone):    phoneKind(),
+	}
+}
+
+// Webhook returns the handler for a webhook of channel id; part is the
+// rest of the path. A channel without such a webhook is ErrNotFound.
+func (c *channelAdmin) Webhook(ctx context.Context, id int64, part string) (http.Handler, error) {
+	ch, err := c.ib.Channel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	k, ok := c.kinds[string(ch.Kind)]
+	if !ch.Enabled || !ok || k.webhook == nil {
+		return nil, fmt.Errorf("channel %d has no webhook: %w", id, crm.ErrNotFound)
+	}
+	h, err := k.webhook(ctx, ch, c.ib, part)
+	if err != nil {
+		return nil, fmt.Errorf("channel %d webhook: %w", id, err)
+	}
+	if h == nil {
+		return nil, fmt.Errorf("channel %d has no webhook %q: %w", id, part, crm.ErrNotFound)
+	}
+	return h, nil
 }

@@ -4,6 +4,8 @@
 //	peyk migrate               apply the database migrations
 //	peyk serve                 serve HTTP and run the background workers
 //	peyk worker                run the background workers alone
+//	peyk channel add|list|test  manage channels
+//	peyk import-calls …        import a PBX call log
 //	peyk user create …         add an agent or admin
 //	peyk token create …        make an API token for a user
 //	peyk version               print the version
@@ -48,6 +50,8 @@ commands:
   migrate        apply the database migrations
   serve          serve HTTP (/healthz, /readyz, /metrics) and run the workers
   worker         run the background workers alone (delivery, reminders)
+  channel        add KIND --name N --config JSON | list | test ID
+  import-calls   import a call log: --channel ID FILE (Asterisk Master.csv or generic CSV)
   user create    add a user (--email, --name, --role, --password)
   token create   make an API token for a user (--email)
   version        print the version
@@ -73,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serveCmd(ctx, rest, stdout, stderr)
 	case "worker":
 		return workerCmd(ctx, rest, stdout, stderr)
+	case "channel":
+		return channelCmd(ctx, rest, stdout, stderr)
+	case "import-calls":
+		return importCallsCmd(ctx, rest, stdout, stderr)
 	case "user create":
 		return userCreateCmd(ctx, rest, stdout, stderr)
 	case "token create":

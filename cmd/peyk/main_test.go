@@ -144,7 +144,9 @@ func TestWorker(t *testing.T) {
 	var out bytes.Buffer
 	done := make(chan error, 1)
 	rurl := redisURL(t)
-	go func() { done <- run(ctx, []string{"worker", "--database-url=" + url, "--redis-url=" + rurl}, &out, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"worker", "--database-url=" + url, "--redis-url=" + rurl}, &out, io.Discard)
+	}()
 	time.Sleep(1500 * time.Millisecond)
 	cancel()
 	if err := <-done; err != nil {

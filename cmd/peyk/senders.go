@@ -15,7 +15,7 @@ type senders struct {
 	kinds map[string]kind
 }
 
-func newSenders(ib *inbox.Inbox) *senders { return &senders{ib: ib, kinds: knownKinds()} }
+func newSenders(a *app) *senders { return &senders{ib: a.ib, kinds: a.kinds} }
 
 // Sender returns the sender of channel id.
 func (s *senders) Sender(ctx context.Context, id int64) (channels.Sender, error) {

@@ -18,6 +18,7 @@ import (
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfg := newFlags("serve", stderr)
 	withWorkers := fs.Bool("workers", true, "run the background workers in this process too")
+	withReceivers := fs.Bool("receivers", true, "read mailboxes and poll bots in this process too (one process owns each channel)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,10 +41,16 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer wsrv.Shutdown()
 	}
+	if *withReceivers {
+		rctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go runReceivers(rctx, a)
+	}
 	pool, reg := a.pool, a.reg
 
+	admin := newChannelAdmin(a)
 	srv := web.New(web.Deps{Version: version(), Gatherer: reg, Log: log,
-		Users: auth.NewStore(pool, 0), Channels: newChannelAdmin(a),
+		Users: auth.NewStore(pool, 0), Channels: admin, Webhooks: admin,
 		Checks: []web.Check{{Name: "postgres", Ping: pool.Ping},
 			{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
