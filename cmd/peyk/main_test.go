@@ -162,3 +162,39 @@ func redisURL(t *testing.T) string {
 	opt := redistest.New(t)
 	return fmt.Sprintf("redis://%s/%d", opt.Addr, opt.DB)
 }
+
+func TestChannelAndImportCalls(t *testing.T) {
+	url := freshDatabase(t)
+	ctx := context.Background()
+	db := "--database-url=" + url
+	t.Setenv("PEYK_SECRET_KEY", "test key")
+	if _, errOut, err := runCmd(t, ctx, "channel", "add", "phone", db, "--name", "pbx",
+		"--config", `{"ours":["1XX"],"secret":"pbx-secret-0123456789"}`); err != nil {
+		t.Fatalf("channel add: %v %s", err, errOut)
+	}
+	if _, _, err := runCmd(t, ctx, "channel", "add", "phone", db, "--name", "bad", "--config", `{"ours":[]}`); err == nil {
+		t.Fatal("a phone channel without a secret was accepted")
+	}
+	if out, _, err := runCmd(t, ctx, "channel", "list", db); err != nil || !strings.Contains(out, "pbx") {
+		t.Fatalf("channel list: %q %v", out, err)
+	}
+	file := "../../channels/phonelog/testdata/Master.csv"
+	out, errOut, err := runCmd(t, ctx, "import-calls", db, "--channel", "1", file)
+	if err != nil {
+		t.Fatalf("import-calls: %v %s", err, errOut)
+	}
+	if !strings.Contains(errOut, "bad row: line") || !strings.Contains(errOut, "rows/s") {
+		t.Fatalf("no progress or bad-row report: %q", errOut)
+	}
+	var imported int
+	if _, err := fmt.Sscanf(out[strings.Index(out, ": ")+2:], "%d imported", &imported); err != nil || imported == 0 {
+		t.Fatalf("out = %q", out)
+	}
+	out, _, err = runCmd(t, ctx, "import-calls", db, "--channel", "1", "--quiet", file)
+	if err != nil || !strings.Contains(out, ": 0 imported") {
+		t.Fatalf("second import: %q %v", out, err)
+	}
+	if _, _, err := runCmd(t, ctx, "import-calls", db, file); !errors.Is(err, errUsage) {
+		t.Fatalf("import-calls without a channel: %v", err)
+	}
+}
