@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -15,8 +16,9 @@ import (
 // Event is the JSON payload of a NOTIFY on NotifyChannel.
 type Event struct {
 	// Type is message.created (a message was stored: the conversation
-	// changed too), message.updated (a delivery report or an edit) or
-	// conversation.updated (an agent action).
+	// changed too), message.updated (a delivery report or an edit),
+	// conversation.updated (an agent action) or messages.imported (more
+	// than 500 messages in one transaction: reload).
 	Type           string `json:"type"`
 	ConversationID int64  `json:"conversation_id"`
 	MessageID      int64  `json:"message_id,omitempty"`
@@ -115,19 +117,29 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 		return nil
 	})
 	a.queue(b)
+	if len(payloads) > bulkNotify {
+		// An import: one summary instead of thousands of notifications.
+		payloads = []string{fmt.Sprintf(`{"type":"messages.imported","count":%d}`, len(payloads))}
+	}
 	queueNotify(b, payloads)
 	p.queueCallbacks(b)
 }
 
-// queueCallbacks records a call-back reminder for each missed inbound
-// call, for the conversation's assignee, due at once (the workers notify).
+// callbackWithin is how recent a missed call must be to ask for a call
+// back: importing last year's call log asks for none.
+const callbackWithin = 24 * time.Hour
+
+// queueCallbacks records a call-back reminder for each recent missed
+// inbound call, for the conversation's assignee, due at once (the workers
+// notify).
 func (p *plan) queueCallbacks(b *pgx.Batch) {
 	var convs, contacts []int64
 	var texts []string
 	for i, it := range p.items {
 		in := it.in
 		if p.dup[i] || in.Kind != channels.KindCall || in.Direction == channels.Out || in.Call == nil ||
-			strings.EqualFold(strings.TrimSpace(in.Call.Disposition), "ANSWERED") {
+			strings.EqualFold(strings.TrimSpace(in.Call.Disposition), "ANSWERED") ||
+			in.SentAt.Before(p.now.Add(-callbackWithin)) {
 			continue
 		}
 		convs, contacts = append(convs, p.convOf[i]), append(contacts, p.res.Contact(i))
@@ -221,6 +233,10 @@ func event(e Event) string {
 	js, _ := json.Marshal(e)
 	return string(js)
 }
+
+// bulkNotify is the most message.created notifications one transaction
+// sends; a larger group (an import) sends one messages.imported instead.
+const bulkNotify = 500
 
 // queueNotify queues one NOTIFY per payload; PostgreSQL delivers them on
 // commit.
