@@ -55,7 +55,8 @@ func TestAPIAuthAndChannels(t *testing.T) {
 		return tok
 	}
 	admin, agent := token(auth.RoleAdmin), token(auth.RoleAgent)
-	srv := httptest.NewServer(web.New(web.Deps{Users: users, Channels: inboxChannels{inbox.New(pool, inbox.Config{}, nil)}}).Handler())
+	srv := httptest.NewServer(web.New(web.Deps{Users: users, Channels: inboxChannels{inbox.New(pool, inbox.Config{}, nil)},
+		Segments: func(text string) any { return map[string]int{"characters": len([]rune(text))} }}).Handler())
 	defer srv.Close()
 
 	steps := []struct {
@@ -78,6 +79,8 @@ func TestAPIAuthAndChannels(t *testing.T) {
 		{"test bad id", "POST", "/api/v1/channels/x/test", admin, "", 400, `"invalid"`},
 		{"agent may not test", "POST", "/api/v1/channels/1/test", agent, "", 403, `"forbidden"`},
 		{"no such route", "GET", "/api/v1/nothing", admin, "", 404, `"not_found"`},
+		{"segments", "POST", "/api/v1/sms/segments", agent, `{"text":"سلام"}`, 200, `"characters":4`},
+		{"segments without token", "POST", "/api/v1/sms/segments", "", `{"text":"x"}`, 401, `"unauthorized"`},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {

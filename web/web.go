@@ -38,6 +38,9 @@ type Deps struct {
 	Channels Channels
 	// Webhooks finds channels' webhook handlers (Telegram, SMS, PBX).
 	Webhooks Webhooks
+	// Segments counts the SMS parts of a text (sms.Segments), for the
+	// agent to see before sending.
+	Segments func(text string) any
 	Log      *slog.Logger
 }
 
@@ -49,6 +52,7 @@ type Server struct {
 	users    Users
 	channels Channels
 	webhooks Webhooks
+	segments func(string) any
 	log      *slog.Logger
 }
 
@@ -61,7 +65,7 @@ func New(d Deps) *Server {
 		d.Gatherer = prometheus.NewRegistry()
 	}
 	return &Server{checks: d.Checks, gatherer: d.Gatherer, version: d.Version, users: d.Users,
-		channels: d.Channels, webhooks: d.Webhooks, log: d.Log}
+		channels: d.Channels, webhooks: d.Webhooks, segments: d.Segments, log: d.Log}
 }
 
 // Handler returns the routes of the server, every one registered here.
@@ -75,6 +79,9 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET /api/v1/channels", s.requireRole(auth.RoleAgent, s.listChannels))
 		mux.HandleFunc("POST /api/v1/channels", s.requireRole(auth.RoleAdmin, s.createChannel))
 		mux.HandleFunc("POST /api/v1/channels/{id}/test", s.requireRole(auth.RoleAdmin, s.testChannel))
+	}
+	if s.segments != nil {
+		mux.HandleFunc("POST /api/v1/sms/segments", s.requireRole(auth.RoleAgent, s.smsSegments))
 	}
 	if s.webhooks != nil {
 		mux.HandleFunc("POST /webhooks/{id}", s.webhook)

@@ -13,15 +13,15 @@ const (
 type Info struct {
 	// Encoding is GSM7 when every character is in the GSM 03.38 alphabet
 	// or its extension table, else UCS2.
-	Encoding string
+	Encoding string `json:"encoding"`
 	// Characters is the length in the encoding's units: septets for GSM-7
 	// (an extension character such as € or { takes two), UTF-16 code units
 	// for UCS-2 (an emoji outside the Basic Multilingual Plane takes two).
-	Characters int
+	Characters int `json:"characters"`
 	// Segments is how many SMS the text is sent as; 0 for an empty text.
-	Segments int
+	Segments int `json:"segments"`
 	// Remaining is how many units still fit in the last segment.
-	Remaining int
+	Remaining int `json:"remaining"`
 }
 
 // Segment capacities in units: a text that fits in single goes as one SMS;

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/peykhq/peyk/channels/sms"
 	"github.com/peykhq/peyk/web"
 	"github.com/peykhq/peyk/web/auth"
 )
@@ -51,6 +52,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	admin := newChannelAdmin(a)
 	srv := web.New(web.Deps{Version: version(), Gatherer: reg, Log: log,
 		Users: auth.NewStore(pool, 0), Channels: admin, Webhooks: admin,
+		Segments: func(text string) any { return sms.Segments(text) },
 		Checks: []web.Check{{Name: "postgres", Ping: pool.Ping},
 			{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
