@@ -61,8 +61,8 @@ func TestAPIAuthAndChannels(t *testing.T) {
 
 	steps := []struct {
 		name, method, path, token, body string
-		status                           int
-		want                             string
+		status                          int
+		want                            string
 	}{
 		{"no token", "GET", "/api/v1/channels", "", "", 401, `"code":"unauthorized"`},
 		{"bad token", "GET", "/api/v1/channels", "peyk_nope", "", 401, `"unauthorized"`},
