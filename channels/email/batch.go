@@ -1,0 +1,147 @@
+package email
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/peykhq/peyk/channels"
+)
+
+// fetched is one mail as the server returned it.
+type fetched struct {
+	uid imap.UID
+	raw []byte
+	in  channels.Inbound
+}
+
+// batch fetches the mails uids (BODY.PEEK[], so \Seen is left alone),
+// parses them and hands them to the sink with the cursor of the last one.
+// headerOnly fetches only the headers, for mail too large to import.
+func (s *session) batch(ctx context.Context, uids []imap.UID, headerOnly bool) error {
+	section := &imap.FetchItemBodySection{Peek: true}
+	if headerOnly {
+		section.Specifier = imap.PartSpecifierHeader
+	}
+	cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, BodySection: []*imap.FetchItemBodySection{section},
+	})
+	var mails []fetched
+	seen := make(map[imap.UID]bool, len(uids))
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			break
+		}
+		// Collect reads the body literal fully before the next message.
+		buf, err := msg.Collect()
+		if err != nil {
+			cmd.Close()
+			return fmt.Errorf("imap fetch: %w", err)
+		}
+		// A FETCH without the body is a flag change the server reported
+		// unasked, not one of ours.
+		if buf.UID > s.cur.last && len(buf.BodySection) > 0 && !seen[buf.UID] {
+			seen[buf.UID] = true
+			mails = append(mails, fetched{uid: buf.UID, raw: buf.FindBodySection(section)})
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		return fmt.Errorf("imap fetch: %w", err)
+	}
+	if len(mails) == 0 {
+		return nil // expunged since the search
+	}
+	slices.SortFunc(mails, func(a, b fetched) int { return cmp.Compare(a.uid, b.uid) })
+	var updates []channels.Update
+	for i := range mails {
+		m := &mails[i]
+		in, ups, err := Parse(m.raw, s.r.cfg.From)
+		if headerOnly {
+			in.Text, in.HTML, in.Attachments, ups, err = tooLarge, "", nil, nil,
+				fmt.Errorf("email: mail over %d MiB: only its header was imported", s.r.maxMailBytes>>20)
+		}
+		if err != nil {
+			s.r.log.Warn("email: mail partly unreadable; stored with the original attached",
+				"uid", m.uid, "external_id", in.ExternalID, "err", err)
+		}
+		if len(m.raw) == 0 {
+			in.ExternalID = fmt.Sprintf("imap:%d:%d", s.cur.validity, m.uid)
+		}
+		in.ChannelID = s.r.channelID
+		for j := range ups {
+			ups[j].ChannelID = s.r.channelID
+		}
+		m.in = in
+		updates = append(updates, ups...)
+	}
+	if err := s.update(ctx, updates); err != nil {
+		return err
+	}
+	if err := s.ingest(ctx, mails); err != nil {
+		return err
+	}
+	s.r.log.Debug("email: batch committed", "mails", len(mails), "cursor", s.cur.String())
+	return nil
+}
+
+// update applies bounce updates when the sink can.
+func (s *session) update(ctx context.Context, updates []channels.Update) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	up, ok := s.sink.(channels.Updater)
+	if !ok {
+		s.r.log.Warn("email: sink takes no updates; bounces not applied", "updates", len(updates))
+		return nil
+	}
+	n, err := up.Update(ctx, updates)
+	if err != nil {
+		return fmt.Errorf("email: apply %d delivery updates: %w", len(updates), err)
+	}
+	s.r.log.Info("email: delivery updates applied", "updates", len(updates), "applied", n)
+	return nil
+}
+
+// ingest commits the mails with the cursor of the last one. When the batch
+// is refused, the mails are committed one by one, and one the inbox still
+// refuses is replaced by its unreadable-mail form (the raw mail attached),
+// so that no mail blocks the ones after it. Only when that fails too is
+// the error returned, and the cursor stays where it was.
+func (s *session) ingest(ctx context.Context, mails []fetched) error {
+	batch := make([]channels.Inbound, len(mails))
+	for i, m := range mails {
+		batch[i] = m.in
+	}
+	next := cursor{validity: s.cur.validity, last: mails[len(mails)-1].uid}
+	batch[len(batch)-1].Cursor = next.String()
+	err := s.sink.Ingest(ctx, batch)
+	if err == nil {
+		*s.cur = next
+		return nil
+	}
+	if ctx.Err() != nil {
+		return err
+	}
+	s.r.log.Warn("email: batch refused; committing its mails one by one", "mails", len(mails), "err", err)
+	for _, m := range mails {
+		one := m.in
+		one.Cursor = cursor{validity: s.cur.validity, last: m.uid}.String()
+		if err := s.sink.Ingest(ctx, []channels.Inbound{one}); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			s.r.log.Warn("email: mail refused; storing it as unreadable", "uid", m.uid, "err", err)
+			fb := unreadableInbound(m.raw, err)
+			fb.ChannelID, fb.Cursor = one.ChannelID, one.Cursor
+			if err := s.sink.Ingest(ctx, []channels.Inbound{fb}); err != nil {
+				return fmt.Errorf("email: ingest uid %d: %w", m.uid, err)
+			}
+		}
+		s.cur.last = m.uid
+	}
+	return nil
+}

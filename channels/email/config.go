@@ -1,0 +1,148 @@
+package email
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/peykhq/peyk/channels"
+)
+
+// TLS modes of a server connection.
+const (
+	// TLSImplicit connects with TLS from the first byte (IMAPS 993, SMTPS 465).
+	TLSImplicit = "tls"
+	// TLSStartTLS connects in plain text and upgrades with STARTTLS (143, 587).
+	TLSStartTLS = "starttls"
+	// TLSNone never encrypts; only for local or test servers.
+	TLSNone = "none"
+)
+
+// SMTP authentication mechanisms.
+const (
+	AuthPlain = "plain"
+	AuthLogin = "login"
+	AuthNone  = "none"
+)
+
+// Defaults of the optional Config fields.
+const (
+	DefaultMailbox      = "INBOX"
+	DefaultPollInterval = 60 * time.Second
+	DefaultBatchSize    = 100
+)
+
+// Config is an email channel's configuration without its secrets. It is
+// stored as the channel's JSON config.
+type Config struct {
+	IMAP IMAPConfig `json:"imap"`
+	SMTP SMTPConfig `json:"smtp"`
+	// From is the channel's address (support@example.com). Replies are
+	// sent from it and carry it plus-addressed as Reply-To
+	// (support+TOKEN@example.com); incoming mail to such an address is
+	// threaded by the token.
+	From string `json:"from"`
+	// FromName is the display name of From ("Peyk Support").
+	FromName string `json:"from_name,omitempty"`
+	// PollInterval is how often the mailbox is checked when the server has
+	// no IDLE. Zero means DefaultPollInterval.
+	PollInterval Duration `json:"poll_interval,omitempty"`
+	// BatchSize is how many mails are fetched and committed together.
+	// Zero means DefaultBatchSize.
+	BatchSize int `json:"batch_size,omitempty"`
+}
+
+// IMAPConfig says where incoming mail is read.
+type IMAPConfig struct {
+	Host string `json:"host"`
+	Port int    `json:"port"`
+	// TLS is TLSImplicit, TLSStartTLS or TLSNone.
+	TLS  string `json:"tls"`
+	User string `json:"user"`
+	// Mailbox is the folder read; empty means DefaultMailbox.
+	Mailbox string `json:"mailbox,omitempty"`
+}
+
+// SMTPConfig says where outgoing mail is handed over.
+type SMTPConfig struct {
+	Host string `json:"host"`
+	Port int    `json:"port"`
+	// TLS is TLSImplicit, TLSStartTLS or TLSNone.
+	TLS  string `json:"tls"`
+	User string `json:"user,omitempty"`
+	// Auth is AuthPlain, AuthLogin or AuthNone.
+	Auth string `json:"auth"`
+}
+
+// Secrets are the passwords of an email channel, kept apart from Config so
+// they can be encrypted at rest.
+type Secrets struct {
+	IMAPPassword string `json:"imap_password"`
+	SMTPPassword string `json:"smtp_password"`
+}
+
+// WithDefaults returns c with every empty optional field set to its default.
+func (c Config) WithDefaults() Config {
+	if c.IMAP.Mailbox == "" {
+		c.IMAP.Mailbox = DefaultMailbox
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = Duration(DefaultPollInterval)
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = DefaultBatchSize
+	}
+	return c
+}
+
+// Validate reports every problem of c in one error wrapping
+// channels.ErrInvalid, or nil when c is usable.
+func (c Config) Validate() error {
+	var errs []string
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Sprintf(format, args...))
+	}
+	checkServer := func(name, host string, port int, mode string) {
+		if strings.TrimSpace(host) == "" {
+			bad("%s host is empty", name)
+		}
+		if port < 1 || port > 65535 {
+			bad("%s port %d is not between 1 and 65535", name, port)
+		}
+		switch mode {
+		case TLSImplicit, TLSStartTLS, TLSNone:
+		default:
+			bad("%s tls %q is not one of tls, starttls, none", name, mode)
+		}
+	}
+	checkServer("imap", c.IMAP.Host, c.IMAP.Port, c.IMAP.TLS)
+	if c.IMAP.User == "" {
+		bad("imap user is empty")
+	}
+	checkServer("smtp", c.SMTP.Host, c.SMTP.Port, c.SMTP.TLS)
+	switch c.SMTP.Auth {
+	case AuthPlain, AuthLogin:
+		if c.SMTP.User == "" {
+			bad("smtp user is empty but auth is %s", c.SMTP.Auth)
+		}
+	case AuthNone:
+	default:
+		bad("smtp auth %q is not one of plain, login, none", c.SMTP.Auth)
+	}
+	if a, err := mail.ParseAddress(c.From); err != nil || a.Address != c.From {
+		bad("from %q is not a bare address like support@example.com", c.From)
+	} else if local, _, _ := strings.Cut(c.From, "@"); strings.Contains(local, "+") {
+		bad("from %q already has a +tag; reply tokens are added to it", c.From)
+	}
+	if c.PollInterval < 0 {
+		bad("poll interval %s is negative", time.Duration(c.PollInterval))
+	}
+	if c.BatchSize < 0 || c.BatchSize > 10000 {
+		bad("batch size %d is not between 1 and 10000", c.BatchSize)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("email: config: %s: %w", strings.Join(errs, "; "), channels.ErrInvalid)
+}
