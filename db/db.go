@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -16,12 +17,19 @@ import (
 // DefaultURL is the database used when PEYK_DATABASE_URL is not set.
 const DefaultURL = "postgres://postgres@127.0.0.1:5432/peyk?sslmode=disable"
 
+// DefaultMaxConns is the pool size unless the URL sets pool_max_conns:
+// the workers run many tasks at once and each holds a connection briefly.
+const DefaultMaxConns = 16
+
 // Open connects to the database at dsn, creating the database first when
 // the server does not have it yet, and returns a ready pool.
 func Open(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("db: parse url: %w", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	return OpenConfig(ctx, cfg)
 }

@@ -84,3 +84,64 @@ func BenchmarkReminderLateness(b *testing.B) {
 		b.ReportMetric(late[0], "min-ms")
 	}
 }
+
+// BenchmarkSMTPDelivery sends 2,000 agent replies (PEYK_BENCH_SENDS
+// overrides) through the delivery task and the real email sender to an
+// in-process SMTP server, and reports the throughput and the latency from
+// the reply to its recorded send.
+func BenchmarkSMTPDelivery(b *testing.B) {
+	total := 2000
+	if n, err := strconv.Atoi(os.Getenv("PEYK_BENCH_SENDS")); err == nil && n > 0 {
+		total = n
+	}
+	for range b.N {
+		f := newFixture(b)
+		mail := newMailServer(b)
+		ctx := context.Background()
+		agent := f.agent(b, "bench@shop.ir")
+		conv := f.mailConversation(b, "ali@customer.example", "bench@customer.example")
+		ids := make([]int64, total)
+		for i := range ids {
+			id, err := f.ib.AddReply(ctx, inbox.Reply{ConversationID: conv, AuthorID: agent, Text: "Your order ships today. " + strconv.Itoa(i)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ids[i] = id
+		}
+		srv := workers.NewServer(f.redis, workers.Config{ReconcileEvery: time.Hour}, f.ib, mail, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err := srv.Start(); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		start := time.Now()
+		if _, err := f.pool.Exec(ctx, `UPDATE messages SET created_at = now() WHERE status = 'queued'`); err != nil {
+			b.Fatal(err)
+		}
+		for _, id := range ids {
+			if err := workers.EnqueueDelivery(ctx, f.client, id, workers.QueueLive); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for f.count(b, `SELECT count(*) FROM messages WHERE status = 'queued'`) > 0 {
+			if time.Since(start) > 5*time.Minute {
+				b.Fatal("sends not done in 5 minutes")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		srv.Shutdown()
+		if got := len(mail.received()); got != total {
+			b.Fatalf("SMTP server got %d mails, want %d", got, total)
+		}
+		var p50, p99 float64
+		err := f.pool.QueryRow(ctx, `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY l), percentile_cont(0.99) WITHIN GROUP (ORDER BY l)
+			FROM (SELECT extract(epoch FROM status_at - created_at) * 1000 AS l FROM messages WHERE status = 'sent') x`).Scan(&p50, &p99)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(total)/elapsed.Seconds(), "msg/s")
+		b.ReportMetric(p50, "p50-ms")
+		b.ReportMetric(p99, "p99-ms")
+	}
+}

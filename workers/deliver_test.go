@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/workers"
@@ -62,7 +63,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) fixture {
 	t.Helper()
-	pool := dbtest.New(t)
+	pool := dbtest.NewConfig(t, func(c *pgxpool.Config) { c.MaxConns = db.DefaultMaxConns })
 	ib := inbox.New(pool, inbox.Config{}, nil)
 	ctx := context.Background()
 	ch, err := ib.CreateChannel(ctx, channels.SMS, "sms", nil)
@@ -192,7 +193,7 @@ func TestReconcileAfterRedisLoss(t *testing.T) {
 	}
 }
 
-func (f fixture) agent(t *testing.T, email string) int64 {
+func (f fixture) agent(t testing.TB, email string) int64 {
 	t.Helper()
 	var id int64
 	err := f.pool.QueryRow(context.Background(), `INSERT INTO users (email, name, role) VALUES ($1, $1, 'agent') RETURNING id`,

@@ -99,6 +99,7 @@ func knownKinds(log *slog.Logger) map[string]kind {
 		string(channels.SMS):      smsKind(log),
 		string(channels.Telegram): telegramKind(log, newCache[*telegram.Bot]()),
 		string(channels.Phone):    phoneKind(),
+		string(channels.Email):    emailKind(log),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/channels/email"
 	"github.com/peykhq/peyk/channels/phonelog"
 	"github.com/peykhq/peyk/channels/sms/generic"
 	"github.com/peykhq/peyk/channels/sms/kavenegar"
@@ -272,6 +273,57 @@ func phoneKind() kind {
 				return nil, err
 			}
 			return phonelog.NewWebhook(ch.ID, cfg, ib, s.Secret), nil
+		},
+	}
+}
+
+// emailSettings is an email channel's settings: the config with the two
+// passwords beside it.
+type emailSettings struct {
+	email.Config
+	email.Secrets
+}
+
+func emailKind(log *slog.Logger) kind {
+	load := func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (email.Config, email.Secrets, error) {
+		var cfg email.Config
+		var sec email.Secrets
+		if err := json.Unmarshal(ch.Config, &cfg); err != nil {
+			return cfg, sec, err
+		}
+		return cfg, sec, ib.Secrets(ctx, ch.ID, &sec)
+	}
+	return kind{
+		parse: func(raw json.RawMessage) (any, any, error) {
+			var s emailSettings
+			if err := strict(raw, &s); err != nil {
+				return nil, nil, err
+			}
+			if err := s.Config.Validate(); err != nil {
+				return nil, nil, err
+			}
+			return s.Config, s.Secrets, nil
+		},
+		test: func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) error {
+			cfg, sec, err := load(ctx, ch, ib)
+			if err != nil {
+				return err
+			}
+			return email.Test(ctx, cfg, sec)
+		},
+		sender: func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Sender, error) {
+			cfg, sec, err := load(ctx, ch, ib)
+			if err != nil {
+				return nil, err
+			}
+			return email.NewSender(cfg, sec), nil
+		},
+		receiver: func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Receiver, error) {
+			cfg, sec, err := load(ctx, ch, ib)
+			if err != nil {
+				return nil, err
+			}
+			return email.NewReceiver(ch.ID, cfg, sec, log), nil
 		},
 	}
 }
