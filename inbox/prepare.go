@@ -88,7 +88,7 @@ func (ib *Inbox) prepare(in channels.Inbound) (item, error) {
 		}
 	}
 	in.Thread.References = refs
-	if m := subjectRef.FindStringSubmatch(in.Thread.Subject); m != nil {
+	if m := subjectRef.FindStringSubmatch(crm.FoldDigits(in.Thread.Subject)); m != nil {
 		it.ref, _ = strconv.ParseInt(m[1], 10, 64)
 	}
 	if len(in.Headers) > 0 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 )
 
@@ -63,6 +64,7 @@ func TestEmailThreading(t *testing.T) {
 		{"references rewritten by client", "sara@example.com",
 			channels.Thread{InReplyTo: "lost@client", References: []string{"a1@mail", "lost@client"}}, first},
 		{"subject ref", "SARA@example.com", channels.Thread{Subject: fmt.Sprintf("Re: [#%d] Broken printer", c.Ref)}, first},
+		{"subject ref in Persian digits", "sara@example.com", channels.Thread{Subject: "پاسخ: [#" + crm.PersianDigits(fmt.Sprint(c.Ref)) + "]"}, first},
 		{"subject ref of someone else", "mallory@example.com", channels.Thread{Subject: fmt.Sprintf("[#%d]", c.Ref)}, 0},
 		{"unknown token", "sara@example.com", channels.Thread{ReplyToken: "nope", Subject: "New question"}, 0},
 		{"no hints", "sara@example.com", channels.Thread{Subject: "Broken printer"}, 0},
