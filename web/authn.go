@@ -39,9 +39,3 @@ func (s *Server) requireRole(role string, h http.HandlerFunc) http.HandlerFunc {
 		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
 	}
 }
-
-// userOf returns the authenticated caller.
-func userOf(r *http.Request) auth.User {
-	u, _ := r.Context().Value(userKey).(auth.User)
-	return u
-}
