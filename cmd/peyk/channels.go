@@ -22,6 +22,9 @@ type kind struct {
 	parse func(raw json.RawMessage) (config, secrets any, err error)
 	// test checks the connection of a stored channel.
 	test func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) error
+	// setup registers a stored channel with its provider (Telegram's
+	// setWebhook); it runs on create and again on every test.
+	setup func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) error
 	// sender builds the channel's sender.
 	sender func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Sender, error)
 	// webhook returns the handler of a webhook of the channel (part is the
@@ -69,7 +72,14 @@ func (c *channelAdmin) Create(ctx context.Context, kindName, name string, raw js
 			return inbox.Channel{}, err
 		}
 	}
-	return c.ib.Channel(ctx, id)
+	ch, err := c.ib.Channel(ctx, id)
+	if err != nil || k.setup == nil {
+		return ch, err
+	}
+	if err := k.setup(ctx, ch, c.ib); err != nil {
+		return ch, fmt.Errorf("channel %d created, but registering it with the provider failed (test the channel to retry): %w", id, err)
+	}
+	return ch, nil
 }
 
 // Test checks a channel's connection.
@@ -82,7 +92,13 @@ func (c *channelAdmin) Test(ctx context.Context, id int64) error {
 	if !ok || k.test == nil {
 		return fmt.Errorf("channel kind %q has no connection test", ch.Kind)
 	}
-	return k.test(ctx, ch, c.ib)
+	if err := k.test(ctx, ch, c.ib); err != nil {
+		return err
+	}
+	if k.setup != nil {
+		return k.setup(ctx, ch, c.ib)
+	}
+	return nil
 }
 
 func kindNames(m map[string]kind) []string {

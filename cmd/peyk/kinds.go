@@ -192,6 +192,24 @@ func telegramKind(log *slog.Logger, bots *cache[*telegram.Bot]) kind {
 			}
 			return b.Test(ctx)
 		},
+		setup: func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) error {
+			var cfg telegram.Config
+			var sec telegram.Secrets
+			if err := json.Unmarshal(ch.Config, &cfg); err != nil {
+				return err
+			}
+			if cfg.WithDefaults().Mode != telegram.ModeWebhook {
+				return nil
+			}
+			b, err := bot(ctx, ch, ib)
+			if err != nil {
+				return err
+			}
+			if err := ib.Secrets(ctx, ch.ID, &sec); err != nil {
+				return err
+			}
+			return b.SetWebhook(ctx, cfg.WebhookURL, sec.WebhookSecret)
+		},
 		sender: func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Sender, error) {
 			return bot(ctx, ch, ib)
 		},

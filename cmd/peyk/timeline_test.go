@@ -36,6 +36,9 @@ func TestOneCustomerThreeChannels(t *testing.T) {
 	bot := telegramtest.NewServer(t, "123456:secret-token")
 	tg := create(t, admin, "telegram", fmt.Sprintf(`{"mode":"webhook","webhook_url":"https://peyk.example.com/webhooks/1","api_endpoint":%q,"token":%q,"webhook_secret":"tg-secret"}`,
 		bot.URL, bot.Token))
+	if url, secret := bot.Webhook(); url != "https://peyk.example.com/webhooks/1" || secret != "tg-secret" {
+		t.Fatalf("setWebhook got %q with secret %q", url, secret)
+	}
 	sms := create(t, admin, "sms", fmt.Sprintf(`{"driver":"twilio","account_sid":"AC1","auth_token":"tw-token","from":"+15550001111","public_url":%q}`,
 		srv.URL))
 	pbx := create(t, admin, "phone", `{"ours":["1XX"],"secret":"pbx-secret-0123456789"}`)
