@@ -38,9 +38,13 @@ func (s *Store) Merge(ctx context.Context, target, source, actor int64) (int64, 
 }
 
 // MergeTx is Merge inside the caller's transaction; the ingest uses it
-// when a message proves two contacts are one customer.
+// when a message proves two contacts are one customer. It takes the
+// contacts' advisory locks (see LockContacts) so it serializes with ingest.
 func MergeTx(ctx context.Context, tx pgx.Tx, target, source, actor int64) (int64, error) {
 	var mergeID int64
+	if _, err := tx.Exec(ctx, LockSQL, sortedIDs(target, source), LockSpace); err != nil {
+		return 0, err
+	}
 	snaps, err := lockContacts(ctx, tx, target, source)
 	if err != nil {
 		return 0, err
@@ -130,6 +134,9 @@ func (s *Store) Unmerge(ctx context.Context, mergeID, actor int64) error {
 		}
 		if undone {
 			return fmt.Errorf("merge %d is already undone: %w", mergeID, ErrConflict)
+		}
+		if _, err := tx.Exec(ctx, LockSQL, sortedIDs(target, source), LockSpace); err != nil {
+			return err
 		}
 		var targetMerged bool
 		if err := tx.QueryRow(ctx, `SELECT merged_into IS NOT NULL FROM contacts WHERE id = $1 FOR UPDATE`,

@@ -15,10 +15,6 @@ import (
 	"github.com/peykhq/peyk/crm"
 )
 
-// contactLockSpace sets the advisory lock keys of contacts apart from the
-// other advisory locks Peyk takes.
-const contactLockSpace = int64(1) << 62
-
 // commit stores a group of requests in one transaction, retried when it
 // loses a race with another process.
 func (ib *Inbox) commit(ctx context.Context, group []*request) error {
@@ -64,7 +60,19 @@ func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
 	crm.QueueIDs(b, "messages_id_seq", p.fresh, &p.msgIDs)
 	if locks := p.res.Existing(); len(locks) > 0 {
 		slices.Sort(locks)
-		b.Queue(`SELECT pg_advisory_xact_lock($2 | x) FROM unnest($1::bigint[]) x`, locks, contactLockSpace)
+		b.Queue(crm.LockSQL, locks, crm.LockSpace)
+		// A contact merged away while we waited for its lock: look again.
+		b.Queue(`SELECT count(*) FROM contacts WHERE id = ANY($1) AND merged_into IS NOT NULL`, locks).
+			QueryRow(func(row pgx.Row) error {
+				var merged int
+				if err := row.Scan(&merged); err != nil {
+					return err
+				}
+				if merged > 0 {
+					return crm.ErrRace
+				}
+				return nil
+			})
 	}
 	merges := p.res.Merges()
 	if len(merges) == 0 {
@@ -77,7 +85,11 @@ func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
 		// Rare: a message proved two contacts one customer. Merge them,
 		// then look for conversations, which the merge moved.
 		for _, m := range merges {
-			if _, err := crm.MergeTx(ctx, tx, m[0], m[1], 0); err != nil {
+			_, err := crm.MergeTx(ctx, tx, m[0], m[1], 0)
+			if errors.Is(err, crm.ErrConflict) {
+				return crm.ErrRace // merged meanwhile: look again
+			}
+			if err != nil {
 				return err
 			}
 		}

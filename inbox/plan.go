@@ -46,7 +46,7 @@ type plan struct {
 	fresh    int // messages that are not duplicates
 
 	byToken map[string]conv
-	byMsgID map[string]int64
+	byMsgID map[string]conv
 	byRef   map[int64]conv
 	latest  map[chatKey]conv
 
@@ -58,7 +58,7 @@ type plan struct {
 
 func newPlan(cfg Config, group []*request) *plan {
 	p := &plan{cfg: cfg, now: time.Now().UTC(), existing: make(map[extKey]bool),
-		byToken: make(map[string]conv), byMsgID: make(map[string]int64),
+		byToken: make(map[string]conv), byMsgID: make(map[string]conv),
 		byRef: make(map[int64]conv), latest: make(map[chatKey]conv), isNew: make(map[int64]bool)}
 	var groups [][]channels.Identity
 	for _, r := range group {
@@ -134,7 +134,7 @@ func (p *plan) queueLookups(b *pgx.Batch) {
 		convQuery(`SELECT DISTINCT ON (m.message_id) c.id, c.contact_id, c.status, c.resolved_at, m.message_id, 0::bigint
 			FROM messages m JOIN conversations c ON c.id = m.conversation_id
 			WHERE m.message_id = ANY($1) ORDER BY m.message_id, m.id`, msgIDs,
-			func(c conv, msgID string, _ int64) { p.byMsgID[msgID] = c.id })
+			func(c conv, msgID string, _ int64) { p.byMsgID[msgID] = c })
 	}
 }
 

@@ -116,8 +116,11 @@ func recipient(ctx context.Context, tx pgx.Tx, conv, contact int64, kind string)
 		return "", fmt.Errorf("channel kind %q cannot send: %w", kind, ErrInvalid)
 	}
 	var to string
+	// The identity the contact last wrote from; someone else who wrote
+	// into the conversation (through its reply token) is not the customer.
 	err := tx.QueryRow(ctx, `SELECT identity FROM (
 			SELECT m.identity, 0 AS pref, m.id FROM messages m
+			JOIN contact_identities ci ON ci.contact_id = $2 AND ci.kind || ':' || ci.value = m.identity
 			WHERE m.conversation_id = $1 AND m.direction = 'in' AND m.identity LIKE $3 || ':%'
 			UNION ALL
 			SELECT i.kind || ':' || i.value, 1, -i.id FROM contact_identities i

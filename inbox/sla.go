@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/peykhq/peyk/crm"
 )
 
 // SLAPolicy asks for a first response within FirstResponse, for one team
@@ -23,7 +25,7 @@ type SLAPolicy struct {
 	Calendar      Calendar `json:"calendar"`
 }
 
-// SetSLAPolicy creates or replaces the policy of p.TeamID (nil: the
+// SetSLAPolicy creates or changes the policy of p.TeamID (nil: the
 // global one) and returns its id.
 func (ib *Inbox) SetSLAPolicy(ctx context.Context, p SLAPolicy) (int64, error) {
 	if p.FirstResponse < time.Minute {
@@ -38,9 +40,15 @@ func (ib *Inbox) SetSLAPolicy(ctx context.Context, p SLAPolicy) (int64, error) {
 		p.Name = "First response"
 	}
 	cal, _ := json.Marshal(p.Calendar)
+	// Changed in place, never replaced: the breaches already handled stay
+	// recorded against the policy and are not handled again.
 	var id int64
-	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM sla_policies WHERE team_id IS NOT DISTINCT FROM $1`, p.TeamID); err != nil {
+	err := crm.Retry(ctx, ib.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE sla_policies SET name = $1, first_response_minutes = $3,
+				business_hours = $4, calendar = $5
+			WHERE team_id IS NOT DISTINCT FROM $2 RETURNING id`, p.Name, p.TeamID, int(p.FirstResponse/time.Minute),
+			p.BusinessHours, cal).Scan(&id)
+		if !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
 		return tx.QueryRow(ctx, `INSERT INTO sla_policies (name, team_id, first_response_minutes, business_hours, calendar)

@@ -10,8 +10,8 @@ import (
 
 // thread picks the conversation of every new message, creating
 // conversations as needed. Email: the plus-addressed reply token, then
-// In-Reply-To and References, then a «[#ref]» in the subject (only within
-// the sender's own conversations), else a new conversation. Other kinds:
+// In-Reply-To and References, then a «[#ref]» in the subject (both only
+// within the sender's own conversations), else a new conversation. Other kinds:
 // the contact's latest conversation on the channel, unless it was resolved
 // longer than ReopenWithin ago. Auto-replies never open a conversation: one
 // that threads nowhere is filed in a new, resolved conversation.
@@ -33,7 +33,7 @@ func (p *plan) thread() {
 		}
 		p.convOf[i] = id
 		if it.in.Kind == channels.KindEmail && it.in.Thread.MessageID != "" {
-			p.byMsgID[it.in.Thread.MessageID] = id
+			p.byMsgID[it.in.Thread.MessageID] = conv{id: id, contact: contact}
 		}
 	}
 }
@@ -43,12 +43,14 @@ func (p *plan) emailThread(it *item, contact int64) int64 {
 	if c, ok := p.byToken[th.ReplyToken]; ok && th.ReplyToken != "" {
 		return c.id
 	}
-	if id := p.byMsgID[th.InReplyTo]; id != 0 && th.InReplyTo != "" {
-		return id
+	// Message-IDs are not secret: they thread only within the sender's own
+	// conversations (the reply token above is what crosses contacts).
+	if c, ok := p.byMsgID[th.InReplyTo]; ok && th.InReplyTo != "" && c.contact == contact {
+		return c.id
 	}
 	for j := len(th.References) - 1; j >= 0; j-- {
-		if id := p.byMsgID[th.References[j]]; id != 0 {
-			return id
+		if c, ok := p.byMsgID[th.References[j]]; ok && c.contact == contact {
+			return c.id
 		}
 	}
 	if c, ok := p.byRef[it.ref]; ok && c.contact == contact {

@@ -69,6 +69,7 @@ func TestEmailThreading(t *testing.T) {
 		{"unknown token", "sara@example.com", channels.Thread{ReplyToken: "nope", Subject: "New question"}, 0},
 		{"no hints", "sara@example.com", channels.Thread{Subject: "Broken printer"}, 0},
 		{"reply to other customer", "ali@example.com", channels.Thread{InReplyTo: "other@mail"}, other},
+		{"someone else's Message-ID", "mallory@example.com", channels.Thread{InReplyTo: "a1@mail", References: []string{"a1@mail"}}, 0},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
