@@ -44,12 +44,15 @@ func (p *plan) emailThread(it *item, contact int64) int64 {
 		return c.id
 	}
 	// Message-IDs are not secret: they thread only within the sender's own
-	// conversations (the reply token above is what crosses contacts).
-	if c, ok := p.byMsgID[th.InReplyTo]; ok && th.InReplyTo != "" && c.contact == contact {
+	// conversations (the reply token above is what crosses contacts), but
+	// for auto-replies and bounces, which are about our mail and never
+	// reopen anything.
+	own := func(c conv) bool { return c.contact == contact || it.in.AutoReply }
+	if c, ok := p.byMsgID[th.InReplyTo]; ok && th.InReplyTo != "" && own(c) {
 		return c.id
 	}
 	for j := len(th.References) - 1; j >= 0; j-- {
-		if c, ok := p.byMsgID[th.References[j]]; ok && c.contact == contact {
+		if c, ok := p.byMsgID[th.References[j]]; ok && own(c) {
 			return c.id
 		}
 	}
