@@ -27,6 +27,13 @@ type Channel struct {
 // CreateChannel adds a channel with its non-secret configuration and
 // returns its id.
 func (ib *Inbox) CreateChannel(ctx context.Context, kind channels.Kind, name string, config any) (int64, error) {
+	return ib.AddChannel(ctx, kind, name, config, nil)
+}
+
+// AddChannel adds a channel with its configuration and, when not nil, its
+// secrets (encrypted with the secret key) in one statement, and returns
+// its id: a channel is never stored without the secrets it needs.
+func (ib *Inbox) AddChannel(ctx context.Context, kind channels.Kind, name string, config, secrets any) (int64, error) {
 	if kind == "" || name == "" {
 		return 0, fmt.Errorf("inbox: channel needs a kind and a name: %w", ErrInvalid)
 	}
@@ -37,9 +44,15 @@ func (ib *Inbox) CreateChannel(ctx context.Context, kind channels.Kind, name str
 	if err != nil {
 		return 0, fmt.Errorf("inbox: channel config: %v: %w", err, ErrInvalid)
 	}
+	var sealed []byte
+	if secrets != nil {
+		if sealed, err = ib.sealer.seal(secrets); err != nil {
+			return 0, err
+		}
+	}
 	var id int64
-	err = ib.pool.QueryRow(ctx, `INSERT INTO channels (kind, name, config) VALUES ($1, $2, $3) RETURNING id`,
-		string(kind), name, js).Scan(&id)
+	err = ib.pool.QueryRow(ctx, `INSERT INTO channels (kind, name, config, secrets) VALUES ($1, $2, $3, $4) RETURNING id`,
+		string(kind), name, js, sealed).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: create channel: %w", err)
 	}

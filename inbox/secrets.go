@@ -12,8 +12,8 @@ import (
 )
 
 // ErrNoSecretKey means a channel secret was to be stored or read without
-// PEYK_SECRET_KEY set.
-var ErrNoSecretKey = errors.New("inbox: PEYK_SECRET_KEY is not set: channel secrets cannot be stored or read")
+// PEYK_SECRET_KEY set. It is a kind of ErrInvalid.
+var ErrNoSecretKey = fmt.Errorf("inbox: PEYK_SECRET_KEY is not set: channel secrets cannot be stored or read: %w", ErrInvalid)
 
 // sealer encrypts channel secrets with AES-256-GCM under a key derived
 // from the configured secret (SHA-256 of PEYK_SECRET_KEY).

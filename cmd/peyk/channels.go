@@ -63,14 +63,9 @@ func (c *channelAdmin) Create(ctx context.Context, kindName, name string, raw js
 	if err != nil {
 		return inbox.Channel{}, fmt.Errorf("%s settings: %v: %w", kindName, err, crm.ErrInvalid)
 	}
-	id, err := c.ib.CreateChannel(ctx, channels.Kind(kindName), name, config)
+	id, err := c.ib.AddChannel(ctx, channels.Kind(kindName), name, config, secrets)
 	if err != nil {
 		return inbox.Channel{}, err
-	}
-	if secrets != nil {
-		if err := c.ib.SetSecrets(ctx, id, secrets); err != nil {
-			return inbox.Channel{}, err
-		}
 	}
 	ch, err := c.ib.Channel(ctx, id)
 	if err != nil || k.setup == nil {
