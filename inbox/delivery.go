@@ -104,13 +104,20 @@ func (ib *Inbox) mark(ctx context.Context, id int64, sql string, args ...any) er
 	return nil
 }
 
-// Queued returns the ids of outbound messages still waiting to be sent,
-// oldest first, for the reconciler to re-enqueue.
-func (ib *Inbox) Queued(ctx context.Context, limit int) ([]int64, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT id FROM messages WHERE status = 'queued' ORDER BY id LIMIT $1`, limit)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+// QueuedMessage is an outbound message waiting to be sent and the queue
+// its delivery goes on.
+type QueuedMessage struct {
+	ID    int64
+	Queue string
+}
+
+// Queued returns the outbound messages still waiting to be sent, oldest
+// first, for the reconciler to re-enqueue.
+func (ib *Inbox) Queued(ctx context.Context, limit int) ([]QueuedMessage, error) {
+	rows, _ := ib.pool.Query(ctx, `SELECT id, queue FROM messages WHERE status = 'queued' ORDER BY id LIMIT $1`, limit)
+	qs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QueuedMessage])
 	if err != nil {
 		return nil, fmt.Errorf("inbox: queued messages: %w", err)
 	}
-	return ids, nil
+	return qs, nil
 }

@@ -16,8 +16,9 @@ type Fired struct {
 	// another worker fired it, or it was cancelled or rescheduled.
 	Fired    bool
 	Schedule Schedule
-	// MessageID is a queued message to deliver, or 0.
-	MessageID int64
+	// MessageID is a queued message to deliver, or 0, on MessageQueue.
+	MessageID    int64
+	MessageQueue string
 	// Next is a follow-up's next step, to enqueue, or nil.
 	Next *Schedule
 }
@@ -52,7 +53,7 @@ func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string)
 			return note(ctx, tx, s, `UPDATE conversations SET status = 'open', snoozed_until = NULL,
 				updated_at = now() WHERE id = $1 AND status = 'snoozed'`, "Snooze ended: conversation reopened")
 		case ScheduleMessage, ScheduleAttribute:
-			f.MessageID, err = sendScheduled(ctx, tx, s, p, text)
+			f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, s, p, text)
 			return err
 		case ScheduleFollowup:
 			return followUp(ctx, tx, s, p, text, &f)
@@ -107,7 +108,7 @@ func timeline(ctx context.Context, tx pgx.Tx, conv int64, text string) error {
 // sendScheduled queues the schedule's message on its conversation; an
 // attribute message without one uses the contact's latest conversation on
 // the channel, or starts one.
-func sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string) (int64, error) {
+func sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string) (int64, string, error) {
 	if text == "" {
 		text = p.Text
 	}
@@ -122,11 +123,16 @@ func sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text s
 				VALUES ($1, $2, $3, 'pending') RETURNING id`, s.ContactID, p.ChannelID, newToken()).Scan(&conv)
 		}
 		if err != nil {
-			return 0, err
+			return 0, "", err
 		}
 	}
 	text, _ = clean(text, 1<<20)
-	return addReply(ctx, tx, Reply{ConversationID: conv, ChannelID: p.ChannelID, Text: text}, text, "")
+	r := Reply{ConversationID: conv, ChannelID: p.ChannelID, Text: text, Queue: "default"}
+	if s.Kind == ScheduleAttribute {
+		r.Queue = "bulk"
+	}
+	id, err := addReply(ctx, tx, r, text, "")
+	return id, r.Queue, err
 }
 
 // followUp sends a nudge and schedules the next step, or resolves the
@@ -144,7 +150,7 @@ func followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string
 			resolved_at = now(), updated_at = now() WHERE id = $1 AND status <> 'resolved'`,
 			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges))
 	}
-	if f.MessageID, err = sendScheduled(ctx, tx, s, p, text); err != nil {
+	if f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, s, p, text); err != nil {
 		return err
 	}
 	next := p

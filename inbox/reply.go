@@ -23,6 +23,20 @@ type Reply struct {
 	Text        string
 	HTML        string
 	Attachments []channels.Attachment
+	// Queue is the delivery queue: "live", "default" or "bulk". Empty means
+	// live for an agent's reply and default for an automatic one.
+	Queue string
+}
+
+// QueueName returns the delivery queue of the reply.
+func (r Reply) QueueName() string {
+	switch {
+	case r.Queue != "":
+		return r.Queue
+	case r.AuthorID != 0:
+		return "live"
+	}
+	return "default"
 }
 
 // identityFor maps a channel kind to the identity kind it reaches.
@@ -86,10 +100,10 @@ func addReply(ctx context.Context, tx pgx.Tx, r Reply, text, html string) (int64
 		}
 	}
 	err = tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, channel_id, direction, kind, author_id, body, html,
-			subject, message_id, in_reply_to, refs, status, identity)
-		VALUES ($1, $2, 'out', $3, NULLIF($4, 0), $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), $10, 'queued', $11)
+			subject, message_id, in_reply_to, refs, status, identity, queue)
+		VALUES ($1, $2, 'out', $3, NULLIF($4, 0), $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), $10, 'queued', $11, $12)
 		RETURNING id`, r.ConversationID, channel, msgKind, r.AuthorID, text, html, subject, msgID,
-		inReplyTo, refs, to).Scan(&id)
+		inReplyTo, refs, to, r.QueueName()).Scan(&id)
 	if err != nil {
 		return 0, err
 	}

@@ -113,7 +113,7 @@ func TestReplyAndDelivery(t *testing.T) {
 		if d, _ := e.ib.Delivery(ctx, id3); d.Status != "queued" || d.Attempts != 1 {
 			t.Fatalf("after a retryable failure: %s %d", d.Status, d.Attempts)
 		}
-		if q, _ := e.ib.Queued(ctx, 10); len(q) != 1 || q[0] != id3 {
+		if q, _ := e.ib.Queued(ctx, 10); len(q) != 1 || q[0].ID != id3 || q[0].Queue != "default" {
 			t.Fatalf("queued = %v", q)
 		}
 		if err := e.ib.MarkAttempt(ctx, id3, errors.New("550 no such user"), true); err != nil {

@@ -20,7 +20,7 @@ type Store interface {
 	Delivery(ctx context.Context, id int64) (inbox.Delivery, error)
 	MarkSent(ctx context.Context, id int64, externalID string) error
 	MarkAttempt(ctx context.Context, id int64, err error, final bool) error
-	Queued(ctx context.Context, limit int) ([]int64, error)
+	Queued(ctx context.Context, limit int) ([]inbox.QueuedMessage, error)
 }
 
 // Senders finds the sender of a channel. cmd/peyk builds the adapters from
@@ -40,8 +40,9 @@ func DeliveryTask(id int64, queue string) *asynq.Task {
 		asynq.TaskID("deliver:"+strconv.FormatInt(id, 10)), asynq.Queue(queue), asynq.MaxRetry(DeliveryRetries))
 }
 
-// EnqueueDelivery enqueues the delivery of message id. A delivery already
-// enqueued is not an error.
+// EnqueueDelivery enqueues the delivery of message id on queue, which must
+// be the message's own (inbox.Reply.QueueName): task ids are unique only
+// within a queue. A delivery already enqueued is not an error.
 func EnqueueDelivery(ctx context.Context, c *asynq.Client, id int64, queue string) error {
 	_, err := c.EnqueueContext(ctx, DeliveryTask(id, queue))
 	if err != nil && !isConflict(err) {

@@ -145,7 +145,7 @@ func TestDelivery(t *testing.T) {
 			id := f.reply(t, tc.text)
 			// Enqueued twice (the API and a reconciler racing): sent once.
 			for range 2 {
-				if err := workers.EnqueueDelivery(ctx, f.client, id, workers.QueueLive); err != nil {
+				if err := workers.EnqueueDelivery(ctx, f.client, id, workers.QueueDefault); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -174,7 +174,7 @@ func TestReconcileAfterRedisLoss(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id := f.reply(t, "lost in redis")
-	if err := workers.EnqueueDelivery(context.Background(), f.client, id, workers.QueueLive); err != nil {
+	if err := workers.EnqueueDelivery(context.Background(), f.client, id, workers.QueueDefault); err != nil {
 		t.Fatal(err)
 	}
 	rdb := redis.NewClient(&redis.Options{Addr: f.redis.Addr, DB: f.redis.DB})

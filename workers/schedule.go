@@ -109,11 +109,7 @@ func (f *firer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	if fired.MessageID != 0 {
-		queue := QueueDefault
-		if s.Kind == inbox.ScheduleAttribute {
-			queue = QueueBulk
-		}
-		if err := EnqueueDelivery(ctx, f.client, fired.MessageID, queue); err != nil {
+		if err := EnqueueDelivery(ctx, f.client, fired.MessageID, fired.MessageQueue); err != nil {
 			return nil // the message is stored queued: the reconciler sends it
 		}
 	}

@@ -134,18 +134,18 @@ func (s *Server) reconcileLoop(ctx context.Context) {
 // have lost them (restarted empty); deliveries still in Redis are left
 // alone by their TaskID. It returns how many it enqueued anew.
 func Reconcile(ctx context.Context, store Store, c *asynq.Client) (int, error) {
-	ids, err := store.Queued(ctx, 10000)
+	queued, err := store.Queued(ctx, 10000)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, id := range ids {
-		info, err := c.EnqueueContext(ctx, DeliveryTask(id, QueueLive))
+	for _, q := range queued {
+		info, err := c.EnqueueContext(ctx, DeliveryTask(q.ID, q.Queue))
 		if err != nil {
 			if isConflict(err) {
 				continue
 			}
-			return n, fmt.Errorf("workers: reconcile %d: %w", id, err)
+			return n, fmt.Errorf("workers: reconcile %d: %w", q.ID, err)
 		}
 		if info != nil {
 			n++

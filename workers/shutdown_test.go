@@ -43,7 +43,7 @@ func TestShutdownLosesNoTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := f.reply(t, "sent across a restart")
-	if err := workers.EnqueueDelivery(context.Background(), f.client, id, workers.QueueLive); err != nil {
+	if err := workers.EnqueueDelivery(context.Background(), f.client, id, workers.QueueDefault); err != nil {
 		t.Fatal(err)
 	}
 	select {
