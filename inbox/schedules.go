@@ -151,15 +151,15 @@ func (ib *Inbox) CancelSchedule(ctx context.Context, id int64) error {
 	return err
 }
 
-// Reschedule moves a pending schedule to a new due time and returns it;
-// the caller enqueues it again (the old task finds the time changed and
-// does nothing).
+// Reschedule moves a pending (or failed) schedule to a new due time and
+// returns it; the caller enqueues it again (the old task finds the time
+// changed and does nothing).
 func (ib *Inbox) Reschedule(ctx context.Context, id int64, due time.Time) (Schedule, error) {
 	if due.IsZero() {
 		return Schedule{}, fmt.Errorf("inbox: reschedule: no due time: %w", ErrInvalid)
 	}
-	return ib.changePending(ctx, id, `UPDATE schedules SET due_at = $2 WHERE id = $1 AND state = 'pending'
-		RETURNING `+scheduleColumns, due.UTC())
+	return ib.changePending(ctx, id, `UPDATE schedules SET due_at = $2, state = 'pending', error = ''
+		WHERE id = $1 AND state IN ('pending', 'failed') RETURNING `+scheduleColumns, due.UTC())
 }
 
 func (ib *Inbox) changePending(ctx context.Context, id int64, sql string, args ...any) (Schedule, error) {
@@ -199,4 +199,15 @@ func (ib *Inbox) Schedules(ctx context.Context, conversation, user int64) ([]Sch
 		return nil, fmt.Errorf("inbox: schedules: %w", err)
 	}
 	return ss, nil
+}
+
+// FailSchedule marks a pending schedule failed with the reason, when its
+// firing failed through every retry; rescheduling it tries again.
+func (ib *Inbox) FailSchedule(ctx context.Context, id int64, reason error) error {
+	msg, _ := clean(reason.Error(), 2000)
+	if _, err := ib.pool.Exec(ctx, `UPDATE schedules SET state = 'failed', error = $2
+		WHERE id = $1 AND state = 'pending'`, id, msg); err != nil {
+		return fmt.Errorf("inbox: fail schedule %d: %w", id, err)
+	}
+	return nil
 }

@@ -69,6 +69,9 @@ func (d *deliverer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("deliver %d: %v: %w", id, err, asynq.SkipRetry)
 	}
 	if err != nil {
+		if lastTry(ctx) {
+			return d.fail(ctx, id, err, true)
+		}
 		return err
 	}
 	if del.Status != "queued" {
@@ -82,9 +85,7 @@ func (d *deliverer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err == nil {
 		return d.store.MarkSent(ctx, id, res.ExternalID)
 	}
-	retried, _ := asynq.GetRetryCount(ctx)
-	max, _ := asynq.GetMaxRetry(ctx)
-	return d.fail(ctx, id, err, errors.Is(err, channels.ErrPermanent) || retried >= max)
+	return d.fail(ctx, id, err, errors.Is(err, channels.ErrPermanent) || lastTry(ctx))
 }
 
 // fail records a failed attempt and tells asynq whether to retry.

@@ -20,6 +20,7 @@ const TypeFire = "schedule:fire"
 type Schedules interface {
 	GetSchedule(ctx context.Context, id int64) (inbox.Schedule, error)
 	Fire(ctx context.Context, id int64, due time.Time, text string) (inbox.Fired, error)
+	FailSchedule(ctx context.Context, id int64, reason error) error
 	DueSchedules(ctx context.Context, before time.Time, limit int) ([]inbox.Schedule, error)
 }
 
@@ -101,22 +102,40 @@ func (f *firer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	text, err := f.text(ctx, s)
-	if err != nil {
-		return err
-	}
-	fired, err := f.store.Fire(ctx, s.ID, due, text)
-	if err != nil || !fired.Fired {
-		return err
-	}
-	if fired.MessageID != 0 {
-		if err := EnqueueDelivery(ctx, f.client, fired.MessageID, fired.MessageQueue); err != nil {
-			return nil // the message is stored queued: the reconciler sends it
+	if err == nil {
+		var fired inbox.Fired
+		if fired, err = f.store.Fire(ctx, s.ID, due, text); err == nil && fired.Fired {
+			f.handOn(ctx, fired)
 		}
 	}
-	if fired.Next != nil {
-		_ = EnqueueSchedule(ctx, f.client, *fired.Next) // else the reconciler enqueues it
+	if err != nil && lastTry(ctx) {
+		// Out of retries: say so on the schedule, visibly, rather than
+		// leave it pending behind an archived task.
+		if ferr := f.store.FailSchedule(ctx, s.ID, err); ferr != nil {
+			return ferr
+		}
+		return fmt.Errorf("fire %d: %v: %w", s.ID, err, asynq.SkipRetry)
 	}
-	return nil
+	return err
+}
+
+// lastTry reports whether the running task has no retry left.
+func lastTry(ctx context.Context) bool {
+	retried, _ := asynq.GetRetryCount(ctx)
+	max, _ := asynq.GetMaxRetry(ctx)
+	return retried >= max
+}
+
+// handOn enqueues what a fired schedule produced: its message's delivery
+// and a follow-up's next step. What fails to enqueue the reconciler picks
+// up: both are stored.
+func (f *firer) handOn(ctx context.Context, fired inbox.Fired) {
+	if fired.MessageID != 0 {
+		_ = EnqueueDelivery(ctx, f.client, fired.MessageID, fired.MessageQueue)
+	}
+	if fired.Next != nil {
+		_ = EnqueueSchedule(ctx, f.client, *fired.Next)
+	}
 }
 
 // text renders the schedule's template, if it has one.
