@@ -58,11 +58,11 @@ func queueUpdate(b *pgx.Batch, u channels.Update, applied *int) error {
 		where = `m.channel_id = $1 AND m.message_id = $2 AND m.direction = 'out'`
 		key = cleanID(u.MessageID)
 	}
+	advance := `$3 <> '' AND ` + fmt.Sprintf(statusRank, "$3") + ` > ` + fmt.Sprintf(statusRank, "m.status")
 	b.Queue(`WITH hit AS (
 			UPDATE messages m SET
-				status = CASE WHEN $3 <> '' AND `+fmt.Sprintf(statusRank, "$3")+` > `+fmt.Sprintf(statusRank, "m.status")+`
-					THEN $3 ELSE m.status END,
-				status_at = CASE WHEN $3 <> '' THEN $4 ELSE m.status_at END,
+				status = CASE WHEN `+advance+` THEN $3 ELSE m.status END,
+				status_at = CASE WHEN `+advance+` THEN $4 ELSE m.status_at END,
 				error = CASE WHEN $3 = 'failed' AND $5 <> '' THEN $5 ELSE m.error END,
 				body = CASE WHEN $6 THEN $7 ELSE m.body END,
 				edited_at = CASE WHEN $6 THEN $4 ELSE m.edited_at END

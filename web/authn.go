@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/peykhq/peyk/crm"
 
 	"github.com/peykhq/peyk/web/auth"
 )
@@ -28,8 +31,12 @@ func (s *Server) requireRole(role string, h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		u, err := s.users.UserByToken(r.Context(), strings.TrimSpace(token))
-		if err != nil {
+		if errors.Is(err, crm.ErrNotFound) {
 			writeError(w, s.log, errUnauthorized)
+			return
+		}
+		if err != nil {
+			writeError(w, s.log, err) // the database is down: 500, not 401
 			return
 		}
 		if role == auth.RoleAdmin && u.Role != auth.RoleAdmin {

@@ -35,7 +35,7 @@ func TestHealthReadinessMetrics(t *testing.T) {
 		{"healthz", nil, "/healthz", 200, `"status":"ok"`},
 		{"ready", []web.Check{{Name: "postgres", Ping: pool.Ping}}, "/readyz", 200, `"status":"ready"`},
 		{"redis down", []web.Check{{Name: "postgres", Ping: pool.Ping},
-			{Name: "redis", Ping: func(context.Context) error { return down }}}, "/readyz", 503, `"redis":"connection refused"`},
+			{Name: "redis", Ping: func(context.Context) error { return down }}}, "/readyz", 503, `"redis":"unreachable"`},
 		{"metrics", nil, "/metrics", 200, `peyk_ingest_messages_total{result="inserted"} 3`},
 		{"unknown", nil, "/nope", 404, ""},
 	}

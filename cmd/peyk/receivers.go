@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -10,6 +11,8 @@ import (
 // process that owns the channel (inbox.Own), until ctx ends. It looks for
 // new, changed and disabled channels every 30 seconds.
 func runReceivers(ctx context.Context, a *app) {
+	var wg sync.WaitGroup
+	defer wg.Wait() // every receiver stopped before the pool closes
 	type run struct {
 		stamp  time.Time
 		cancel context.CancelFunc
@@ -36,9 +39,13 @@ func runReceivers(ctx context.Context, a *app) {
 			}
 			rctx, cancel := context.WithCancel(ctx)
 			running[ch.ID] = run{stamp: ch.UpdatedAt, cancel: cancel}
-			go a.ib.Own(rctx, ch.ID, 5*time.Second, func(ctx context.Context) error { //nolint:errcheck
-				return receive(ctx, a, ch.ID, k)
-			})
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = a.ib.Own(rctx, ch.ID, 5*time.Second, func(ctx context.Context) error {
+					return receive(ctx, a, ch.ID, k)
+				})
+			}()
 		}
 		for id, r := range running {
 			if !seen[id] {

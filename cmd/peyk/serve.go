@@ -44,8 +44,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *withReceivers {
 		rctx, stop := context.WithCancel(ctx)
-		defer stop()
-		go runReceivers(rctx, a)
+		done := make(chan struct{})
+		go func() { defer close(done); runReceivers(rctx, a) }()
+		defer func() { stop(); <-done }()
 	}
 	pool, reg := a.pool, a.reg
 
