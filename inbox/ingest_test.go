@@ -41,11 +41,7 @@ func newEnv(t testing.TB) env {
 
 func (e env) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.Count(t, e.pool, sql, args...)
 }
 
 func smsFrom(ch int64, phone, ext string) channels.Inbound {

@@ -38,11 +38,7 @@ func newEnv(t testing.TB) env {
 
 func (e env) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.Count(t, e.pool, sql, args...)
 }
 
 // timeline returns the messages of the one conversation of the contact

@@ -66,11 +66,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // count runs a count query.
 func (e *env) count(tb testing.TB, sql string, args ...any) int {
 	tb.Helper()
-	var n int
-	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		tb.Fatal(err)
-	}
-	return n
+	return dbtest.Count(tb, e.pool, sql, args...)
 }
 
 // cursor returns the stored cursor of the Telegram channel.

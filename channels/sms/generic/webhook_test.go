@@ -9,8 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/peykhq/peyk/channels/sms/internal/smstest"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -26,7 +27,7 @@ type env struct {
 	pool *pgxpool.Pool
 	ib   *inbox.Inbox
 	ch   int64
-	rec  *recorder
+	rec  *smstest.Recorder
 	srv  *httptest.Server
 }
 
@@ -54,7 +55,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{pool: pool, ib: ib, ch: ch, rec: &recorder{next: ib}}
+	e := &env{pool: pool, ib: ib, ch: ch, rec: &smstest.Recorder{Next: ib}}
 	mux := http.NewServeMux()
 	mux.Handle("/plain/in/{secret}", plain.InboundHandler(ib))
 	mux.Handle("/plain/status/{secret}", plain.StatusHandler(e.rec))
@@ -85,24 +86,7 @@ func (e *env) do(t *testing.T, method, target, contentType, body string, header 
 
 func (e *env) count(t *testing.T, sql string) int {
 	t.Helper()
-	var n int
-	if err := e.pool.QueryRow(context.Background(), sql).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-type recorder struct {
-	next channels.Updater
-	mu   sync.Mutex
-	got  []channels.Update
-}
-
-func (r *recorder) Update(ctx context.Context, us []channels.Update) (int, error) {
-	r.mu.Lock()
-	r.got = append(r.got, us...)
-	r.mu.Unlock()
-	return r.next.Update(ctx, us)
+	return dbtest.Count(t, e.pool, sql)
 }
 
 const form = "application/x-www-form-urlencoded"
@@ -199,7 +183,7 @@ func TestStatus(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, u := range e.rec.got {
+	for _, u := range e.rec.Updates() {
 		got = append(got, u.ExternalID+" "+u.Status+" "+u.Error)
 	}
 	want := []string{"m1 delivered ", "m2 failed absent subscriber", "m4 failed UNDELIV", "5 sent "}

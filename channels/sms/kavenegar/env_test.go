@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/peykhq/peyk/channels/sms/internal/smstest"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/channels"
@@ -118,7 +120,7 @@ type env struct {
 	ib   *inbox.Inbox
 	ch   int64
 	gw   *kavenegar.Gateway
-	rec  *recorder
+	rec  *smstest.Recorder
 	srv  *httptest.Server
 }
 
@@ -131,7 +133,7 @@ func newEnv(t testing.TB, api http.Handler) *env {
 		t.Fatal(err)
 	}
 	gw := newGateway(t, api, func(c *kavenegar.Config) { c.ChannelID = ch })
-	e := &env{pool: pool, ib: ib, ch: ch, gw: gw, rec: &recorder{next: ib}}
+	e := &env{pool: pool, ib: ib, ch: ch, gw: gw, rec: &smstest.Recorder{Next: ib}}
 	mux := http.NewServeMux()
 	mux.Handle("/webhooks/kavenegar/in/{secret}", gw.InboundHandler(ib))
 	mux.Handle("/webhooks/kavenegar/in", gw.InboundHandler(ib))
@@ -162,31 +164,7 @@ func (e *env) do(t testing.TB, method, target, contentType, body string) (*http.
 
 func (e *env) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// recorder records the updates it passes on to the inbox.
-type recorder struct {
-	next channels.Updater
-	mu   sync.Mutex
-	got  []channels.Update
-}
-
-func (r *recorder) Update(ctx context.Context, us []channels.Update) (int, error) {
-	r.mu.Lock()
-	r.got = append(r.got, us...)
-	r.mu.Unlock()
-	return r.next.Update(ctx, us)
-}
-
-func (r *recorder) updates() []channels.Update {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]channels.Update(nil), r.got...)
+	return dbtest.Count(t, e.pool, sql, args...)
 }
 
 func readFile(t testing.TB, name string) string {

@@ -52,7 +52,7 @@ func FuzzKavenegarCallback(f *testing.F) {
 		}
 		req, err := http.NewRequest(method, target, strings.NewReader(body))
 		if err != nil {
-			t.Skip()
+			return // not a request a client could send
 		}
 		req.Header.Set("Content-Type", formType)
 		sink := &memSink{}

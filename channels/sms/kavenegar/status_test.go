@@ -87,7 +87,7 @@ func TestDeliveryCallback(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorReason(t, resp, body), "numeric status") {
 		t.Fatalf("bad status = %d %s", resp.StatusCode, body)
 	}
-	if n := len(e.rec.updates()); n != 1 {
+	if n := len(e.rec.Updates()); n != 1 {
 		t.Fatalf("updates = %d, want 1", n)
 	}
 }

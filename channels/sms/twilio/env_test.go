@@ -9,8 +9,9 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/peykhq/peyk/channels/sms/internal/smstest"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -34,7 +35,7 @@ type env struct {
 	ib   *inbox.Inbox
 	ch   int64
 	gw   *twilio.Gateway
-	rec  *recorder
+	rec  *smstest.Recorder
 	srv  *httptest.Server
 }
 
@@ -54,7 +55,7 @@ func newEnv(t testing.TB, adjust func(*twilio.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{pool: pool, ib: ib, ch: ch, gw: gw, rec: &recorder{next: ib}}
+	e := &env{pool: pool, ib: ib, ch: ch, gw: gw, rec: &smstest.Recorder{Next: ib}}
 	mux := http.NewServeMux()
 	mux.Handle(inPath, gw.InboundHandler(ib))
 	mux.Handle(stPath, gw.StatusHandler(e.rec))
@@ -97,31 +98,7 @@ func (e *env) postSigned(t testing.TB, path string, form url.Values) (*http.Resp
 
 func (e *env) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// recorder records the updates it passes on to the inbox.
-type recorder struct {
-	next channels.Updater
-	mu   sync.Mutex
-	got  []channels.Update
-}
-
-func (r *recorder) Update(ctx context.Context, us []channels.Update) (int, error) {
-	r.mu.Lock()
-	r.got = append(r.got, us...)
-	r.mu.Unlock()
-	return r.next.Update(ctx, us)
-}
-
-func (r *recorder) updates() []channels.Update {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]channels.Update(nil), r.got...)
+	return dbtest.Count(t, e.pool, sql, args...)
 }
 
 // readForm loads a form payload from testdata.

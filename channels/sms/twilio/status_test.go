@@ -105,7 +105,7 @@ func TestStatusMapping(t *testing.T) {
 				t.Fatalf("reply = %d %s", resp.StatusCode, body)
 			}
 			var got *channels.Update
-			for _, u := range e.rec.updates() {
+			for _, u := range e.rec.Updates() {
 				if u.ExternalID == sid {
 					got = &u
 				}
@@ -131,7 +131,7 @@ func TestStatusMalformed(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorReason(t, resp, body), "MessageStatus") {
 		t.Fatalf("reply = %d %s, want 400 naming MessageStatus", resp.StatusCode, body)
 	}
-	if len(e.rec.updates()) != 0 {
+	if len(e.rec.Updates()) != 0 {
 		t.Fatal("a malformed report was applied")
 	}
 }
