@@ -98,7 +98,10 @@ func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "Peyk "+s.version+" is running.\n\n"+
 		"The agent web app is not part of this build yet. Endpoints:\n"+
-		"  /healthz  liveness\n  /readyz   PostgreSQL and Redis reachable\n  /metrics  Prometheus metrics\n")
+		"  /healthz     liveness\n  /readyz      PostgreSQL and Redis reachable\n  /metrics     Prometheus metrics\n"+
+		"  /api/v1/…    the REST API (Authorization: Bearer <token from peyk token create>)\n"+
+		"  /webhooks/…  channel webhooks (Telegram, SMS, PBX)\n"+
+		"See docs/openapi.yaml.\n")
 }
 
 // healthz answers as long as the process serves HTTP.
