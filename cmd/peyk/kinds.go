@@ -137,7 +137,11 @@ func smsKind(log *slog.Logger) kind {
 			if err != nil {
 				return nil, err
 			}
-			if r, ok := g.(channels.Receiver); ok && ch.Config != nil && bytes.Contains(ch.Config, []byte(`"poll_seconds"`)) {
+			var poll struct {
+				Seconds int `json:"poll_seconds"`
+			}
+			_ = json.Unmarshal(ch.Config, &poll)
+			if r, ok := g.(channels.Receiver); ok && poll.Seconds > 0 {
 				return r, nil // Kavenegar polling, when asked for
 			}
 			return nil, nil
