@@ -134,6 +134,7 @@ func BenchmarkIDLELatency(b *testing.B) {
 	ib := newTestInbox(b)
 	r := newTestReceiver(b, srv, ib.channel, nil)
 	r.log = slog.New(slog.DiscardHandler)
+	r.idleRefresh = time.Hour // only IDLE brings mail in
 	srv.appendMail(b, benchMail(0))
 	startReceiver(b, r, "", ib)
 	ib.waitCount(b, 1)

@@ -120,7 +120,10 @@ func newTestReceiver(t testing.TB, srv *imapServer, channel int64, adjust func(*
 		adjust(&cfg)
 	}
 	r := NewReceiver(channel, cfg, Secrets{IMAPPassword: testPassword}, testLogger(t))
-	r.minBackoff, r.maxBackoff, r.idleRefresh = 10*time.Millisecond, 200*time.Millisecond, time.Hour
+	// A short IDLE refresh: go-imap's test server does not report a mail
+	// that arrives between the NOOP and IDLE, and a busy CI machine can
+	// hit that window. TestReceiverIdle turns the refresh off.
+	r.minBackoff, r.maxBackoff, r.idleRefresh = 10*time.Millisecond, 200*time.Millisecond, 3*time.Second
 	return r
 }
 

@@ -264,9 +264,11 @@ func TestReceiverIdle(t *testing.T) {
 	srv.appendMail(t, customerMail("a@example.net", "support@example.com", "One", "idle-1@example.net", "", "1"))
 	// Neither IDLE refresh nor polling happens within the test: only an
 	// EXISTS during IDLE can bring the second mail in.
-	startReceiver(t, newTestReceiver(t, srv, ib.channel, nil), "", ib)
+	r := newTestReceiver(t, srv, ib.channel, nil)
+	r.idleRefresh = time.Hour
+	startReceiver(t, r, "", ib)
 	ib.waitCount(t, 1)
-	time.Sleep(100 * time.Millisecond) // let it enter IDLE
+	time.Sleep(500 * time.Millisecond) // let it enter IDLE
 	start := time.Now()
 	srv.appendMail(t, customerMail("a@example.net", "support@example.com", "Two", "idle-2@example.net", "", "2"))
 	ib.waitCount(t, 2)

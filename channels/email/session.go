@@ -173,6 +173,17 @@ func (s *session) wait(ctx context.Context) error {
 		}
 		return nil
 	}
+	// A mail that arrived since the last command is reported only in the
+	// response to the next one, and some servers (go-imap's own) do not
+	// report it when IDLE starts: ask with a NOOP first.
+	if err := s.c.Noop().Wait(); err != nil {
+		return fmt.Errorf("imap noop: %w", err)
+	}
+	select {
+	case <-s.wake:
+		return nil
+	default:
+	}
 	idle, err := s.c.Idle()
 	if err != nil {
 		return fmt.Errorf("imap idle: %w", err)
