@@ -1,18 +1,15 @@
 package phonelog
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/channels/internal/twiliosig"
 )
 
 // parseTwilio turns a Twilio call status callback into a call. Statuses
@@ -80,8 +77,7 @@ func (s *setup) parseTwilio(form url.Values) (calls []channels.Inbound, ignored 
 // as seen and with the default port added or removed, as Twilio's own
 // libraries do.
 func (h *webhook) twilioOK(r *http.Request) bool {
-	got, err := base64.StdEncoding.DecodeString(r.Header.Get("X-Twilio-Signature"))
-	if h.token == "" || err != nil || len(got) == 0 {
+	if h.token == "" {
 		return false
 	}
 	base := h.public
@@ -93,56 +89,5 @@ func (h *webhook) twilioOK(r *http.Request) bool {
 		base = scheme + "://" + r.Host
 	}
 	full := strings.TrimRight(base, "/") + r.URL.RequestURI()
-	for _, u := range urlVariants(full) {
-		if hmac.Equal(got, TwilioSignature(h.token, u, r.PostForm)) {
-			return true
-		}
-	}
-	return false
-}
-
-// TwilioSignature computes the X-Twilio-Signature (decoded) Twilio sends
-// for a form POST of params to fullURL.
-func TwilioSignature(authToken, fullURL string, params url.Values) []byte {
-	mac := hmac.New(sha1.New, []byte(authToken))
-	mac.Write([]byte(fullURL))
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		vs := slices.Clone(params[k])
-		slices.Sort(vs)
-		for _, v := range vs {
-			mac.Write([]byte(k))
-			mac.Write([]byte(v))
-		}
-	}
-	return mac.Sum(nil)
-}
-
-// urlVariants returns u, and u with its default port removed or added.
-func urlVariants(u string) []string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return []string{u}
-	}
-	port := map[string]string{"http": "80", "https": "443"}[p.Scheme]
-	if port == "" {
-		return []string{u}
-	}
-	q := *p
-	switch p.Port() {
-	case "":
-		q.Host = p.Host + ":" + port
-	case port:
-		q.Host = p.Hostname()
-		if strings.Contains(q.Host, ":") {
-			q.Host = "[" + q.Host + "]"
-		}
-	default:
-		return []string{u}
-	}
-	return []string{u, q.String()}
+	return twiliosig.Valid(h.token, r.Header.Get("X-Twilio-Signature"), full, r.PostForm)
 }

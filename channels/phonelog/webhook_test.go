@@ -2,7 +2,6 @@ package phonelog_test
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/channels/internal/twiliosig"
 	"github.com/peykhq/peyk/channels/phonelog"
 )
 
@@ -129,7 +129,7 @@ func twilioForm(sid, status, direction, duration string) url.Values {
 }
 
 func sign(target string, form url.Values) map[string]string {
-	return map[string]string{"X-Twilio-Signature": base64.StdEncoding.EncodeToString(phonelog.TwilioSignature(twilioToken, target, form))}
+	return map[string]string{"X-Twilio-Signature": twiliosig.Signature(twilioToken, target, form)}
 }
 
 func TestWebhookTwilio(t *testing.T) {
@@ -203,7 +203,7 @@ func TestWebhookTwilio(t *testing.T) {
 func TestTwilioSignature(t *testing.T) {
 	params := url.Values{"CallSid": {"CA1234567890ABCDE"}, "Caller": {"+14158675310"}, "Digits": {"1234"},
 		"From": {"+14158675310"}, "To": {"+18005551212"}}
-	got := base64.StdEncoding.EncodeToString(phonelog.TwilioSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params))
+	got := twiliosig.Signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)
 	if got != "GvWf1cFY/Q7PnoempGyD5oXAezc=" {
 		t.Errorf("signature %s", got)
 	}

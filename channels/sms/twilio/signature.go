@@ -1,81 +1,25 @@
 package twilio
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
+	"github.com/peykhq/peyk/channels/internal/twiliosig"
 	"github.com/peykhq/peyk/channels/sms/internal/hook"
 )
 
 // Signature returns the X-Twilio-Signature of a request Twilio makes to
-// fullURL with the POST fields form: the base64 HMAC-SHA1, keyed with the
-// auth token, of fullURL followed by every field's name and value, sorted
-// by name. A field given more than once contributes each distinct value,
-// sorted, as Twilio's helper libraries do.
+// fullURL with the POST fields form (see twiliosig.Signature).
 func Signature(authToken, fullURL string, form url.Values) string {
-	mac := hmac.New(sha1.New, []byte(authToken))
-	_, _ = io.WriteString(mac, fullURL)
-	names := make([]string, 0, len(form))
-	for name := range form {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		values := slices.Clone(form[name])
-		slices.Sort(values)
-		for _, v := range slices.Compact(values) {
-			_, _ = io.WriteString(mac, name)
-			_, _ = io.WriteString(mac, v)
-		}
-	}
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return twiliosig.Signature(authToken, fullURL, form)
 }
 
 // ValidSignature reports whether signature is Twilio's for a request to
-// fullURL with the POST fields form. Like Twilio's libraries it accepts the
-// URL with and without the scheme's default port, since Twilio is not
-// consistent about which it signs. The comparison is constant-time.
+// fullURL with the POST fields form, with or without the default port; the
+// comparison is constant-time.
 func ValidSignature(authToken, signature, fullURL string, form url.Values) bool {
-	if signature == "" || authToken == "" {
-		return false
-	}
-	ok := false
-	for _, u := range urlVariants(fullURL) {
-		if hmac.Equal([]byte(Signature(authToken, u, form)), []byte(signature)) {
-			ok = true
-		}
-	}
-	return ok
-}
-
-// urlVariants returns fullURL as given, then with its default port added
-// or removed.
-func urlVariants(fullURL string) []string {
-	u, err := url.Parse(fullURL)
-	if err != nil || u.Host == "" {
-		return []string{fullURL}
-	}
-	port := map[string]string{"https": "443", "http": "80"}[u.Scheme]
-	if port == "" {
-		return []string{fullURL}
-	}
-	other := *u
-	switch u.Port() {
-	case "":
-		other.Host = net.JoinHostPort(u.Hostname(), port)
-	case port:
-		other.Host = strings.TrimSuffix(u.Host, ":"+port)
-	default:
-		return []string{fullURL}
-	}
-	return []string{fullURL, other.String()}
+	return twiliosig.Valid(authToken, signature, fullURL, form)
 }
 
 // requestURL is the URL Twilio called: PublicURL, or the scheme and host
