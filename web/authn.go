@@ -26,11 +26,11 @@ type Users interface {
 func (s *Server) requireRole(role string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" || s.users == nil {
+		if !ok || token == "" || s.Users == nil {
 			writeError(w, s.log, errUnauthorized)
 			return
 		}
-		u, err := s.users.UserByToken(r.Context(), strings.TrimSpace(token))
+		u, err := s.Users.UserByToken(r.Context(), strings.TrimSpace(token))
 		if errors.Is(err, crm.ErrNotFound) {
 			writeError(w, s.log, errUnauthorized)
 			return
@@ -45,4 +45,10 @@ func (s *Server) requireRole(role string, h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
 	}
+}
+
+// userOf returns the caller that requireRole let through.
+func userOf(r *http.Request) auth.User {
+	u, _ := r.Context().Value(userKey).(auth.User)
+	return u
 }

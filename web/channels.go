@@ -24,7 +24,7 @@ type Channels interface {
 }
 
 func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.channels.List(r.Context())
+	cs, err := s.Channels.List(r.Context())
 	if err != nil {
 		writeError(w, s.log, err)
 		return
@@ -42,7 +42,7 @@ func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, err)
 		return
 	}
-	c, err := s.channels.Create(r.Context(), in.Kind, in.Name, in.Config)
+	c, err := s.Channels.Create(r.Context(), in.Kind, in.Name, in.Config)
 	if err != nil {
 		writeError(w, s.log, err)
 		return
@@ -56,7 +56,7 @@ func (s *Server) testChannel(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, err)
 		return
 	}
-	if err := s.channels.Test(r.Context(), id); err != nil {
+	if err := s.Channels.Test(r.Context(), id); err != nil {
 		if status, _ := statusOf(err); status != http.StatusInternalServerError {
 			writeError(w, s.log, err)
 			return

@@ -12,5 +12,5 @@ func (s *Server) smsSegments(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.segments(in.Text))
+	writeJSON(w, http.StatusOK, s.Segments(in.Text))
 }

@@ -44,16 +44,10 @@ type Deps struct {
 	Log      *slog.Logger
 }
 
-// Server holds what the HTTP handlers need.
+// Server holds what the HTTP handlers need: its Deps, defaults filled in.
 type Server struct {
-	checks   []Check
-	gatherer prometheus.Gatherer
-	version  string
-	users    Users
-	channels Channels
-	webhooks Webhooks
-	segments func(string) any
-	log      *slog.Logger
+	Deps
+	log *slog.Logger
 }
 
 // New returns a Server.
@@ -64,8 +58,7 @@ func New(d Deps) *Server {
 	if d.Gatherer == nil {
 		d.Gatherer = prometheus.NewRegistry()
 	}
-	return &Server{checks: d.Checks, gatherer: d.Gatherer, version: d.Version, users: d.Users,
-		channels: d.Channels, webhooks: d.Webhooks, segments: d.Segments, log: d.Log}
+	return &Server{Deps: d, log: d.Log}
 }
 
 // Handler returns the routes of the server, every one registered here.
@@ -74,19 +67,22 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{}))
-	if s.channels != nil {
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{}))
+	if s.Channels != nil {
 		mux.HandleFunc("GET /api/v1/channels", s.requireRole(auth.RoleAgent, s.listChannels))
 		mux.HandleFunc("POST /api/v1/channels", s.requireRole(auth.RoleAdmin, s.createChannel))
 		mux.HandleFunc("POST /api/v1/channels/{id}/test", s.requireRole(auth.RoleAdmin, s.testChannel))
 	}
-	if s.segments != nil {
+	if s.Segments != nil {
 		mux.HandleFunc("POST /api/v1/sms/segments", s.requireRole(auth.RoleAgent, s.smsSegments))
 	}
-	if s.webhooks != nil {
+	if s.Webhooks != nil {
 		mux.HandleFunc("POST /webhooks/{id}", s.webhook)
 		mux.HandleFunc("POST /webhooks/{id}/{part...}", s.webhook)
 	}
+	s.apiRoutes(mux)
+	s.uiRoutes(mux)
+	s.reportRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, fmt.Errorf("no route %s %s: %w", r.Method, r.URL.Path, crm.ErrNotFound))
 	})
@@ -96,7 +92,7 @@ func (s *Server) Handler() http.Handler {
 // home says what this server is until the agent web app takes the root.
 func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = io.WriteString(w, "Peyk "+s.version+" is running.\n\n"+
+	_, _ = io.WriteString(w, "Peyk "+s.Version+" is running.\n\n"+
 		"The agent web app is not part of this build yet. Endpoints:\n"+
 		"  /healthz     liveness\n  /readyz      PostgreSQL and Redis reachable\n  /metrics     Prometheus metrics\n"+
 		"  /api/v1/…    the REST API (Authorization: Bearer <token from peyk token create>)\n"+
@@ -106,7 +102,7 @@ func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
 
 // healthz answers as long as the process serves HTTP.
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.version})
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
 }
 
 // readyz reports whether every dependency answers, naming those that fail.
@@ -114,7 +110,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	failed := map[string]string{}
-	for _, c := range s.checks {
+	for _, c := range s.Checks {
 		if err := c.Ping(ctx); err != nil {
 			// The details (addresses, users) go to the log, not to anyone
 			// who asks.

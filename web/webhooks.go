@@ -20,7 +20,7 @@ func (s *Server) webhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, err)
 		return
 	}
-	h, err := s.webhooks.Webhook(r.Context(), id, r.PathValue("part"))
+	h, err := s.Webhooks.Webhook(r.Context(), id, r.PathValue("part"))
 	if err != nil {
 		writeError(w, s.log, err)
 		return
