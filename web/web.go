@@ -47,7 +47,8 @@ type Deps struct {
 // Server holds what the HTTP handlers need: its Deps, defaults filled in.
 type Server struct {
 	Deps
-	log *slog.Logger
+	log    *slog.Logger
+	routes []Route
 }
 
 // New returns a Server.
@@ -64,17 +65,18 @@ func New(d Deps) *Server {
 // Handler returns the routes of the server, every one registered here.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	s.routes = nil
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{}))
 	if s.Channels != nil {
-		mux.HandleFunc("GET /api/v1/channels", s.requireRole(auth.RoleAgent, s.listChannels))
-		mux.HandleFunc("POST /api/v1/channels", s.requireRole(auth.RoleAdmin, s.createChannel))
-		mux.HandleFunc("POST /api/v1/channels/{id}/test", s.requireRole(auth.RoleAdmin, s.testChannel))
+		s.handle(mux, auth.RoleAgent, "GET /api/v1/channels", s.listChannels)
+		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels", s.createChannel)
+		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels/{id}/test", s.testChannel)
 	}
 	if s.Segments != nil {
-		mux.HandleFunc("POST /api/v1/sms/segments", s.requireRole(auth.RoleAgent, s.smsSegments))
+		s.handle(mux, auth.RoleAgent, "POST /api/v1/sms/segments", s.smsSegments)
 	}
 	if s.Webhooks != nil {
 		mux.HandleFunc("POST /webhooks/{id}", s.webhook)
