@@ -13,16 +13,12 @@ import (
 // ignores zero-width non-joiners; a phone-like query matches numbers
 // whatever their prefix (0912…, +98912…). Results come best first.
 func (s *Store) Search(ctx context.Context, q string, limit int) ([]Contact, error) {
-	name := Fold(q)
+	name, ident := SearchKeys(q)
 	if name == "" {
 		return nil, fmt.Errorf("crm: search: empty query: %w", ErrInvalid)
 	}
 	if limit <= 0 || limit > 100 {
 		limit = 20
-	}
-	ident := name
-	if p := phoneQuery(name); p != "" {
-		ident = p
 	}
 	rows, _ := s.pool.Query(ctx, `WITH hits AS (
 			SELECT id FROM contacts WHERE name_fold LIKE $1
@@ -37,6 +33,22 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]Contact, err
 	}
 	return cs, nil
 }
+
+// SearchKeys returns what a search for q compares: name, the folded query
+// that contacts' name_fold contains, and ident, what identity values
+// contain (the phone digits without their varying prefix when q is
+// phone-like, else name). Both are "" for a blank query.
+func SearchKeys(q string) (name, ident string) {
+	name = Fold(q)
+	ident = name
+	if p := phoneQuery(name); p != "" {
+		ident = p
+	}
+	return name, ident
+}
+
+// LikeEscape escapes LIKE's wildcards in s, so that s matches literally.
+func LikeEscape(s string) string { return likeEscape(s) }
 
 // phoneQuery returns the digits of a phone-like query without the leading
 // zeros and country prefix that vary between forms, or "" when q is not

@@ -11,10 +11,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/web/auth"
 )
 
@@ -41,7 +44,17 @@ type Deps struct {
 	// Segments counts the SMS parts of a text (sms.Segments), for the
 	// agent to see before sending.
 	Segments func(text string) any
-	Log      *slog.Logger
+	// Inbox serves conversations, messages, schedules and users to the
+	// API and the agent UI; nil turns both off.
+	Inbox *inbox.Inbox
+	// Contacts serves contacts (search, update, tags, merge) to the API
+	// and the UI.
+	Contacts *crm.Store
+	// Templates serves message templates and their overrides.
+	Templates *templates.Store
+	// Queue enqueues deliveries of replies and firings of schedules.
+	Queue *asynq.Client
+	Log   *slog.Logger
 }
 
 // Server holds what the HTTP handlers need: its Deps, defaults filled in.

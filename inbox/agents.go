@@ -1,0 +1,63 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Agent is a user as the inbox shows and assigns them.
+type Agent struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Locale    string    `json:"locale"`
+	Active    bool      `json:"active"`
+	Available bool      `json:"available"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+const agentColumns = `id, email, name, role, locale, active, available, created_at`
+
+// Agents returns every user, by name.
+func (ib *Inbox) Agents(ctx context.Context) ([]Agent, error) {
+	rows, _ := ib.pool.Query(ctx, `SELECT `+agentColumns+` FROM users ORDER BY name, id`)
+	as, err := pgx.CollectRows(rows, pgx.RowToStructByName[Agent])
+	if err != nil {
+		return nil, fmt.Errorf("inbox: agents: %w", err)
+	}
+	return as, nil
+}
+
+// Locales a user may choose.
+var locales = map[string]bool{"fa": true, "en": true}
+
+// SetProfile changes a user's own name and locale (fa or en); nil leaves
+// a field as it is. It returns the user as stored.
+func (ib *Inbox) SetProfile(ctx context.Context, id int64, name, locale *string) (Agent, error) {
+	if name != nil {
+		n := strings.TrimSpace(*name)
+		if n == "" || len([]rune(n)) > 200 {
+			return Agent{}, fmt.Errorf("inbox: name must have 1 to 200 characters: %w", ErrInvalid)
+		}
+		name = &n
+	}
+	if locale != nil && !locales[*locale] {
+		return Agent{}, fmt.Errorf("inbox: locale %q (want fa or en): %w", *locale, ErrInvalid)
+	}
+	rows, _ := ib.pool.Query(ctx, `UPDATE users SET name = coalesce($2, name), locale = coalesce($3, locale)
+		WHERE id = $1 RETURNING `+agentColumns, id, name, locale)
+	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Agent])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Agent{}, fmt.Errorf("inbox: user %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Agent{}, fmt.Errorf("inbox: set profile of %d: %w", id, err)
+	}
+	return a, nil
+}
