@@ -1,0 +1,66 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// events streams inbox events to the browser as Server-Sent Events: each
+// NOTIFY payload (inbox.Event JSON) as an unnamed message whose id counts
+// up within this process, and {"type":"resync"} when events may have been
+// missed. There is no replay: Last-Event-ID is ignored, and a browser that
+// reconnects should reload what it shows. Comment lines keep an idle
+// stream open.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives any write timeout
+	sub := s.Events.subscribe()
+	defer sub.cancel()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: pass events on at once
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, "retry: 3000\n: connected\n\n")
+	beat := time.NewTicker(s.Events.Heartbeat)
+	defer beat.Stop()
+	for {
+		if err := rc.Flush(); err != nil {
+			return
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case ev, ok := <-sub.events:
+			if !ok {
+				if sub.lagged {
+					writeEvent(w, hubEvent{data: resyncEvent})
+					_ = rc.Flush()
+				}
+				return
+			}
+			writeEvent(w, ev)
+		case <-beat.C:
+			_, _ = io.WriteString(w, ": ping\n\n")
+		}
+	}
+}
+
+// writeEvent writes one SSE message; a data line per line of its data.
+func writeEvent(w io.Writer, ev hubEvent) {
+	var b strings.Builder
+	if ev.id != 0 {
+		fmt.Fprintf(&b, "id: %d\n", ev.id)
+	}
+	data := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(ev.data)
+	for _, line := range strings.Split(data, "\n") {
+		b.WriteString("data: ")
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	b.WriteByte('\n')
+	_, _ = io.WriteString(w, b.String())
+}

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/web/auth"
+)
+
+// Login limits: failures counted per e-mail address and per client IP
+// address over loginWindow. The IP limit is higher because an office
+// behind one NAT address shares it.
+const (
+	loginWindow     = 15 * time.Minute
+	loginEmailFails = 5
+	loginIPFails    = 20
+)
+
+//go:embed tmpl/login.html
+var loginFiles embed.FS
+
+// loginPage is what tmpl/login.html renders.
+type loginPage struct {
+	Lang, Dir   string
+	T           map[string]string
+	Email, Next string
+	Error       string
+	// Switch links to this page in the other language.
+	Switch string
+}
+
+// logins serves the login form and logout.
+type logins struct {
+	*Server
+	page *template.Template
+}
+
+// authRoutes registers the login form and logout; off without Sessions.
+func (s *Server) authRoutes(mux *http.ServeMux) {
+	if s.Sessions == nil {
+		return
+	}
+	// The page is embedded: a parse error is a bug that every test catches.
+	l := &logins{Server: s, page: template.Must(template.ParseFS(loginFiles, "tmpl/login.html"))}
+	mux.HandleFunc("GET /login", l.loginForm)
+	mux.HandleFunc("POST /login", l.login)
+	s.handlePage(mux, auth.RoleAgent, "POST /logout", l.logout)
+}
+
+// loginForm shows the login form, or sends a signed-in browser on.
+func (s *logins) loginForm(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.URL.Query().Get("next"))
+	if _, _, err := s.session(r); err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.renderLogin(w, r, http.StatusOK, s.newLoginPage(r, next))
+}
+
+// login checks the e-mail and password, within the rate limits, and
+// starts a session.
+func (s *logins) login(w http.ResponseWriter, r *http.Request) {
+	if err := s.origins.Check(r); err != nil {
+		http.Error(w, err.Error(), http.StatusForbidden)
+		return
+	}
+	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	page := s.newLoginPage(r, localPath(r.PostFormValue("next")))
+	page.Email = email
+	ip := clientIP(r)
+	if wait := max(s.emailLimit.wait(email), s.ipLimit.wait(ip)); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		page.Error = fmt.Sprintf(page.T["limited"], (secs+59)/60)
+		s.log.Warn("login rate-limited", "email", email, "ip", ip, "retry_after_s", secs)
+		s.renderLogin(w, r, http.StatusTooManyRequests, page)
+		return
+	}
+	u, err := s.Sessions.Login(r.Context(), email, r.PostFormValue("password"))
+	if errors.Is(err, crm.ErrNotFound) {
+		s.emailLimit.fail(email)
+		s.ipLimit.fail(ip)
+		s.log.Info("login failed", "email", email, "ip", ip)
+		page.Error = page.T["wrong"]
+		s.renderLogin(w, r, http.StatusUnauthorized, page)
+		return
+	}
+	var token string
+	if err == nil {
+		s.emailLimit.reset(email)
+		token, _, err = s.Sessions.CreateSession(r.Context(), u.ID, auth.SessionInfo{UserAgent: r.UserAgent(), IP: ip})
+	}
+	if err != nil {
+		s.log.Error("login failed", "err", err)
+		page.Error = page.T["internal"]
+		s.renderLogin(w, r, http.StatusInternalServerError, page)
+		return
+	}
+	http.SetCookie(w, s.sessionCookie(r, token, int(auth.SessionMax/time.Second)))
+	s.log.Info("signed in", "user_id", u.ID, "ip", ip)
+	http.Redirect(w, r, page.Next, http.StatusSeeOther)
+}
+
+// logout ends the caller's session and clears its cookie.
+func (s *logins) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.Sessions.DeleteSession(r.Context(), c.Value); err != nil {
+			writeError(w, s.log, err)
+			return
+		}
+	}
+	http.SetCookie(w, s.sessionCookie(r, "", -1))
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// sessionCookie returns the session cookie: HttpOnly, SameSite=Lax, for
+// the whole site, Secure over TLS or when the server is configured so
+// (behind a TLS-terminating proxy). maxAge -1 deletes it.
+func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.CookieSecure}
+}
+
+// newLoginPage returns the login page for r's language (?lang=, else
+// Accept-Language, else English) that leads on to next.
+func (s *logins) newLoginPage(r *http.Request, next string) loginPage {
+	lang := loginLang(r)
+	p := loginPage{Lang: lang, Dir: "ltr", T: loginText(lang), Next: next}
+	other := templates.Persian
+	if lang == templates.Persian {
+		p.Dir, other = "rtl", templates.English
+	}
+	p.Switch = "/login?" + url.Values{"lang": {other}, "next": {next}}.Encode()
+	return p
+}
+
+func (s *logins) renderLogin(w http.ResponseWriter, r *http.Request, status int, p loginPage) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := s.page.Execute(w, p); err != nil {
+		s.log.Error("login page", "err", err, "path", r.URL.Path)
+	}
+}
+
+// loginLang picks fa or en: ?lang= first, then the first of them in
+// Accept-Language, else en.
+func loginLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		return templates.Match(l, templates.English)
+	}
+	for _, tag := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ = strings.Cut(tag, ";")
+		if m := templates.Match(tag, ""); m != "" {
+			return m
+		}
+	}
+	return templates.English
+}
+
+// localPath returns p when it is a path on this site, else "/": a login
+// link must not send anyone elsewhere.
+func localPath(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, `\`) ||
+		u.Scheme != "" || u.Host != "" {
+		return "/"
+	}
+	return p
+}
+
+// clientIP is the address the request came from (the proxy's, behind a
+// reverse proxy).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func loginText(lang string) map[string]string {
+	if lang == templates.Persian {
+		return map[string]string{
+			"title": "ورود به پیک", "email": "ایمیل", "password": "گذرواژه", "submit": "ورود",
+			"wrong":    "ایمیل یا گذرواژه درست نیست.",
+			"limited":  "تلاش‌های ناموفق زیاد بود. %d دقیقهٔ دیگر دوباره امتحان کنید.",
+			"internal": "خطایی پیش آمد؛ کمی بعد دوباره امتحان کنید.",
+			"switch":   "English",
+		}
+	}
+	return map[string]string{
+		"title": "Sign in to Peyk", "email": "E-mail", "password": "Password", "submit": "Sign in",
+		"wrong":    "Wrong e-mail or password.",
+		"limited":  "Too many failed attempts. Try again in %d minutes.",
+		"internal": "Something went wrong; try again shortly.",
+		"switch":   "فارسی",
+	}
+}
