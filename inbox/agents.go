@@ -61,3 +61,22 @@ func (ib *Inbox) SetProfile(ctx context.Context, id int64, name, locale *string)
 	}
 	return a, nil
 }
+
+// Team is a group of agents that conversations can be routed to.
+type Team struct {
+	ID        int64   `json:"id"`
+	Name      string  `json:"name"`
+	MemberIDs []int64 `json:"member_ids"`
+}
+
+// Teams returns every team with its members, by name.
+func (ib *Inbox) Teams(ctx context.Context) ([]Team, error) {
+	rows, _ := ib.pool.Query(ctx, `SELECT t.id, t.name,
+			ARRAY(SELECT user_id FROM team_members m WHERE m.team_id = t.id ORDER BY user_id) AS member_ids
+		FROM teams t ORDER BY t.name, t.id`)
+	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[Team])
+	if err != nil {
+		return nil, fmt.Errorf("inbox: teams: %w", err)
+	}
+	return ts, nil
+}

@@ -9,9 +9,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/peykhq/peyk/channels/sms"
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/web"
 	"github.com/peykhq/peyk/web/auth"
 )
@@ -51,8 +54,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pool, reg := a.pool, a.reg
 
 	admin := newChannelAdmin(a)
+	queue := asynq.NewClient(a.redis)
+	defer queue.Close()
+	users := auth.NewStore(pool, 0)
 	srv := web.New(web.Deps{Version: version(), Gatherer: reg, Log: log,
-		Users: auth.NewStore(pool, 0), Channels: admin, Webhooks: admin,
+		Users: users, Channels: admin, Webhooks: admin,
+		Inbox: a.ib, Contacts: crm.NewStore(pool), Templates: templates.NewStore(pool), Queue: queue, Accounts: users,
 		Segments: func(text string) any { return sms.Segments(text) },
 		Checks: []web.Check{{Name: "postgres", Ping: pool.Ping},
 			{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}})

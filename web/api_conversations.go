@@ -1,0 +1,166 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox"
+)
+
+// listConversations is the inbox: GET /api/v1/conversations?status=&channel=&assignee=(id|me|none)&team=&tag=&q=&cursor=&limit=.
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := inbox.ConversationFilter{Status: q.Get("status"), Tag: q.Get("tag"), Query: q.Get("q"), Cursor: q.Get("cursor")}
+	var err error
+	switch a := q.Get("assignee"); a {
+	case "":
+	case "me":
+		f.AssigneeID = userOf(r).ID
+	case "none":
+		f.Unassigned = true
+	default:
+		f.AssigneeID, err = parseID("assignee", a)
+	}
+	for _, p := range []struct {
+		name string
+		into *int64
+	}{{"channel", &f.ChannelID}, {"team", &f.TeamID}} {
+		if v := q.Get(p.name); v != "" && err == nil {
+			*p.into, err = parseID(p.name, v)
+		}
+	}
+	if err == nil {
+		f.Limit, err = queryLimit(r)
+	}
+	if err != nil {
+		writeError(w, s.log, err)
+		return
+	}
+	items, next, err := s.Inbox.ListConversations(r.Context(), f)
+	s.respond(w, http.StatusOK, map[string]any{"conversations": items, "next": next}, err)
+}
+
+// getConversation returns a conversation with the newest page of its
+// timeline (?before=&limit= page back).
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	limit, lerr := queryLimit(r)
+	if err == nil {
+		err = lerr
+	}
+	if err != nil {
+		writeError(w, s.log, err)
+		return
+	}
+	v, err := s.Inbox.ConversationView(r.Context(), id, r.URL.Query().Get("before"), limit)
+	s.respond(w, http.StatusOK, v, err)
+}
+
+// act decodes the body into in, runs do on the conversation of the path
+// and answers with the conversation as it is now.
+func act[T any](s *Server, w http.ResponseWriter, r *http.Request, do func(id int64, in T) error) {
+	id, err := pathID(r)
+	var in T
+	if err == nil {
+		err = decode(r, &in)
+	}
+	if err == nil {
+		err = do(id, in)
+	}
+	if err != nil {
+		writeError(w, s.log, err)
+		return
+	}
+	c, err := s.Inbox.Conversation(r.Context(), id)
+	s.respond(w, http.StatusOK, c, err)
+}
+
+func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) {
+	act(s, w, r, func(id int64, in struct {
+		AssigneeID *int64 `json:"assignee_id"`
+	}) error {
+		var to int64
+		if in.AssigneeID != nil {
+			to = *in.AssigneeID
+		}
+		return s.Inbox.Assign(r.Context(), userOf(r).ID, id, to)
+	})
+}
+
+func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request) {
+	act(s, w, r, func(id int64, in struct {
+		Status       string     `json:"status"`
+		SnoozedUntil *time.Time `json:"snoozed_until"`
+	}) error {
+		var until time.Time
+		if in.SnoozedUntil != nil {
+			until = *in.SnoozedUntil
+		}
+		return s.Inbox.SetStatus(r.Context(), userOf(r).ID, id, in.Status, until)
+	})
+}
+
+func (s *Server) setConversationPriority(w http.ResponseWriter, r *http.Request) {
+	act(s, w, r, func(id int64, in struct {
+		Priority string `json:"priority"`
+	}) error {
+		return s.Inbox.SetPriority(r.Context(), userOf(r).ID, id, in.Priority)
+	})
+}
+
+// tagBody adds and removes tags.
+type tagBody struct {
+	Add    []string `json:"add"`
+	Remove []string `json:"remove"`
+}
+
+func (s *Server) tagConversation(w http.ResponseWriter, r *http.Request) {
+	act(s, w, r, func(id int64, in tagBody) error {
+		return s.Inbox.Tag(r.Context(), userOf(r).ID, id, in.Add, in.Remove)
+	})
+}
+
+func (s *Server) setConversationTeam(w http.ResponseWriter, r *http.Request) {
+	act(s, w, r, func(id int64, in struct {
+		TeamID *int64 `json:"team_id"`
+	}) error {
+		var team int64
+		if in.TeamID != nil {
+			team = *in.TeamID
+		}
+		return s.Inbox.SetTeam(r.Context(), userOf(r).ID, id, team)
+	})
+}
+
+func (s *Server) markConversationRead(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err == nil {
+		err = s.Inbox.MarkRead(r.Context(), id)
+	}
+	s.respond(w, http.StatusNoContent, nil, err)
+}
+
+// parseID reads a positive id given as parameter name.
+func parseID(name, v string) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%s %q: want a positive id: %w", name, v, crm.ErrInvalid)
+	}
+	return id, nil
+}
+
+// queryLimit reads ?limit= (0 when absent: the default).
+func queryLimit(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 || n > 200 {
+		return 0, fmt.Errorf("limit %q: want 1 to 200: %w", v, crm.ErrInvalid)
+	}
+	return n, nil
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/web/auth"
+)
+
+// listUsers returns every user (for assignee pickers).
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	us, err := s.Inbox.Agents(r.Context())
+	s.respond(w, http.StatusOK, map[string]any{"users": us}, err)
+}
+
+// createUser adds an agent or admin (admins only).
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Email    string `json:"email"`
+		Name     string `json:"name"`
+		Role     string `json:"role"`
+		Password string `json:"password"`
+		Locale   string `json:"locale"`
+	}
+	var u auth.User
+	err := decode(r, &in)
+	if err == nil {
+		u, err = s.Accounts.CreateUser(r.Context(), auth.NewUser{Email: in.Email, Name: in.Name, Role: in.Role,
+			Password: in.Password, Locale: in.Locale})
+	}
+	s.respond(w, http.StatusCreated, u, err)
+}
+
+// listTeams returns every team with its members.
+func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.Inbox.Teams(r.Context())
+	s.respond(w, http.StatusOK, map[string]any{"teams": ts}, err)
+}
+
+// getMe returns the caller.
+func (s *Server) getMe(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, userOf(r))
+}
+
+// updateMe changes the caller's own name and locale (fa or en).
+func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name   *string `json:"name"`
+		Locale *string `json:"locale"`
+	}
+	var a inbox.Agent
+	err := decode(r, &in)
+	if err == nil {
+		a, err = s.Inbox.SetProfile(r.Context(), userOf(r).ID, in.Name, in.Locale)
+	}
+	s.respond(w, http.StatusOK, a, err)
+}
