@@ -56,7 +56,17 @@ type Deps struct {
 	Queue *asynq.Client
 	// Accounts creates users (admins only).
 	Accounts Accounts
-	Log      *slog.Logger
+	// Sessions signs browsers in (GET/POST /login, POST /logout) and lets
+	// the session cookie authenticate; nil turns login off.
+	Sessions Sessions
+	// CookieSecure marks the session cookie Secure even on plain HTTP
+	// requests (behind a TLS-terminating proxy); it is always Secure over
+	// TLS.
+	CookieSecure bool
+	// Events feeds the browser's event stream (GET /events); nil turns it
+	// off.
+	Events *Hub
+	Log    *slog.Logger
 }
 
 // Server holds what the HTTP handlers need: its Deps, defaults filled in.
@@ -64,6 +74,10 @@ type Server struct {
 	Deps
 	log    *slog.Logger
 	routes []Route
+	// origins rejects cross-origin unsafe browser requests (CSRF).
+	origins *http.CrossOriginProtection
+	// emailLimit and ipLimit count failed logins.
+	emailLimit, ipLimit *limiter
 }
 
 // New returns a Server.
@@ -74,7 +88,9 @@ func New(d Deps) *Server {
 	if d.Gatherer == nil {
 		d.Gatherer = prometheus.NewRegistry()
 	}
-	return &Server{Deps: d, log: d.Log}
+	return &Server{Deps: d, log: d.Log, origins: http.NewCrossOriginProtection(),
+		emailLimit: newLimiter(loginEmailFails, loginWindow, nil),
+		ipLimit:    newLimiter(loginIPFails, loginWindow, nil)}
 }
 
 // Handler returns the routes of the server, every one registered here.
@@ -97,13 +113,18 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("POST /webhooks/{id}", s.webhook)
 		mux.HandleFunc("POST /webhooks/{id}/{part...}", s.webhook)
 	}
+	s.authRoutes(mux)
+	if s.Events != nil {
+		// Not in Routes(): the stream never ends, so route walks skip it.
+		mux.HandleFunc("GET /events", s.requireRole(auth.RoleAgent, s.events))
+	}
 	s.apiRoutes(mux)
 	s.uiRoutes(mux)
 	s.reportRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, fmt.Errorf("no route %s %s: %w", r.Method, r.URL.Path, crm.ErrNotFound))
 	})
-	return mux
+	return s.securityHeaders(mux)
 }
 
 // home says what this server is until the agent web app takes the root.
