@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/peykhq/peyk/db"
 )
@@ -17,6 +18,9 @@ type config struct {
 	HTTPAddr    string
 	SecretKey   string
 	LogLevel    string
+	// CookieSecure marks the session cookie Secure on plain HTTP too, for
+	// a server behind a TLS-terminating proxy.
+	CookieSecure bool
 }
 
 // newFlags returns a flag set for a command whose flags default to the
@@ -30,6 +34,7 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *config) {
 	fs.StringVar(&c.HTTPAddr, "http-addr", env("PEYK_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (PEYK_HTTP_ADDR)")
 	fs.StringVar(&c.SecretKey, "secret-key", env("PEYK_SECRET_KEY", ""), "key that encrypts channel secrets at rest (PEYK_SECRET_KEY)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PEYK_LOG_LEVEL", "info"), "debug, info, warn or error (PEYK_LOG_LEVEL)")
+	fs.BoolVar(&c.CookieSecure, "cookie-secure", envBool("PEYK_COOKIE_SECURE"), "send the session cookie only over HTTPS, for a server behind a TLS proxy (PEYK_COOKIE_SECURE); always on over TLS")
 	return fs, c
 }
 
@@ -50,6 +55,17 @@ func env(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// envBool reports whether the environment variable key is set to anything
+// but a false value (0, false, no, off): a mistyped value errs on the safe
+// side.
+func envBool(key string) bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(key))) {
+	case "", "0", "false", "no", "off":
+		return false
+	}
+	return true
 }
 
 // buildVersion is set at link time: -ldflags "-X main.buildVersion=v1.2.3".

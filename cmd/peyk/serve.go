@@ -53,6 +53,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	pool, reg := a.pool, a.reg
 
+	hub := web.NewHub(pool, log)
+	hubCtx, stopHub := context.WithCancel(ctx)
+	hubDone := make(chan struct{})
+	go func() { defer close(hubDone); hub.Run(hubCtx) }()
+	defer func() { stopHub(); <-hubDone }()
 	admin := newChannelAdmin(a)
 	queue := asynq.NewClient(a.redis)
 	defer queue.Close()
@@ -61,6 +66,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Users: users, Channels: admin, Webhooks: admin,
 		Inbox: a.ib, Contacts: crm.NewStore(pool), Templates: templates.NewStore(pool), Queue: queue, Accounts: users,
 		Segments: func(text string) any { return sms.Segments(text) },
+		Sessions: users, CookieSecure: cfg.CookieSecure, Events: hub,
 		Checks: []web.Check{{Name: "postgres", Ping: pool.Ping},
 			{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
