@@ -97,7 +97,9 @@ func New(d Deps) *Server {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes = nil
-	mux.HandleFunc("GET /{$}", s.home)
+	if s.Inbox == nil {
+		mux.HandleFunc("GET /{$}", s.home) // else the agent UI's inbox is the root
+	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{}))
@@ -127,7 +129,7 @@ func (s *Server) Handler() http.Handler {
 	return s.securityHeaders(mux)
 }
 
-// home says what this server is until the agent web app takes the root.
+// home says what this server is when it runs without the agent web app.
 func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "Peyk "+s.Version+" is running.\n\n"+

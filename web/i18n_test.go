@@ -1,0 +1,87 @@
+package web
+
+import (
+	"io/fs"
+	"regexp"
+	"testing"
+	"time"
+)
+
+// TestCatalogueComplete: every key the views translate is in the
+// catalogue, in both languages.
+func TestCatalogueComplete(t *testing.T) {
+	literal := regexp.MustCompile(`\bt "([^"]+)"`)
+	prefixed := regexp.MustCompile(`\bt \(print "([^"]+)" `)
+	files, err := fs.Glob(uiFiles, "tmpl/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatal(err, files)
+	}
+	prefixes := map[string]bool{}
+	for _, f := range files {
+		b, err := fs.ReadFile(uiFiles, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range literal.FindAllSubmatch(b, -1) {
+			if _, ok := messages[string(m[1])]; !ok {
+				t.Errorf("%s: key %q is not in the catalogue", f, m[1])
+			}
+		}
+		for _, m := range prefixed.FindAllSubmatch(b, -1) {
+			prefixes[string(m[1])] = true
+		}
+	}
+	// The keys built from a prefix and a value (status., priority., msg.,
+	// call.) cover every value the data can hold.
+	values := map[string][]string{
+		"status.":   {"open", "pending", "snoozed", "resolved", "all"},
+		"priority.": {"none", "low", "medium", "high", "urgent"},
+		"msg.":      {"received", "queued", "sent", "delivered", "failed"},
+		"call.":     {"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION"},
+	}
+	for p := range prefixes {
+		if values[p] == nil {
+			t.Errorf("prefix %q: list its values in this test", p)
+		}
+		for _, v := range values[p] {
+			if _, ok := messages[p+v]; !ok {
+				t.Errorf("key %q is not in the catalogue", p+v)
+			}
+		}
+	}
+	for k, m := range messages {
+		if m[0] == "" || m[1] == "" {
+			t.Errorf("key %q lacks a translation", k)
+		}
+	}
+}
+
+// TestViewsParse parses every view in both languages.
+func TestViewsParse(t *testing.T) {
+	if _, err := newViews(time.UTC); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAgo says how long ago, in each language's digits.
+func TestAgo(t *testing.T) {
+	cases := []struct {
+		d      time.Duration
+		fa, en string
+	}{
+		{10 * time.Second, "همین حالا", "just now"},
+		{5 * time.Minute, "۵ دقیقه پیش", "5 min ago"},
+		{3 * time.Hour, "۳ ساعت پیش", "3 h ago"},
+		{50 * time.Hour, "۲ روز پیش", "2 d ago"},
+	}
+	for _, c := range cases {
+		fa, en := uiFuncs("fa", time.UTC)["ago"].(func(time.Time) string), uiFuncs("en", time.UTC)["ago"].(func(time.Time) string)
+		at := time.Now().Add(-c.d)
+		if got := fa(at); got != c.fa {
+			t.Errorf("fa %v: %q, want %q", c.d, got, c.fa)
+		}
+		if got := en(at); got != c.en {
+			t.Errorf("en %v: %q, want %q", c.d, got, c.en)
+		}
+	}
+}

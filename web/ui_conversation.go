@@ -1,0 +1,212 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/templates"
+)
+
+// conversationView is what conversation.html renders.
+type conversationView struct {
+	Conv                 inbox.ConversationItem
+	ChannelKind          string
+	Entries              []timelineEntry
+	Contact              crm.Contact
+	Others               []inbox.ConversationItem
+	Agents               []inbox.Agent
+	ReplyChannels        []replyChannel
+	Canned               []canned
+	Reminders            []inbox.Schedule
+	Statuses, Priorities []string
+}
+
+// timelineEntry is a timeline entry with what the page adds: the
+// contact's name for incoming messages, links to attachments and, on a
+// contact's timeline, to the entry's conversation.
+type timelineEntry struct {
+	inbox.TimelineEntry
+	ContactName      string
+	ConversationLink bool
+	Files            []fileLink
+}
+
+// fileLink is an attachment as a download link.
+type fileLink struct {
+	Href, Name, ContentType string
+	Size                    int64
+}
+
+// replyChannel is a channel the reply box may send on.
+type replyChannel struct {
+	ID       int64
+	Kind     string
+	Name     string
+	Selected bool
+}
+
+// canned is a canned response: a text template rendered for this
+// conversation.
+type canned struct{ Name, Text string }
+
+// sendable maps the kinds of channel a reply can go out on to the kind of
+// identity they reach.
+var sendable = map[string]string{"email": "email", "sms": "phone", "telegram": "telegram"}
+
+// entries turns timeline entries into the page's, contactName naming the
+// customer's messages.
+func entries(es []inbox.TimelineEntry, contactName string, link bool) []timelineEntry {
+	out := make([]timelineEntry, len(es))
+	for i, e := range es {
+		te := timelineEntry{TimelineEntry: e, ContactName: contactName, ConversationLink: link}
+		for _, a := range e.Attachments {
+			if a.SHA256 == "" {
+				continue // kept by the provider: nothing stored to serve
+			}
+			te.Files = append(te.Files, fileLink{Href: fmt.Sprintf("/attachments/%d/%d", e.ID, a.Position),
+				Name: a.Name, ContentType: a.ContentType, Size: a.Size})
+		}
+		out[i] = te
+	}
+	return out
+}
+
+// conversation is GET /conversations/{id}: the timeline, the reply box,
+// the actions and the contact panel. Opening it marks it read.
+func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	cv, err := u.Inbox.ConversationView(ctx, id, "", 0)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	c := cv.Conversation
+	detail, err := u.Inbox.ContactDetail(ctx, c.ContactID)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v := conversationView{Conv: c, ChannelKind: c.ChannelKind, Contact: detail.Contact,
+		Entries:    entries(cv.Messages, detail.Name, false),
+		Statuses:   []string{inbox.StatusOpen, inbox.StatusPending, inbox.StatusResolved},
+		Priorities: []string{"none", "low", "medium", "high", "urgent"}}
+	for _, o := range detail.Conversations {
+		if o.ID != c.ID {
+			v.Others = append(v.Others, o)
+		}
+	}
+	if v.Agents, err = u.Inbox.Agents(ctx); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if v.ReplyChannels, err = u.replyChannels(r, c, detail.Identities); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if v.Reminders, err = u.Inbox.Schedules(ctx, c.ID, userOf(r).ID); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v.Canned = u.canned(r, c, detail.Contact)
+	if c.Unread > 0 {
+		if err := u.Inbox.MarkRead(ctx, c.ID); err != nil {
+			u.log.Warn("mark read", "conversation", c.ID, "err", err)
+		}
+	}
+	d := u.pageData(r, "conversation", "inbox", "conv.title", v)
+	d.ConversationID = c.ID
+	if err := u.views.render(w, d.Locale, "conversation", "", http.StatusOK, d); err != nil {
+		u.log.Error("render page", "page", "conversation", "err", err)
+	}
+}
+
+// timeline is GET /conversations/{id}/timeline: the timeline alone, for
+// live updates.
+func (u *ui) timeline(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	cv, err := u.Inbox.ConversationView(r.Context(), id, "", 0)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.fragment(w, r, "conversation", "timeline", entries(cv.Messages, cv.Conversation.ContactName, false))
+}
+
+// replyChannels lists the enabled channels that reach one of the
+// contact's identities, the conversation's own selected.
+func (u *ui) replyChannels(r *http.Request, c inbox.ConversationItem, ids []crm.Identity) ([]replyChannel, error) {
+	chs, err := u.Inbox.Channels(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []replyChannel
+	for _, ch := range chs {
+		reaches := slices.ContainsFunc(ids, func(id crm.Identity) bool { return sendable[string(ch.Kind)] == id.Kind })
+		if !ch.Enabled || !reaches {
+			continue
+		}
+		selected := c.ChannelID != nil && *c.ChannelID == ch.ID
+		out = append(out, replyChannel{ID: ch.ID, Kind: string(ch.Kind), Name: ch.Name, Selected: selected})
+	}
+	return out, nil
+}
+
+// canned renders the text templates meant for customers, in the
+// contact's language, for the reply box. A template that fails to render
+// is left out (and logged).
+func (u *ui) canned(r *http.Request, c inbox.ConversationItem, k crm.Contact) []canned {
+	if u.Templates == nil {
+		return nil
+	}
+	list, err := u.Templates.List(r.Context())
+	if err != nil {
+		u.log.Warn("canned responses", "err", err)
+		return nil
+	}
+	lang := templates.Match(k.Locale, locale(r))
+	me := userOf(r)
+	d := templates.Data{Contact: templates.Contact{ID: k.ID, Name: k.Name},
+		Agent:        templates.Agent{ID: me.ID, Name: me.Name, Email: me.Email},
+		Conversation: templates.Conversation{ID: c.ID, Ref: c.Ref, Subject: c.Subject, Channel: c.ChannelKind},
+		Location:     u.loc}
+	for _, id := range k.Identities {
+		switch {
+		case id.Kind == "email" && d.Contact.Email == "":
+			d.Contact.Email = id.Value
+		case id.Kind == "phone" && d.Contact.Phone == "":
+			d.Contact.Phone = id.Value
+		}
+	}
+	var out []canned
+	for _, t := range list {
+		if t.Kind != templates.Text || t.Locale != lang || !forCustomers(t.Name) {
+			continue
+		}
+		out2, err := t.Render(d)
+		if err != nil {
+			u.log.Warn("canned response", "template", t.Name, "err", err)
+			continue
+		}
+		out = append(out, canned{Name: t.Name, Text: out2.Text})
+	}
+	return out
+}
+
+// forCustomers reports whether a template is written to customers rather
+// than to agents (reminders, SLA notices).
+func forCustomers(name string) bool {
+	return !strings.HasPrefix(name, "reminder.") && !strings.HasSuffix(name, ".agent")
+}
