@@ -3,6 +3,7 @@
 //
 //	peyk migrate               apply the database migrations
 //	peyk serve                 serve HTTP and run the background workers
+//	peyk demo                  serve a demo workspace with simulated customers
 //	peyk worker                run the background workers alone
 //	peyk channel add|list|test  manage channels
 //	peyk import-calls …        import a PBX call log
@@ -49,6 +50,7 @@ const usage = `usage: peyk <command> [flags]
 commands:
   migrate        apply the database migrations
   serve          serve HTTP (/healthz, /readyz, /metrics) and run the workers
+  demo           serve a demo workspace: stand-in servers and simulated customers on every channel
   worker         run the background workers alone (delivery, reminders)
   channel        add KIND --name N --config JSON | list | test ID
   import-calls   import a call log: --channel ID FILE (Asterisk Master.csv or generic CSV)
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrateCmd(ctx, rest, stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, rest, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, rest, stdout, stderr)
 	case "worker":
 		return workerCmd(ctx, rest, stdout, stderr)
 	case "channel":

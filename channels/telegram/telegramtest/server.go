@@ -1,8 +1,9 @@
-// Package telegramtest is a stand-in for the Telegram Bot API for tests:
-// an httptest server that answers getMe, getUpdates (offset semantics and
-// long polling), sendMessage, sendPhoto, sendDocument, getFile, file
-// downloads, setWebhook, deleteWebhook and getWebhookInfo the way the Bot
-// API does, and records every call.
+// Package telegramtest is a stand-in for the Telegram Bot API, for tests
+// and for `peyk demo`: an httptest server on a loopback port that answers
+// getMe, getUpdates (offset semantics and long polling), sendMessage,
+// sendPhoto, sendDocument, getFile, file downloads, setWebhook,
+// deleteWebhook and getWebhookInfo the way the Bot API does, and records
+// every call.
 package telegramtest
 
 import (
@@ -12,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 )
 
 // Server is a stand-in Bot API server for one bot. Use URL as the
@@ -77,17 +77,31 @@ type Failure struct {
 	RetryAfter int
 }
 
+// TB is the part of testing.TB that NewServer uses; the package does not
+// import testing, so programs (peyk demo) can run the stand-in too.
+type TB interface {
+	Helper()
+	Cleanup(func())
+}
+
 // NewServer starts a stand-in for the bot with token and closes it when
 // the test ends.
-func NewServer(tb testing.TB, token string) *Server {
+func NewServer(tb TB, token string) *Server {
 	tb.Helper()
+	s := New(token)
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// New starts a stand-in for the bot with token on a loopback port. Close
+// stops it.
+func New(token string) *Server {
 	id, _, _ := strings.Cut(token, ":")
 	botID, _ := strconv.ParseInt(id, 10, 64)
 	s := &Server{Token: token, BotID: botID, files: map[string]storedFile{},
 		failures: map[string][]Failure{}, wake: make(chan struct{})}
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
-	tb.Cleanup(s.Close)
 	return s
 }
 

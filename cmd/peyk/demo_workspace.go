@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/web/auth"
+)
+
+// demoAccount is a login of the demo workspace.
+type demoAccount struct {
+	auth.NewUser
+	ID      int64
+	Created bool // false: it existed and keeps its password
+}
+
+// demoWorkspace is what the demo creates besides channels: the admin, two
+// agents, their team and its SLA policy, and canned responses.
+type demoWorkspace struct {
+	Admin  demoAccount
+	Agents []demoAccount
+	Team   int64
+}
+
+// demoTeamName is the demo agents' team.
+const demoTeamName = "پشتیبانی"
+
+// seedWorkspace creates what is missing of the demo workspace and leaves
+// what exists as it is.
+func seedWorkspace(ctx context.Context, a *app, password string) (demoWorkspace, error) {
+	users := auth.NewStore(a.pool, 0)
+	ws := demoWorkspace{
+		Admin: demoAccount{NewUser: auth.NewUser{Email: "admin@peyk.local", Name: "Admin", Role: auth.RoleAdmin, Locale: "fa"}},
+		Agents: []demoAccount{
+			{NewUser: auth.NewUser{Email: "neda@peyk.local", Name: "ندا کریمی", Role: auth.RoleAgent, Locale: "fa"}},
+			{NewUser: auth.NewUser{Email: "sam@peyk.local", Name: "Sam Taylor", Role: auth.RoleAgent, Locale: "en"}},
+		},
+	}
+	for _, acc := range append([]*demoAccount{&ws.Admin}, pointers(ws.Agents)...) {
+		acc.Password = password
+		u, err := users.CreateUser(ctx, acc.NewUser)
+		acc.Created = err == nil
+		if errors.Is(err, crm.ErrConflict) {
+			u, err = users.UserByEmail(ctx, acc.Email)
+		}
+		if err != nil {
+			return ws, fmt.Errorf("demo: user %s: %w", acc.Email, err)
+		}
+		acc.ID = u.ID
+	}
+	var err error
+	if ws.Team, err = demoTeam(ctx, a); err != nil {
+		return ws, err
+	}
+	for _, ag := range ws.Agents {
+		if err := a.ib.AddTeamMember(ctx, ws.Team, ag.ID); err != nil {
+			return ws, err
+		}
+	}
+	team := ws.Team
+	if _, err := a.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{Name: "پاسخ اول در یک ساعت", TeamID: &team,
+		FirstResponse: time.Hour}); err != nil {
+		return ws, fmt.Errorf("demo: SLA policy: %w", err)
+	}
+	return ws, seedTemplates(ctx, templates.NewStore(a.pool), ws.Admin.ID)
+}
+
+func pointers[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}
+
+// demoTeam returns the demo team's id, creating the team if missing.
+func demoTeam(ctx context.Context, a *app) (int64, error) {
+	id, err := a.ib.CreateTeam(ctx, demoTeamName)
+	if errors.Is(err, crm.ErrConflict) {
+		err = a.pool.QueryRow(ctx, `SELECT id FROM teams WHERE name = $1`, demoTeamName).Scan(&id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("demo: team: %w", err)
+	}
+	return id, nil
+}
+
+// seedTemplates adds two canned responses in Persian and English, unless
+// they exist (an admin may have edited them).
+func seedTemplates(ctx context.Context, st *templates.Store, author int64) error {
+	canned := []templates.Template{
+		{Name: "canned.order_shipped", Locale: templates.Persian, Kind: templates.Text,
+			Body: "سلام {{.Contact.FirstName}} عزیز، سفارش شما امروز ارسال شد و کد رهگیری به\u200cزودی برایتان پیامک می\u200cشود."},
+		{Name: "canned.order_shipped", Locale: templates.English, Kind: templates.Text,
+			Body: "Hi {{.Contact.FirstName}}, your order shipped today; the tracking code follows by SMS."},
+		{Name: "canned.opening_hours", Locale: templates.Persian, Kind: templates.Text,
+			Body: "ساعت کاری ما شنبه تا پنجشنبه از ۹ تا ۲۱ است؛ جمعه\u200cها تعطیلیم."},
+		{Name: "canned.opening_hours", Locale: templates.English, Kind: templates.Text,
+			Body: "We are open Saturday to Thursday, 9:00 to 21:00; closed on Fridays."},
+	}
+	for _, t := range canned {
+		_, err := st.Get(ctx, t.Name, t.Locale, t.Kind)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, templates.ErrNotFound) {
+			return fmt.Errorf("demo: template %s: %w", t.Name, err)
+		}
+		t.UpdatedBy = author
+		if err := st.Save(ctx, t); err != nil {
+			return fmt.Errorf("demo: template %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}
