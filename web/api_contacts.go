@@ -37,42 +37,19 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 // contactTimeline returns a page of the contact's timeline across all its
 // conversations and channels (?before=&limit=).
 func (s *Server) contactTimeline(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	limit, lerr := queryLimit(r)
+	id, before, limit, err := pageArgs(r)
+	var entries []inbox.TimelineEntry
+	var older string
 	if err == nil {
-		err = lerr
+		entries, older, err = s.Inbox.ContactTimeline(r.Context(), id, before, limit)
 	}
-	if err != nil {
-		writeError(w, s.log, err)
-		return
-	}
-	entries, older, err := s.Inbox.ContactTimeline(r.Context(), id, r.URL.Query().Get("before"), limit)
 	s.respond(w, http.StatusOK, map[string]any{"messages": entries, "older": older}, err)
-}
-
-// contactAct decodes the body into in, runs do on the contact of the path
-// and answers with the contact's detail as it is now.
-func contactAct[T any](s *Server, w http.ResponseWriter, r *http.Request, do func(id int64, in T) error) {
-	id, err := pathID(r)
-	var in T
-	if err == nil {
-		err = decode(r, &in)
-	}
-	if err == nil {
-		err = do(id, in)
-	}
-	if err != nil {
-		writeError(w, s.log, err)
-		return
-	}
-	d, err := s.Inbox.ContactDetail(r.Context(), id)
-	s.respond(w, http.StatusOK, d, err)
 }
 
 // updateContact renames a contact and patches its attributes (a JSON merge
 // patch: null removes a key).
 func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) {
-	contactAct(s, w, r, func(id int64, in struct {
+	act(s, w, r, s.Inbox.ContactDetail, func(id int64, in struct {
 		Name       *string        `json:"name"`
 		Attributes map[string]any `json:"attributes"`
 	}) error {
@@ -92,7 +69,7 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) tagContact(w http.ResponseWriter, r *http.Request) {
-	contactAct(s, w, r, func(id int64, in tagBody) error {
+	act(s, w, r, s.Inbox.ContactDetail, func(id int64, in tagBody) error {
 		return s.Contacts.Tag(r.Context(), id, in.Add, in.Remove)
 	})
 }
@@ -123,7 +100,7 @@ func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) {
 
 // unmergeContact undoes merge merge_id into the contact of the path.
 func (s *Server) unmergeContact(w http.ResponseWriter, r *http.Request) {
-	contactAct(s, w, r, func(id int64, in struct {
+	act(s, w, r, s.Inbox.ContactDetail, func(id int64, in struct {
 		MergeID int64 `json:"merge_id"`
 	}) error {
 		d, err := s.Inbox.ContactDetail(r.Context(), id)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -46,22 +47,18 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 // getConversation returns a conversation with the newest page of its
 // timeline (?before=&limit= page back).
 func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	limit, lerr := queryLimit(r)
+	id, before, limit, err := pageArgs(r)
+	var v inbox.ConversationView
 	if err == nil {
-		err = lerr
+		v, err = s.Inbox.ConversationView(r.Context(), id, before, limit)
 	}
-	if err != nil {
-		writeError(w, s.log, err)
-		return
-	}
-	v, err := s.Inbox.ConversationView(r.Context(), id, r.URL.Query().Get("before"), limit)
 	s.respond(w, http.StatusOK, v, err)
 }
 
-// act decodes the body into in, runs do on the conversation of the path
-// and answers with the conversation as it is now.
-func act[T any](s *Server, w http.ResponseWriter, r *http.Request, do func(id int64, in T) error) {
+// act decodes the body into in, runs do on the id of the path and
+// answers with what view returns for that id afterwards.
+func act[T, V any](s *Server, w http.ResponseWriter, r *http.Request, view func(ctx context.Context, id int64) (V, error),
+	do func(id int64, in T) error) {
 	id, err := pathID(r)
 	var in T
 	if err == nil {
@@ -74,12 +71,12 @@ func act[T any](s *Server, w http.ResponseWriter, r *http.Request, do func(id in
 		writeError(w, s.log, err)
 		return
 	}
-	c, err := s.Inbox.Conversation(r.Context(), id)
-	s.respond(w, http.StatusOK, c, err)
+	v, err := view(r.Context(), id)
+	s.respond(w, http.StatusOK, v, err)
 }
 
 func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, func(id int64, in struct {
+	act(s, w, r, s.Inbox.Conversation, func(id int64, in struct {
 		AssigneeID *int64 `json:"assignee_id"`
 	}) error {
 		var to int64
@@ -91,7 +88,7 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, func(id int64, in struct {
+	act(s, w, r, s.Inbox.Conversation, func(id int64, in struct {
 		Status       string     `json:"status"`
 		SnoozedUntil *time.Time `json:"snoozed_until"`
 	}) error {
@@ -104,7 +101,7 @@ func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) setConversationPriority(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, func(id int64, in struct {
+	act(s, w, r, s.Inbox.Conversation, func(id int64, in struct {
 		Priority string `json:"priority"`
 	}) error {
 		return s.Inbox.SetPriority(r.Context(), userOf(r).ID, id, in.Priority)
@@ -118,13 +115,13 @@ type tagBody struct {
 }
 
 func (s *Server) tagConversation(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, func(id int64, in tagBody) error {
+	act(s, w, r, s.Inbox.Conversation, func(id int64, in tagBody) error {
 		return s.Inbox.Tag(r.Context(), userOf(r).ID, id, in.Add, in.Remove)
 	})
 }
 
 func (s *Server) setConversationTeam(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, func(id int64, in struct {
+	act(s, w, r, s.Inbox.Conversation, func(id int64, in struct {
 		TeamID *int64 `json:"team_id"`
 	}) error {
 		var team int64
@@ -163,4 +160,13 @@ func queryLimit(r *http.Request) (int, error) {
 		return 0, fmt.Errorf("limit %q: want 1 to 200: %w", v, crm.ErrInvalid)
 	}
 	return n, nil
+}
+
+// pageArgs reads the id of the path and a timeline page's ?before= and
+// ?limit=.
+func pageArgs(r *http.Request) (id int64, before string, limit int, err error) {
+	if id, err = pathID(r); err == nil {
+		limit, err = queryLimit(r)
+	}
+	return id, r.URL.Query().Get("before"), limit, err
 }

@@ -11,16 +11,11 @@ import (
 // listMessages returns a page of a conversation's timeline, oldest first
 // (?before= the older cursor of the previous page, ?limit=).
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	limit, lerr := queryLimit(r)
+	id, before, limit, err := pageArgs(r)
+	var v inbox.ConversationView
 	if err == nil {
-		err = lerr
+		v, err = s.Inbox.ConversationView(r.Context(), id, before, limit)
 	}
-	if err != nil {
-		writeError(w, s.log, err)
-		return
-	}
-	v, err := s.Inbox.ConversationView(r.Context(), id, r.URL.Query().Get("before"), limit)
 	s.respond(w, http.StatusOK, map[string]any{"messages": v.Messages, "older": v.Older}, err)
 }
 
