@@ -1,0 +1,71 @@
+package kpi
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// backlog counts the unresolved conversations now, by status, and at the
+// end of each day of the period. The history replays each conversation:
+// it joins the backlog when it starts, leaves it at each resolve and
+// rejoins at each reopening; a resolve no audit event recorded (follow-ups
+// that ran out, auto-replies) counts at resolved_at.
+func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) error {
+	b := &r.Backlog
+	err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'open'),
+			count(*) FILTER (WHERE status = 'open' AND waiting_since IS NOT NULL),
+			count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'snoozed')
+		FROM conversations c
+		WHERE c.status <> 'resolved' AND c.created_at <= @now AND `+convFilter+`
+			AND (@agent::bigint = 0 OR c.assignee_id = @agent)`, q.args()).Scan(&b.Open, &b.Waiting, &b.Pending, &b.Snoozed)
+	if err != nil {
+		return err
+	}
+	rows, _ := tx.Query(ctx, `WITH conv AS (
+			SELECT c.id, c.created_at, c.status, c.resolved_at FROM conversations c
+			WHERE c.created_at < @to AND `+convFilter+` AND (@agent::bigint = 0 OR c.assignee_id = @agent)),
+		ev AS (
+			SELECT e.subject_id AS conv, e.at, 0 AS ord, e.id, e.data->>'status' = 'resolved' AS resolved
+			FROM audit_events e
+			WHERE e.subject_type = 'conversation' AND e.action = 'conversation.status' AND e.at < @to
+			UNION ALL
+			SELECT r.conversation_id, r.at, 1, r.message_id, false FROM kpi_reopens r WHERE r.at < @to),
+		seq AS (
+			SELECT ev.*, lag(ev.resolved, 1, false) OVER w AS was,
+				lead(ev.at) OVER w IS NULL AS last
+			FROM ev JOIN conv ON conv.id = ev.conv
+			WINDOW w AS (PARTITION BY ev.conv ORDER BY ev.at, ev.ord, ev.id)),
+		deltas AS (
+			SELECT created_at AS at, 1 AS d FROM conv
+			UNION ALL
+			SELECT at, CASE WHEN resolved THEN -1 ELSE 1 END FROM seq WHERE resolved <> was
+			UNION ALL
+			SELECT c.resolved_at, -1 FROM conv c
+			WHERE c.status = 'resolved' AND c.resolved_at < @to
+				AND NOT EXISTS (SELECT FROM seq s WHERE s.conv = c.id AND s.last AND s.resolved))
+		SELECT CASE WHEN at >= @from THEN (at AT TIME ZONE @zone)::date END, sum(d)::int FROM deltas GROUP BY 1`,
+		q.args())
+	before := 0
+	perDay := make(map[time.Time]int)
+	var day *time.Time
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&day, &n}, func() error {
+		if day == nil {
+			before = n
+		} else {
+			perDay[*day] = n
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	level := before
+	for _, d := range cal.days() {
+		level += perDay[d]
+		b.Daily = append(b.Daily, Bucket{Key: cal.dayKey(d), Label: cal.dayLabel(d), Start: cal.start(d), Count: level})
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package kpi
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox"
+)
+
+// hours is an inbox.Calendar compiled for measuring many intervals: the
+// open spans of each weekday (Sunday first) as offsets from midnight.
+type hours struct {
+	loc      *time.Location
+	week     [7][][2]time.Duration
+	holidays map[string]bool
+}
+
+// compileHours checks cal the way the inbox does and compiles it.
+func compileHours(cal inbox.Calendar) (*hours, error) {
+	probe := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := cal.Open(probe, probe.Add(time.Hour)); err != nil {
+		return nil, fmt.Errorf("kpi: business hours: %w", err)
+	}
+	zone := cal.Zone
+	if zone == "" {
+		zone = "Asia/Tehran"
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return nil, fmt.Errorf("kpi: business hours zone %q: %w", zone, crm.ErrInvalid)
+	}
+	h := &hours{loc: loc, holidays: make(map[string]bool)}
+	names := []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+	for name, spans := range cal.Week {
+		d := slices.Index(names, strings.ToLower(name))
+		for _, s := range spans {
+			h.week[d] = append(h.week[d], [2]time.Duration{sinceMidnight(s[0]), sinceMidnight(s[1])})
+		}
+	}
+	for _, day := range cal.Holidays {
+		h.holidays[day] = true
+	}
+	return h, nil
+}
+
+// sinceMidnight reads "15:04" (or "24:00"), already checked by the inbox.
+func sinceMidnight(s string) time.Duration {
+	if s == "24:00" {
+		return 24 * time.Hour
+	}
+	t, _ := time.Parse("15:04", s)
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+}
+
+// at is the wall-clock time d after midnight on day (right across
+// daylight-saving changes).
+func at(day time.Time, d time.Duration) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), int(d/time.Hour), int(d%time.Hour/time.Minute), 0, 0, day.Location())
+}
+
+// open returns the open time between a and b, as inbox.Calendar.Open does.
+func (h *hours) open(a, b time.Time) time.Duration {
+	var total time.Duration
+	a = a.In(h.loc)
+	for day := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, h.loc); day.Before(b); day = day.AddDate(0, 0, 1) {
+		if h.holidays[day.Format(time.DateOnly)] {
+			continue
+		}
+		for _, s := range h.week[day.Weekday()] {
+			from, to := at(day, s[0]), at(day, s[1])
+			if from.Before(a) {
+				from = a
+			}
+			if to.After(b) {
+				to = b
+			}
+			if to.After(from) {
+				total += to.Sub(from)
+			}
+		}
+	}
+	return total
+}
+
+// businessStats reads (start, end) pairs and summarizes their open time
+// under cal.
+func businessStats(rows pgx.Rows, cal inbox.Calendar) (stats, error) {
+	h, err := compileHours(cal)
+	if err != nil {
+		rows.Close()
+		return stats{}, err
+	}
+	var secs []float64
+	var a, b time.Time
+	_, err = pgx.ForEachRow(rows, []any{&a, &b}, func() error {
+		secs = append(secs, h.open(a, b).Seconds())
+		return nil
+	})
+	if err != nil {
+		return stats{}, err
+	}
+	return summarize(secs), nil
+}
+
+// summarize returns the count, average and nearest-rank p90 of secs (as
+// PostgreSQL's percentile_disc(0.9)).
+func summarize(secs []float64) stats {
+	if len(secs) == 0 {
+		return stats{}
+	}
+	slices.Sort(secs)
+	sum := 0.0
+	for _, s := range secs {
+		sum += s
+	}
+	rank := int(math.Ceil(0.9*float64(len(secs)))) - 1
+	return stats{n: len(secs), avg: sum / float64(len(secs)), p90: secs[max(rank, 0)]}
+}

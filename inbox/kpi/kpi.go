@@ -1,0 +1,292 @@
+// Package kpi computes the service KPIs a manager runs the team by: new
+// requests per day and month per channel, closes and reopen rate per
+// agent, first-response wait and handling time (average and p90, by the
+// wall clock or in business hours), exchanges per request, calls, SLA
+// breaches and reassignments, and the backlog now and over time.
+//
+// Periods are grouped in the Jalali calendar (weeks from Saturday, months
+// Farvardin to Esfand) for Persian and in the Gregorian one (weeks from
+// Monday) otherwise, in the report's time zone.
+//
+// The numbers come from indexed SQL over the conversations, messages,
+// audit events and SLA breaches, plus two tables a trigger on messages
+// keeps (migration 00009): kpi_conversations, each conversation's first
+// customer message, first reply and turns, and kpi_reopens, the
+// reopenings by customer messages. They hold across contact merges (a
+// merge moves conversations, never copies them, and customers are counted
+// by their surviving contact) and reassignments (a close is credited to
+// the agent who resolved, per the audit events, not to the assignee now).
+package kpi
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox"
+)
+
+// Store computes reports from the database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// New returns a Store reading from pool.
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool}
+}
+
+// Calendars a report groups its periods in.
+const (
+	Jalali    = "jalali"
+	Gregorian = "gregorian"
+)
+
+// Query says what a report covers. From and To bound the period (From
+// included, To excluded); the filters are optional (0: all).
+type Query struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Locale is "fa" (Jalali calendar, Persian digits in labels) or "en"
+	// (Gregorian); default fa.
+	Locale string `json:"locale"`
+	// Calendar overrides the locale's calendar: Jalali or Gregorian.
+	Calendar string `json:"calendar"`
+	// Zone is the IANA time zone days start in; default Asia/Tehran.
+	Zone string `json:"zone"`
+	// ChannelID and TeamID keep the conversations of one channel or team.
+	ChannelID int64 `json:"channel_id,omitempty"`
+	TeamID    int64 `json:"team_id,omitempty"`
+	// AgentID keeps one agent's work: the conversations assigned to them,
+	// the closes they made, the first responses they wrote, the breaches
+	// and reassignments they were part of.
+	AgentID int64 `json:"agent_id,omitempty"`
+	// BusinessHours measures waits and handling times in the open time of
+	// Hours only.
+	BusinessHours bool `json:"business_hours"`
+	// Hours is the working time for BusinessHours; default
+	// inbox.IranianWeek.
+	Hours *inbox.Calendar `json:"hours,omitempty"`
+	// CallbackHours is how soon a missed call must be called back; default
+	// 4.
+	CallbackHours int `json:"callback_hours"`
+	// Now is the time of the backlog snapshot and of the call-back
+	// deadline; default the current time.
+	Now time.Time `json:"now"`
+}
+
+// withDefaults checks q and fills in its defaults.
+func (q Query) withDefaults() (Query, *time.Location, error) {
+	if q.Locale == "" {
+		q.Locale = "fa"
+	}
+	if q.Calendar == "" {
+		q.Calendar = Gregorian
+		if q.Locale == "fa" {
+			q.Calendar = Jalali
+		}
+	}
+	if q.Calendar != Jalali && q.Calendar != Gregorian {
+		return q, nil, fmt.Errorf("kpi: calendar %q (want jalali or gregorian): %w", q.Calendar, crm.ErrInvalid)
+	}
+	if q.Zone == "" {
+		q.Zone = "Asia/Tehran"
+	}
+	loc, err := time.LoadLocation(q.Zone)
+	if err != nil {
+		return q, nil, fmt.Errorf("kpi: zone %q: %w", q.Zone, crm.ErrInvalid)
+	}
+	if q.From.IsZero() || q.To.IsZero() || !q.To.After(q.From) {
+		return q, nil, fmt.Errorf("kpi: period %s – %s is empty: %w", q.From, q.To, crm.ErrInvalid)
+	}
+	if q.To.Sub(q.From) > 3*366*24*time.Hour {
+		return q, nil, fmt.Errorf("kpi: period longer than three years: %w", crm.ErrInvalid)
+	}
+	if q.CallbackHours == 0 {
+		q.CallbackHours = 4
+	}
+	if q.CallbackHours < 0 || q.CallbackHours > 24*30 {
+		return q, nil, fmt.Errorf("kpi: call-back hours %d (want 1 to 720): %w", q.CallbackHours, crm.ErrInvalid)
+	}
+	if q.Hours == nil {
+		week := inbox.IranianWeek()
+		q.Hours = &week
+	}
+	if q.Now.IsZero() {
+		q.Now = time.Now()
+	}
+	q.From, q.To, q.Now = q.From.UTC(), q.To.UTC(), q.Now.UTC()
+	return q, loc, nil
+}
+
+// args are the named SQL arguments every report query may use.
+func (q Query) args() pgx.NamedArgs {
+	return pgx.NamedArgs{"from": q.From, "to": q.To, "zone": q.Zone, "channel": q.ChannelID,
+		"team": q.TeamID, "agent": q.AgentID, "now": q.Now, "callback": q.CallbackHours}
+}
+
+// convFilter is the SQL condition of the channel and team filters on
+// conversations c.
+const convFilter = `(@channel::bigint = 0 OR c.channel_id = @channel) AND (@team::bigint = 0 OR c.team_id = @team)`
+
+// Report is every KPI of a Query.
+type Report struct {
+	Query Query `json:"query"`
+	// Requests are the conversations started in the period.
+	Requests Requests `json:"requests"`
+	// Agents are the closes per agent; an agent ID of 0 stands for
+	// closes by the system.
+	Agents []AgentStats `json:"agents"`
+	// FirstResponse is the customer's wait from the first message to the
+	// first reply, over the requests of the period.
+	FirstResponse Durations `json:"first_response"`
+	// Resolution is the handling time from a request's start to its final
+	// resolve (one not reopened since), over the resolves of the period.
+	Resolution Durations `json:"resolution"`
+	Exchanges  Exchanges `json:"exchanges"`
+	Calls      Calls     `json:"calls"`
+	SLA        SLA       `json:"sla"`
+	Backlog    Backlog   `json:"backlog"`
+}
+
+// Bucket is one period (a day, week, month, weekday or day of the month)
+// and its count.
+type Bucket struct {
+	// Key is stable and ASCII: "1404-12-29", "1404-12" (month), "sat"
+	// (weekday), "29" (day of the month); a week's key is its first day.
+	Key string `json:"key"`
+	// Label is for people, in the report's calendar and locale (Persian
+	// digits for fa).
+	Label string `json:"label"`
+	// Start is the period's first instant (zero for weekdays and days of
+	// the month).
+	Start time.Time `json:"start,omitzero"`
+	Count int       `json:"count"`
+	// ByChannel splits Count by channel id (requests only).
+	ByChannel map[int64]int `json:"by_channel,omitempty"`
+}
+
+// Channel names a channel and counts its requests.
+type Channel struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Count int    `json:"count"`
+}
+
+// Requests counts new conversations: in total, per channel and per
+// period, and how they spread over weekdays and days of the month.
+type Requests struct {
+	Total int `json:"total"`
+	// Customers is the number of distinct customers who started them
+	// (contacts merged since count as one).
+	Customers int       `json:"customers"`
+	Channels  []Channel `json:"channels"`
+	Daily     []Bucket  `json:"daily"`
+	Weekly    []Bucket  `json:"weekly"`
+	Monthly   []Bucket  `json:"monthly"`
+	// Weekdays runs from the calendar's first weekday (Saturday for
+	// Jalali, Monday for Gregorian); MonthDays from day 1 to 31.
+	Weekdays  []Bucket `json:"weekdays"`
+	MonthDays []Bucket `json:"month_days"`
+}
+
+// AgentStats is one agent's closes in the period beside how many of them
+// were reopened later.
+type AgentStats struct {
+	AgentID  int64  `json:"agent_id"`
+	Name     string `json:"name"`
+	Closed   int    `json:"closed"`
+	Reopened int    `json:"reopened"`
+	// ReopenRate is Reopened/Closed.
+	ReopenRate float64 `json:"reopen_rate"`
+	// CSAT is the average satisfaction score; always nil, as Peyk does not
+	// survey customers yet.
+	CSAT *float64 `json:"csat"`
+}
+
+// Durations summarizes a set of waits or handling times, in seconds.
+type Durations struct {
+	// Count is how many were measured.
+	Count int `json:"count"`
+	// Pending counts the requests still waiting (first response only).
+	Pending        int     `json:"pending"`
+	AverageSeconds float64 `json:"average_seconds"`
+	// P90Seconds is the 90th percentile (nearest rank: the smallest value
+	// at least 90% of the values do not exceed).
+	P90Seconds float64 `json:"p90_seconds"`
+	// BusinessHours reports whether only open time was counted.
+	BusinessHours bool `json:"business_hours"`
+}
+
+// Exchanges counts turns: each reply to the customer that follows a
+// customer message is one exchange.
+type Exchanges struct {
+	Requests  int     `json:"requests"`
+	Exchanges int     `json:"exchanges"`
+	Average   float64 `json:"average"`
+}
+
+// Calls counts the phone calls of the period.
+type Calls struct {
+	Received int `json:"received"`
+	Answered int `json:"answered"`
+	// Missed are received calls not answered (NO ANSWER, BUSY, FAILED…).
+	Missed   int `json:"missed"`
+	Outgoing int `json:"outgoing"`
+	// NotCalledBack are missed calls whose customer got no outgoing call
+	// within CallbackHours (counted once the hours have passed).
+	NotCalledBack int `json:"not_called_back"`
+	CallbackHours int `json:"callback_hours"`
+}
+
+// SLA counts first-response breaches and reassignments.
+type SLA struct {
+	Breaches int `json:"breaches"`
+	// Reassignments are changes of a conversation's agent from one agent
+	// to another; BySLA of them were made by the SLA check.
+	Reassignments int `json:"reassignments"`
+	BySLA         int `json:"by_sla"`
+}
+
+// Backlog is the unresolved work: now, and at the end of each day.
+type Backlog struct {
+	// Open, Pending and Snoozed count conversations by status now;
+	// Waiting are the open ones whose customer waits for a reply.
+	Open    int `json:"open"`
+	Waiting int `json:"waiting"`
+	Pending int `json:"pending"`
+	Snoozed int `json:"snoozed"`
+	// Daily is the number of unresolved conversations at the end of each
+	// day of the period.
+	Daily []Bucket `json:"daily"`
+}
+
+// Report computes every KPI of q in one consistent snapshot.
+func (s *Store) Report(ctx context.Context, q Query) (*Report, error) {
+	q, loc, err := q.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	cal := newCalendar(q, loc)
+	r := &Report{Query: q}
+	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error {
+			for _, part := range []func(context.Context, pgx.Tx, Query, *calendar, *Report) error{
+				requests, firstResponse, closes, calls, sla, backlog,
+			} {
+				if err := part(ctx, tx, q, cal, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("kpi: report: %w", err)
+	}
+	return r, nil
+}
