@@ -31,14 +31,14 @@ RACE = $(if $(filter 1,$(shell $(GO) env CGO_ENABLED)),-race,)
 
 .PHONY: help
 help: ## list the targets
-	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-9s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: ## start PostgreSQL and Redis, migrate, create the admin, serve on :8080
+run: ## start PostgreSQL and Redis, migrate, serve the demo workspace on :8080 (PEYK_DEMO=0: none)
 	@scripts/run.sh
 
 .PHONY: test
-test: services cc ## run all tests (with -race) against real PostgreSQL and Redis
+test: services cc browser ## run all tests (with -race) against real PostgreSQL and Redis
 	$(if $(RACE),,@echo "warning: cgo is off (no C compiler), so the tests run without -race" >&2)
 	$(GO) test $(RACE) -count=1 $(TESTFLAGS) $(PKG)
 
@@ -75,6 +75,16 @@ services: ## make sure PostgreSQL and Redis answer (start or install them)
 .PHONY: cc
 cc:
 	@scripts/services.sh cc
+
+# Chromium for the browser tests (web/browsertest); installed as root when
+# missing. Without it they skip, except in CI.
+.PHONY: browser
+browser:
+	@scripts/services.sh browser
+
+.PHONY: screenshots
+screenshots: services browser ## refresh docs/screenshots/ from the browser tests
+	PEYK_SCREENSHOTS=1 $(GO) test -count=1 ./web/browsertest/
 
 .PHONY: stop
 stop: ## stop the PostgreSQL and Redis that `make services` started in .data

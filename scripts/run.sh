@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # run.sh is `make run`: make sure PostgreSQL and Redis answer, build
-# bin/peyk, migrate, create the admin account if it is missing, say how to log
-# in, and serve.
+# bin/peyk, migrate, and serve the demo workspace (`peyk demo`); with
+# PEYK_DEMO=0, create the admin account if it is missing, say how to log in,
+# and serve (`peyk serve`).
 #
 # Environment: PEYK_DATABASE_URL, PEYK_REDIS_URL, PEYK_HTTP_ADDR (as for
-# `peyk serve`), PEYK_ADMIN_PASSWORD (default peyk-demo), GO (default go).
+# `peyk serve`), PEYK_ADMIN_PASSWORD (default peyk-demo), PEYK_DEMO (default
+# 1), GO (default go).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,6 +20,18 @@ unset PEYK_ADMIN_PASSWORD # the server has no use for it
 scripts/services.sh ensure
 "${GO:-go}" build -o bin/peyk ./cmd/peyk
 bin/peyk migrate
+
+# By default the server opens on a demo workspace: `peyk demo` creates the
+# admin, two agents and one channel of each kind talking to stand-in
+# servers, prints the logins and plays customers (docs/demo.md).
+# PEYK_DEMO=0 serves the plain, empty workspace instead.
+if [[ ${PEYK_DEMO:-1} != 0 && ${PEYK_DEMO:-1} != false ]]; then
+	echo
+	echo "  Peyk is starting on a demo workspace; the logins follow. Stop with Ctrl-C."
+	echo "  ('make stop' stops the PostgreSQL and Redis that were started in .data; PEYK_DEMO=0 make run serves without the demo.)"
+	PEYK_ADMIN_PASSWORD=$admin_password exec bin/peyk demo
+fi
+
 bin/peyk user create --email "$admin_email" --name Admin --role admin \
 	--password "$admin_password" --if-missing
 

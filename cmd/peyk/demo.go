@@ -177,7 +177,7 @@ func (d *demoRun) trickle(ctx context.Context, pause time.Duration) {
 				d.a.log.Warn("demo: simulated customer", "err", err)
 				continue
 			}
-			d.a.log.Info("demo: a customer wrote", "channel", e.Via, "from", e.Who.Name())
+			d.a.log.Info("demo: a customer wrote", "channel", e.Via, "from", e.Who.String())
 		}
 	}
 }

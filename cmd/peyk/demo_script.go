@@ -23,6 +23,14 @@ func (c demoCustomer) Name() string {
 	return c.First + " " + c.Last
 }
 
+// String names the customer in logs: the name, else the number.
+func (c demoCustomer) String() string {
+	if n := c.Name(); n != "" {
+		return n
+	}
+	return c.Phone
+}
+
 // Kinds of demo events: the channel a simulated customer uses.
 const (
 	viaEmail    = "email"
@@ -153,10 +161,10 @@ func demoNotes() []demoReply {
 func demoCDR(p demoPeople) []demoCDRRow {
 	return []demoCDRRow{
 		{Src: p.Sara.Local, Dst: "02188776655", CLID: `"سارا محمدی" <09121234567>`, Before: 2 * time.Hour, Disposition: "ANSWERED", Seconds: 245},
-		{Src: "02144556677", Dst: "02188776655", CLID: `"شرکت آریان" <02144556677>`, Before: 5 * time.Hour, Disposition: "ANSWERED", Seconds: 410},
+		{Src: "02144556677", Dst: "02188776655", CLID: `"شرکت آریان" <02144556677>`, Before: 3 * time.Hour, Disposition: "ANSWERED", Seconds: 410},
 		{Src: p.Zahra.Local, Dst: "02188776655", CLID: `"" <09187654321>`, Before: time.Hour, Disposition: "NO ANSWER"},
-		{Src: "101", Dst: p.Hossein.Local, CLID: `"Neda" <101>`, Before: 3 * time.Hour, Disposition: "ANSWERED", Seconds: 95},
-		{Src: "101", Dst: "102", CLID: `"Neda" <101>`, Before: 4 * time.Hour, Disposition: "ANSWERED", Seconds: 30}, // internal: skipped
+		{Src: "101", Dst: p.Hossein.Local, CLID: `"Neda" <101>`, Before: 150 * time.Minute, Disposition: "ANSWERED", Seconds: 95},
+		{Src: "101", Dst: "102", CLID: `"Neda" <101>`, Before: 170 * time.Minute, Disposition: "ANSWERED", Seconds: 30}, // internal: skipped
 	}
 }
 

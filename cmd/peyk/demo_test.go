@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-message/mail"
+
 	"github.com/peykhq/peyk/db/dbtest"
 )
 
@@ -53,6 +55,14 @@ func TestDemo(t *testing.T) {
 			if n := dbtest.Count(t, pool, `SELECT count(*) FROM schedules s JOIN conversations c ON c.id = s.conversation_id
 				WHERE s.kind = 'reminder' AND c.contact_id = $1 AND s.user_id IS NOT NULL`, contact); n != 1 {
 				t.Errorf("%d call-back reminders for Sara's assignee, want 1", n)
+			}
+		})
+		t.Run("a mail answering an earlier one joins its thread", func(t *testing.T) {
+			p := newDemoPeople()
+			first, err1 := conversationOf(context.Background(), d.a, d.customers, demoBurst(p)[1])
+			reply, err2 := conversationOf(context.Background(), d.a, d.customers, demoFollowups(p)[0])
+			if err1 != nil || err2 != nil || first != reply {
+				t.Errorf("Ali's mails are in conversations %d and %d (%v %v)", first, reply, err1, err2)
 			}
 		})
 		t.Run("email reply delivered", func(t *testing.T) {
@@ -128,19 +138,19 @@ func startDemo(t *testing.T, cfg config, every time.Duration, check func(*testin
 func demoCounts(t *testing.T, d *demoRun) map[string]int {
 	counts := make(map[string]int)
 	for name, sql := range map[string]string{
-		"users":             `SELECT count(*) FROM users`,
-		"teams":             `SELECT count(*) FROM teams`,
-		"sla policies":      `SELECT count(*) FROM sla_policies`,
-		"templates":         `SELECT count(*) FROM templates`,
-		"channels":          `SELECT count(*) FROM channels`,
-		"contacts":          `SELECT count(*) FROM contacts WHERE merged_into IS NULL`,
-		"identities":        `SELECT count(*) FROM contact_identities`,
-		"conversations":     `SELECT count(*) FROM conversations`,
-		"inbound messages":  `SELECT count(*) FROM messages WHERE direction = 'in'`,
-		"outbound messages": `SELECT count(*) FROM messages WHERE direction = 'out'`,
-		"reminders":         `SELECT count(*) FROM schedules WHERE kind = 'reminder'`,
-		"assigned":          `SELECT count(*) FROM conversations WHERE assignee_id IS NOT NULL`,
-		"tags":              `SELECT count(*) FROM conversations, unnest(tags)`,
+		"users":            `SELECT count(*) FROM users`,
+		"teams":            `SELECT count(*) FROM teams`,
+		"sla policies":     `SELECT count(*) FROM sla_policies`,
+		"templates":        `SELECT count(*) FROM templates`,
+		"channels":         `SELECT count(*) FROM channels`,
+		"contacts":         `SELECT count(*) FROM contacts WHERE merged_into IS NULL`,
+		"identities":       `SELECT count(*) FROM contact_identities`,
+		"conversations":    `SELECT count(*) FROM conversations`,
+		"inbound messages": `SELECT count(*) FROM messages WHERE direction = 'in'`,
+		"answers":          `SELECT count(*) FROM messages WHERE direction = 'out' AND kind IN ('text', 'email')`,
+		"reminders":        `SELECT count(*) FROM schedules WHERE kind = 'reminder'`,
+		"assigned":         `SELECT count(*) FROM conversations WHERE assignee_id IS NOT NULL`,
+		"tags":             `SELECT count(*) FROM conversations, unnest(tags)`,
 	} {
 		counts[name] = dbtest.Count(t, d.a.pool, sql)
 	}
@@ -178,4 +188,107 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestDemoScript checks the script: ids are unique (a clash would make
+// the inbox drop a message as a duplicate), every channel kind is used,
+// and the trickle reaches every kind.
+func TestDemoScript(t *testing.T) {
+	p := newDemoPeople()
+	c := &demoCustomers{chans: demoChannels{Email: 1, Telegram: 2, SMS: 3, Phone: 4}}
+	t.Run("burst", func(t *testing.T) {
+		seen := make(map[string]bool)
+		kinds := make(map[string]int)
+		for _, e := range append(demoBurst(p), demoFollowups(p)...) {
+			ch, id := c.externalID(e)
+			key := fmt.Sprint(ch, id)
+			if seen[key] {
+				t.Errorf("event %s: external id %s used twice", e.ID, key)
+			}
+			seen[key] = true
+			kinds[e.Via]++
+		}
+		for _, k := range []string{viaEmail, viaTelegram, viaSMS, viaCall} {
+			if kinds[k] < 2 {
+				t.Errorf("%d %s events in the burst", kinds[k], k)
+			}
+		}
+	})
+	t.Run("trickle", func(t *testing.T) {
+		kinds := make(map[string]int)
+		start := time.Now()
+		seen := make(map[string]bool)
+		for n := range 48 {
+			e := demoLive(p, 1000+n, demoLiveID(start.Add(time.Duration(n)*time.Millisecond)))
+			ch, id := c.externalID(e)
+			if key := fmt.Sprint(ch, id); seen[key] {
+				t.Errorf("live event %d: external id %s used twice", n, key)
+			} else {
+				seen[key] = true
+			}
+			kinds[e.Via]++
+		}
+		for _, k := range []string{viaEmail, viaTelegram, viaSMS, viaCall} {
+			if kinds[k] == 0 {
+				t.Errorf("no %s event in 48 live ones", k)
+			}
+		}
+	})
+}
+
+// TestDemoMail checks that the simulated mails parse as the email channel
+// reads them: subject, threading and the attachment.
+func TestDemoMail(t *testing.T) {
+	files, err := newDemoFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newDemoPeople()
+	for _, e := range append(demoBurst(p), demoFollowups(p)...) {
+		if e.Via != viaEmail {
+			continue
+		}
+		t.Run(e.ID, func(t *testing.T) {
+			raw, err := demoMailOf(e, files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := mail.CreateReader(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if subject, err := r.Header.Subject(); err != nil || subject != e.Subject {
+				t.Errorf("subject %q (%v), want %q", subject, err, e.Subject)
+			}
+			if ids, _ := r.Header.MsgIDList("In-Reply-To"); e.ReplyTo != "" && (len(ids) != 1 || ids[0] != demoMessageID(e.ReplyTo)) {
+				t.Errorf("In-Reply-To %v", ids)
+			}
+			var texts, attachments int
+			for {
+				part, err := r.NextPart()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(part.Body)
+				switch h := part.Header.(type) {
+				case *mail.InlineHeader:
+					texts++
+					if text := strings.ReplaceAll(string(body), "\r\n", "\n"); text != e.Text { // mail lines end in CRLF
+						t.Errorf("text %q, want %q", text, e.Text)
+					}
+				case *mail.AttachmentHeader:
+					attachments++
+					if name, _ := h.Filename(); name != "invoice-4471.pdf" || !bytes.Equal(body, files.Invoice) {
+						t.Errorf("attachment %q, %d bytes", name, len(body))
+					}
+				}
+			}
+			if want := map[bool]int{true: 1, false: 0}[e.Attach]; texts != 1 || attachments != want {
+				t.Errorf("%d texts, %d attachments", texts, attachments)
+			}
+		})
+	}
 }

@@ -63,8 +63,8 @@ func seedWorkspace(ctx context.Context, a *app, password string) (demoWorkspace,
 		}
 	}
 	team := ws.Team
-	if _, err := a.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{Name: "پاسخ اول در یک ساعت", TeamID: &team,
-		FirstResponse: time.Hour}); err != nil {
+	if _, err := a.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{Name: "پاسخ اول در چهار ساعت", TeamID: &team,
+		FirstResponse: 4 * time.Hour}); err != nil {
 		return ws, fmt.Errorf("demo: SLA policy: %w", err)
 	}
 	return ws, seedTemplates(ctx, templates.NewStore(a.pool), ws.Admin.ID)
