@@ -6,6 +6,7 @@
 #   scripts/services.sh stop     stop only the servers this script started in .data
 #   scripts/services.sh status   say what answers where
 #   scripts/services.sh cc       make sure cgo has a C compiler (go test -race)
+#   scripts/services.sh browser  make sure Chromium is there for the browser tests
 #
 # For each service, ensure tries in order:
 #   a. it answers at the URL's host and port: use it;
@@ -589,6 +590,38 @@ ensure_cc() {
 	echo "cc: no C compiler, so tests run without -race; install one with: sudo apt-get install gcc" >&2
 }
 
+# chromium_path prints the Chromium the browser tests will use (the same
+# search as web/browsertest: PEYK_CHROMIUM, then chromium, chromium-browser
+# or google-chrome on PATH or in /usr/bin).
+chromium_path() {
+	local name
+	if [[ -n ${PEYK_CHROMIUM:-} ]]; then
+		[[ -x $PEYK_CHROMIUM ]] && echo "$PEYK_CHROMIUM"
+		return
+	fi
+	for name in chromium chromium-browser google-chrome; do
+		command -v "$name" 2>/dev/null && return 0
+		[[ -x /usr/bin/$name ]] && echo "/usr/bin/$name" && return 0
+	done
+	return 1
+}
+
+# ensure_browser makes sure Chromium is there for the browser tests
+# (web/browsertest, driven with chromedp): as root it installs Debian's
+# chromium package when it is missing. Without it the browser tests skip,
+# except in CI (CI=true), where they fail.
+ensure_browser() {
+	chromium_path >/dev/null && return 0
+	[[ -z ${PEYK_CHROMIUM:-} ]] || die "browser: PEYK_CHROMIUM=$PEYK_CHROMIUM is not an executable program"
+	if is_root && command -v apt-get >/dev/null; then
+		apt_install chromium
+		chromium_path >/dev/null || die "browser: installed chromium, but cannot find the chromium program"
+		echo "browser: installed chromium from Debian packages (for the browser tests)"
+		return 0
+	fi
+	echo "browser: no Chromium, so the browser tests skip (in CI they fail); install it with: sudo apt-get install chromium" >&2
+}
+
 status() {
 	local url
 	url=${PEYK_DATABASE_URL:-$DEFAULT_DATABASE_URL}
@@ -625,5 +658,9 @@ cc)
 	lock
 	ensure_cc
 	;;
-*) die "usage: $0 ensure|stop|status|cc" ;;
+browser)
+	lock
+	ensure_browser
+	;;
+*) die "usage: $0 ensure|stop|status|cc|browser" ;;
 esac

@@ -195,7 +195,7 @@ func loginText(lang string) map[string]string {
 		return map[string]string{
 			"title": "ورود به پیک", "email": "ایمیل", "password": "گذرواژه", "submit": "ورود",
 			"wrong":    "ایمیل یا گذرواژه درست نیست.",
-			"limited":  "تلاش‌های ناموفق زیاد بود. %d دقیقهٔ دیگر دوباره امتحان کنید.",
+			"limited":  "تلاش\u200cهای ناموفق زیاد بود. %d دقیقهٔ دیگر دوباره امتحان کنید.",
 			"internal": "خطایی پیش آمد؛ کمی بعد دوباره امتحان کنید.",
 			"switch":   "English",
 		}
