@@ -23,6 +23,9 @@ type demoOptions struct {
 	Every time.Duration
 	// Password is the password of the demo accounts it creates.
 	Password string
+	// AnswerAfter is how long a customer takes to answer an agent's
+	// message; zero: customers do not answer.
+	AnswerAfter time.Duration
 	// ready, when set, is called once the burst is stored and the
 	// workspace seeded (tests use it).
 	ready func(*demoRun)
@@ -50,6 +53,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs, cfg := newFlags("demo", stderr)
 	var opt demoOptions
 	fs.DurationVar(&opt.Every, "every", 20*time.Second, "pause between simulated messages after the first burst (0: the burst only)")
+	fs.DurationVar(&opt.AnswerAfter, "answer-after", 5*time.Second, "how soon a simulated customer answers an agent's message (0: never)")
 	fs.StringVar(&opt.Password, "password", env("PEYK_ADMIN_PASSWORD", "peyk-demo"), "password of the demo accounts it creates (existing ones keep theirs)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -104,6 +108,13 @@ func runDemo(ctx context.Context, cfg *config, opt demoOptions, stdout, stderr i
 
 	serving, stopServing := context.WithCancel(ctx)
 	defer stopServing()
+	if opt.AnswerAfter > 0 {
+		answers := newDemoAnswers(serving, d.customers, opt.AnswerAfter, a.log)
+		d.smtp.onMail(answers.mail)
+		tw.notify(answers.sms)
+		answers.watch(serving)
+		defer func() { stopServing(); answers.wait() }()
+	}
 	served := make(chan error, 1)
 	go func() { served <- serveCmd(serving, serveArgs(cfg), stdout, stderr) }()
 	if err := waitReady(ctx, d.base, served); err != nil {

@@ -78,12 +78,20 @@ func demoMailOf(e demoEvent, files demoFiles) ([]byte, error) {
 	var h mail.Header
 	h.SetDate(time.Now())
 	h.SetAddressList("From", []*mail.Address{{Name: e.Who.Name(), Address: e.Who.Email}})
-	h.SetAddressList("To", []*mail.Address{{Name: "پشتیبانی پیک", Address: demoMailbox}})
+	to := &mail.Address{Name: "پشتیبانی پیک", Address: demoMailbox}
+	if e.To != "" {
+		to.Address = e.To
+	}
+	h.SetAddressList("To", []*mail.Address{to})
 	h.SetSubject(e.Subject)
 	h.SetMessageID(demoMessageID(e.ID))
+	parent := e.InReplyTo
 	if e.ReplyTo != "" {
-		h.SetMsgIDList("In-Reply-To", []string{demoMessageID(e.ReplyTo)})
-		h.SetMsgIDList("References", []string{demoMessageID(e.ReplyTo)})
+		parent = demoMessageID(e.ReplyTo)
+	}
+	if parent != "" {
+		h.SetMsgIDList("In-Reply-To", []string{parent})
+		h.SetMsgIDList("References", []string{parent})
 	}
 	var buf bytes.Buffer
 	if !e.Attach {

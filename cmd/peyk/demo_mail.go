@@ -131,6 +131,13 @@ func (s *demoSMTP) accept(m demoMail) {
 	}
 }
 
+// onMail makes f see every mail accepted from now on.
+func (s *demoSMTP) onMail(f func(demoMail)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen = f
+}
+
 func (s *demoSMTP) close() { _ = s.srv.Close() }
 
 // demoSMTPSession is one SMTP connection: no authentication (loopback).

@@ -48,8 +48,10 @@ type demoEvent struct {
 	Who     demoCustomer
 	Text    string
 	Subject string // email
-	// ReplyTo is the ID of an earlier email event this mail answers.
-	ReplyTo string
+	// ReplyTo is the ID of an earlier email event this mail answers;
+	// InReplyTo is the Message-ID of an agent's mail it answers, and To
+	// the address it goes to (empty: the demo mailbox).
+	ReplyTo, InReplyTo, To string
 	// Attach adds an invoice PDF to a mail, or makes a Telegram message a
 	// photo (Text is its caption).
 	Attach bool
@@ -162,7 +164,7 @@ func demoCDR(p demoPeople) []demoCDRRow {
 	return []demoCDRRow{
 		{Src: p.Sara.Local, Dst: "02188776655", CLID: `"سارا محمدی" <09121234567>`, Before: 2 * time.Hour, Disposition: "ANSWERED", Seconds: 245},
 		{Src: "02144556677", Dst: "02188776655", CLID: `"شرکت آریان" <02144556677>`, Before: 3 * time.Hour, Disposition: "ANSWERED", Seconds: 410},
-		{Src: p.Zahra.Local, Dst: "02188776655", CLID: `"" <09187654321>`, Before: time.Hour, Disposition: "NO ANSWER"},
+		{Src: p.Zahra.Local, Dst: "02188776655", CLID: `"زهرا موسوی" <09187654321>`, Before: time.Hour, Disposition: "NO ANSWER"},
 		{Src: "101", Dst: p.Hossein.Local, CLID: `"Neda" <101>`, Before: 150 * time.Minute, Disposition: "ANSWERED", Seconds: 95},
 		{Src: "101", Dst: "102", CLID: `"Neda" <101>`, Before: 170 * time.Minute, Disposition: "ANSWERED", Seconds: 30}, // internal: skipped
 	}

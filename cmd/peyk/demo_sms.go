@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,6 +33,16 @@ type demoTwilio struct {
 	log  *slog.Logger
 	ctx  context.Context
 	sent atomic.Int64
+
+	mu     sync.Mutex
+	onSend func(to, body, sid string) // may be nil
+}
+
+// notify makes f see every SMS sent from now on.
+func (t *demoTwilio) notify(f func(to, body, sid string)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.onSend = f
 }
 
 func startDemoTwilio(ctx context.Context, log *slog.Logger) *demoTwilio {
@@ -72,6 +83,12 @@ func (t *demoTwilio) send(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]string{"sid": sid, "status": "queued"})
 	if cb := r.PostForm.Get("StatusCallback"); cb != "" {
 		go t.report(cb, sid, r.PostForm.Get("To"))
+	}
+	t.mu.Lock()
+	f := t.onSend
+	t.mu.Unlock()
+	if f != nil {
+		f(r.PostForm.Get("To"), r.PostForm.Get("Body"), sid)
 	}
 }
 

@@ -90,6 +90,23 @@ func TestDemo(t *testing.T) {
 				t.Errorf("%d Telegram sends, want 2", n)
 			}
 		})
+		t.Run("customers answer the agents", func(t *testing.T) {
+			p := newDemoPeople()
+			ids := make(map[string]int64)
+			for _, e := range demoBurst(p) {
+				ids[e.ID], _ = conversationOf(context.Background(), d.a, d.customers, e)
+			}
+			waitFor(t, "an answer to every agent's message", func() bool {
+				for _, r := range demoReplies() {
+					if dbtest.Count(t, pool, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'in'
+						AND created_at > (SELECT max(created_at) FROM messages WHERE conversation_id = $1 AND direction = 'out' AND kind IN ('text', 'email'))`,
+						ids[r.To]) == 0 {
+						return false
+					}
+				}
+				return true
+			})
+		})
 		first = demoCounts(t, d)
 	})
 	if !strings.Contains(out, "admin@peyk.local") || !strings.Contains(out, "neda@peyk.local") {
@@ -116,7 +133,8 @@ func startDemo(t *testing.T, cfg config, every time.Duration, check func(*testin
 	done := make(chan error, 1)
 	var out syncBuffer
 	go func() {
-		opt := demoOptions{Every: every, Password: "peyk-demo", ready: func(d *demoRun) { ready <- d }}
+		opt := demoOptions{Every: every, Password: "peyk-demo", AnswerAfter: 100 * time.Millisecond,
+			ready: func(d *demoRun) { ready <- d }}
 		done <- runDemo(ctx, &cfg, opt, &out, io.Discard)
 	}()
 	select {
