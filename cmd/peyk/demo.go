@@ -64,7 +64,8 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // runDemo sets up the demo, serves, and plays the customers until ctx
 // ends.
 func runDemo(ctx context.Context, cfg *config, opt demoOptions, stdout, stderr io.Writer) error {
-	if cfg.SecretKey == "" {
+	keyless := cfg.SecretKey == ""
+	if keyless {
 		cfg.SecretKey = demoSecretKey
 	}
 	addr, err := demoAddr(cfg.HTTPAddr)
@@ -77,6 +78,9 @@ func runDemo(ctx context.Context, cfg *config, opt demoOptions, stdout, stderr i
 		return err
 	}
 	defer a.close()
+	if keyless {
+		a.log.Warn("demo: PEYK_SECRET_KEY is not set; channel secrets are encrypted with a fixed demo key (set it before adding real channels)")
+	}
 	d := &demoRun{a: a, base: "http://" + loopback(addr)}
 	files, err := newDemoFiles()
 	if err != nil {
@@ -123,7 +127,9 @@ func runDemo(ctx context.Context, cfg *config, opt demoOptions, stdout, stderr i
 	printDemo(stdout, d)
 	if err := d.start(ctx); err != nil {
 		stopServing()
-		<-served
+		if serr := <-served; ctx.Err() != nil { // stopped while starting
+			return serr
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, "demo: the inbox is full; a customer writes every %s (Ctrl-C stops)\n", opt.Every)
@@ -223,7 +229,7 @@ func waitReady(ctx context.Context, base string, served <-chan error) error {
 	url := base + "/readyz"
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

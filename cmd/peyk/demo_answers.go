@@ -24,24 +24,24 @@ type demoAnswers struct {
 	customers *demoCustomers
 	after     time.Duration
 	log       *slog.Logger
-	names     map[int64]demoCustomer // Telegram users by id
 
-	mu sync.Mutex
-	n  int // answers sent: picks the next wording
-	wg sync.WaitGroup
+	mu     sync.Mutex
+	n      int  // answers sent: picks the next wording
+	closed bool // wait was called: no more answers
+	wg     sync.WaitGroup
 }
 
 func newDemoAnswers(ctx context.Context, c *demoCustomers, after time.Duration, log *slog.Logger) *demoAnswers {
-	names := make(map[int64]demoCustomer)
-	p := newDemoPeople()
-	for _, who := range []demoCustomer{p.Sara, p.Reza, p.Negar, p.David, p.Amir} {
-		names[who.Telegram] = who
-	}
-	return &demoAnswers{ctx: ctx, customers: c, after: after, log: log, names: names}
+	return &demoAnswers{ctx: ctx, customers: c, after: after, log: log}
 }
 
 // answer sends e after the pause, unless the demo stops first.
 func (a *demoAnswers) answer(e demoEvent) {
+	a.mu.Lock() // orders the Add before wait's Wait
+	defer a.mu.Unlock()
+	if a.closed || a.ctx.Err() != nil {
+		return
+	}
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
@@ -56,8 +56,14 @@ func (a *demoAnswers) answer(e demoEvent) {
 	}()
 }
 
-// wait waits for the answers under way (they end with the demo's context).
-func (a *demoAnswers) wait() { a.wg.Wait() }
+// wait stops new answers and waits for those under way; call it after the
+// demo's context ended, which ends them.
+func (a *demoAnswers) wait() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	a.wg.Wait()
+}
 
 // text is the customer's answer to an agent's words, in their language.
 func (a *demoAnswers) text(agent string) string {
@@ -103,9 +109,9 @@ func (a *demoAnswers) mail(m demoMail) {
 
 // telegram answers a message the bot sent to a user.
 func (a *demoAnswers) telegram(chat int64, text string) {
-	who, ok := a.names[chat]
+	who, ok := a.customers.telegramUser(chat)
 	if !ok {
-		who = demoCustomer{First: "مشتری", Telegram: chat}
+		return // not one of the demo's customers
 	}
 	a.answer(demoEvent{ID: demoLiveID(time.Now()), Via: viaTelegram, Who: who, Text: a.text(text)})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/peykhq/peyk/channels/telegram/telegramtest"
@@ -23,6 +24,17 @@ type demoCustomers struct {
 	base  string // the Peyk server, http://127.0.0.1:port
 	chans demoChannels
 	files demoFiles
+
+	mu       sync.Mutex
+	telegram map[int64]demoCustomer // who wrote from each Telegram account
+}
+
+// telegramUser returns the customer who has written from Telegram user id.
+func (c *demoCustomers) telegramUser(id int64) (demoCustomer, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	who, ok := c.telegram[id]
+	return who, ok
 }
 
 // do sends one event.
@@ -35,7 +47,7 @@ func (c *demoCustomers) do(ctx context.Context, e demoEvent) error {
 			err = c.imap.deliver(raw)
 		}
 	case viaTelegram:
-		err = c.telegram(e)
+		err = c.sendUpdate(e)
 	case viaSMS:
 		form := url.Values{"MessageSid": {demoSMSSid(e.ID)}, "AccountSid": {demoTwilioSID},
 			"From": {e.Who.Phone}, "To": {demoSMSNumber}, "Body": {e.Text}, "NumMedia": {"0"}}
@@ -51,8 +63,14 @@ func (c *demoCustomers) do(ctx context.Context, e demoEvent) error {
 	return nil
 }
 
-// telegram adds the Bot API update a Telegram user's message makes.
-func (c *demoCustomers) telegram(e demoEvent) error {
+// sendUpdate adds the Bot API update a Telegram user's message makes.
+func (c *demoCustomers) sendUpdate(e demoEvent) error {
+	c.mu.Lock()
+	if c.telegram == nil {
+		c.telegram = make(map[int64]demoCustomer)
+	}
+	c.telegram[e.Who.Telegram] = e.Who
+	c.mu.Unlock()
 	from := map[string]any{"id": e.Who.Telegram, "is_bot": false, "first_name": e.Who.First, "language_code": "fa"}
 	if e.Who.Last != "" {
 		from["last_name"] = e.Who.Last
