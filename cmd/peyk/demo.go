@@ -199,19 +199,14 @@ func (d *demoRun) trickle(ctx context.Context, pause time.Duration) {
 	}
 }
 
-// demoAddr returns the address to serve on: addr, with a free loopback
-// port when its port is 0 (the customers need to know it).
+// demoAddr returns the address to serve on: addr, with a free port when
+// its port is 0 (the customers need to know it). It fails when addr is
+// taken before the demo repoints its channels at new stand-ins — another
+// demo may be using them.
 func demoAddr(addr string) (string, error) {
-	host, port, err := net.SplitHostPort(addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("http address %q: %w", addr, err)
-	}
-	if port != "0" {
-		return addr, nil
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return "", err
+		return "", fmt.Errorf("demo: listen on %s (is Peyk running already?): %w", addr, err)
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil

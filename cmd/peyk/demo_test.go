@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -309,4 +310,35 @@ func TestDemoMail(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestLoopback(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"127.0.0.1:8080", "127.0.0.1:8080"},
+		{"0.0.0.0:8080", "127.0.0.1:8080"},
+		{"[::]:8080", "127.0.0.1:8080"},
+		{":8080", "127.0.0.1:8080"},
+		{"[::1]:8080", "[::1]:8080"},
+		{"peyk.example.com:80", "peyk.example.com:80"},
+	} {
+		t.Run(c.in, func(t *testing.T) {
+			if got := loopback(c.in); got != c.want {
+				t.Errorf("loopback(%q) = %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
+	t.Run("taken", func(t *testing.T) {
+		addr, err := demoAddr("127.0.0.1:0")
+		if err != nil || strings.HasSuffix(addr, ":0") {
+			t.Fatalf("demoAddr = %q, %v", addr, err)
+		}
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		if _, err := demoAddr(addr); err == nil {
+			t.Errorf("demoAddr(%s) accepted a taken address", addr)
+		}
+	})
 }
