@@ -165,7 +165,7 @@ func (f ConversationFilter) statuses() ([]string, error) {
 func (q *sqlBuilder) searchHits(search string) string {
 	name, ident := crm.SearchKeys(search)
 	hits := []string{
-		`SELECT id FROM conversations WHERE peyk_fold(subject) LIKE ` + q.arg("%"+crm.LikeEscape(name)+"%"),
+		`SELECT id FROM conversations WHERE subject <> '' AND peyk_fold(subject) LIKE ` + q.arg("%"+crm.LikeEscape(name)+"%"),
 		`SELECT id FROM conversations WHERE contact_id IN (
 			SELECT id FROM contacts WHERE name_fold LIKE ` + q.arg("%"+crm.LikeEscape(name)+"%") + `
 			UNION SELECT contact_id FROM contact_identities WHERE value LIKE ` + q.arg("%"+crm.LikeEscape(ident)+"%") + `)`,

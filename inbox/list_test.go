@@ -186,3 +186,20 @@ func TestConversationView(t *testing.T) {
 		t.Fatalf("detail = %+v", d)
 	}
 }
+
+// TestFoldInSQL checks that peyk_fold, which the subject index uses,
+// agrees with crm.Fold, which folds the query.
+func TestFoldInSQL(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, s := range []string{"علي", "كيك ۱۲۳", "٤٥٦", "می\u200cخواهم", "  Order\t #12  ", "مسئله", "أحمد إبراهيم آرش",
+		"قـــند", "مُحَمَّد", "ۀ ة ە ؤ", "\u200fRTL\u200e", "MiXeD CaSe"} {
+		var got string
+		if err := e.pool.QueryRow(context.Background(), `SELECT peyk_fold($1)`, s).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if want := crm.Fold(s); got != want {
+			t.Errorf("peyk_fold(%q) = %q, crm.Fold = %q", s, got, want)
+		}
+	}
+}

@@ -16,9 +16,11 @@ RETURN btrim(regexp_replace(translate(lower(s),
     U&'\06CC\06CC\06CC\06A9\0647\0647\0647\0627\0627\0627\0627\064801234567890123456789'), '\s+', ' ', 'g'));
 -- +goose StatementEnd
 
--- The inbox searches subjects by folded substring.
+-- The inbox searches subjects by folded substring. Only conversations with
+-- a subject (e-mail) enter the index: every non-HOT update of a
+-- conversation (each new message) adds an entry to each index it is in.
 CREATE INDEX conversations_subject_fold ON conversations
-    USING gin (peyk_fold(subject) public.gin_trgm_ops);
+    USING gin (peyk_fold(subject) public.gin_trgm_ops) WHERE subject <> '';
 
 -- "Mine" and "unassigned" pages come in last-message order straight from
 -- the index. It replaces the (assignee_id, status) index: ingest updates
