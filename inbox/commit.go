@@ -29,14 +29,20 @@ func (ib *Inbox) commit(ctx context.Context, group []*request) error {
 
 	ib.metrics.Commits.Observe(time.Since(start).Seconds())
 	ib.metrics.GroupSize.Observe(float64(n))
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" && strings.HasSuffix(pgErr.ConstraintName, "_channel_id_fkey") {
-		return fmt.Errorf("inbox: ingest: a message names a channel that does not exist: %w", ErrInvalid)
-	}
 	if err != nil {
-		return fmt.Errorf("inbox: ingest: %w", err)
+		return fmt.Errorf("inbox: ingest: %w", noChannel(err))
 	}
 	return nil
+}
+
+// noChannel turns the error of a message naming a channel that does not
+// exist into one wrapping ErrInvalid; it returns other errors as they are.
+func noChannel(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" && strings.HasSuffix(pgErr.ConstraintName, "_channel_id_fkey") {
+		return fmt.Errorf("a message names a channel that does not exist: %w", ErrInvalid)
+	}
+	return err
 }
 
 // apply runs the ingest of a group in tx in three pipelined round trips:
@@ -60,19 +66,7 @@ func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
 	crm.QueueIDs(b, "messages_id_seq", p.fresh, &p.msgIDs)
 	if locks := p.res.Existing(); len(locks) > 0 {
 		slices.Sort(locks)
-		b.Queue(crm.LockSQL, locks, crm.LockSpace)
-		// A contact merged away while we waited for its lock: look again.
-		b.Queue(`SELECT count(*) FROM contacts WHERE id = ANY($1) AND merged_into IS NOT NULL`, locks).
-			QueryRow(func(row pgx.Row) error {
-				var merged int
-				if err := row.Scan(&merged); err != nil {
-					return err
-				}
-				if merged > 0 {
-					return crm.ErrRace
-				}
-				return nil
-			})
+		queueLock(b, locks)
 	}
 	merges := p.res.Merges()
 	if len(merges) == 0 {
@@ -104,6 +98,24 @@ func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
 	p.thread()
 	p.queueWrites(b)
 	return tx.SendBatch(ctx, b).Close()
+}
+
+// queueLock queues taking the locks of the contacts ids (ascending), then
+// a check that fails with crm.ErrRace, to look again, when one of them was
+// merged away while we waited for its lock.
+func queueLock(b *pgx.Batch, ids []int64) {
+	b.Queue(crm.LockSQL, ids, crm.LockSpace)
+	b.Queue(`SELECT count(*) FROM contacts WHERE id = ANY($1) AND merged_into IS NOT NULL`, ids).
+		QueryRow(func(row pgx.Row) error {
+			var merged int
+			if err := row.Scan(&merged); err != nil {
+				return err
+			}
+			if merged > 0 {
+				return crm.ErrRace
+			}
+			return nil
+		})
 }
 
 // cursors returns the last cursor each channel's messages carry, in

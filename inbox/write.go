@@ -117,11 +117,7 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 		return nil
 	})
 	a.queue(b)
-	if len(payloads) > bulkNotify {
-		// An import: one summary instead of thousands of notifications.
-		payloads = []string{fmt.Sprintf(`{"type":"messages.imported","count":%d}`, len(payloads))}
-	}
-	queueNotify(b, payloads)
+	queueNotify(b, summarize(payloads, len(payloads)))
 	p.queueCallbacks(b)
 }
 
@@ -136,27 +132,42 @@ func (p *plan) queueCallbacks(b *pgx.Batch) {
 	var convs, contacts []int64
 	var texts []string
 	for i, it := range p.items {
-		in := it.in
-		if p.dup[i] || in.Kind != channels.KindCall || in.Direction == channels.Out || in.Call == nil ||
-			strings.EqualFold(strings.TrimSpace(in.Call.Disposition), "ANSWERED") ||
-			in.SentAt.Before(p.now.Add(-callbackWithin)) {
+		text := callbackText(it, p.now)
+		if p.dup[i] || text == "" {
 			continue
 		}
 		convs, contacts = append(convs, p.convOf[i]), append(contacts, p.res.Contact(i))
-		who := in.From.Name
-		if who == "" {
-			who = it.group[0].Value
-		}
-		texts = append(texts, "Call back "+who+" (missed call)")
+		texts = append(texts, text)
 	}
 	if len(convs) == 0 {
 		return
 	}
-	b.Queue(`INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id, payload)
-		SELECT 'reminder', now(), u.cv, u.ct, c.assignee_id, jsonb_build_object('text', u.t)
-		FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(cv, ct, t) JOIN conversations c ON c.id = u.cv`,
-		convs, contacts, texts)
+	b.Queue(fmt.Sprintf(insertCallbacksSQL, `unnest($1::bigint[], $2::bigint[], $3::text[])`), convs, contacts, texts)
 }
+
+// callbackText returns the text of the call-back reminder that it asks
+// for, received at now: a recent missed inbound call asks for one; any
+// other message gives "".
+func callbackText(it *item, now time.Time) string {
+	in := it.in
+	if in.Kind != channels.KindCall || in.Direction == channels.Out || in.Call == nil ||
+		strings.EqualFold(strings.TrimSpace(in.Call.Disposition), "ANSWERED") ||
+		in.SentAt.Before(now.Add(-callbackWithin)) {
+		return ""
+	}
+	who := in.From.Name
+	if who == "" {
+		who = it.group[0].Value
+	}
+	return "Call back " + who + " (missed call)"
+}
+
+// insertCallbacksSQL records call-back reminders from the relation %s with
+// the columns (cv, ct, t): conversation, contact and text. The reminder is
+// for the conversation's assignee and due at once.
+const insertCallbacksSQL = `INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id, payload)
+		SELECT 'reminder', now(), u.cv, u.ct, c.assignee_id, jsonb_build_object('text', u.t)
+		FROM %s AS u(cv, ct, t) JOIN conversations c ON c.id = u.cv`
 
 // queueUpdates queues one update per touched conversation: last message
 // times, unread count, waiting time, first response and reopening.
@@ -202,7 +213,17 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 		last[i], lastIn[i], outFirst[i], waitFrom[i] = u.last, u.lastIn, u.outFirst, u.waitFrom
 		unread[i], reopen[i], outSeen[i] = u.unread, u.reopen, u.outSeen
 	}
-	b.Queue(`UPDATE conversations c SET
+	b.Queue(fmt.Sprintf(updateConversationsSQL, `unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[],
+			$6::timestamptz[], $7::bool[], $8::timestamptz[])
+			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from)`),
+		order, last, lastIn, unread, reopen, outFirst, outSeen, waitFrom)
+	b.Queue(fmt.Sprintf(cancelWaitsSQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
+}
+
+// updateConversationsSQL applies what new messages change on their
+// conversations, from the relation %s named u with the columns (id, last,
+// last_in, unread, reopen, out_first, out_seen, wait_from) of convUpdate.
+const updateConversationsSQL = `UPDATE conversations c SET
 			last_message_at = GREATEST(c.last_message_at, u.last),
 			last_inbound_at = GREATEST(c.last_inbound_at, u.last_in),
 			unread = c.unread + u.unread,
@@ -212,15 +233,13 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 			first_response_at = COALESCE(c.first_response_at, u.out_first),
 			waiting_since = CASE WHEN u.out_seen THEN u.wait_from ELSE COALESCE(c.waiting_since, u.wait_from) END,
 			updated_at = now()
-		FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[],
-			$6::timestamptz[], $7::bool[], $8::timestamptz[])
-			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from)
-		WHERE c.id = u.id`, order, last, lastIn, unread, reopen, outFirst, outSeen, waitFrom)
-	// A customer's message ends follow-ups and snoozes.
-	b.Queue(`UPDATE schedules SET state = 'cancelled'
-		WHERE conversation_id IN (SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r)
-			AND state = 'pending' AND kind IN ('followup', 'wake')`, order, reopen)
-}
+		FROM %s
+		WHERE c.id = u.id`
+
+// cancelWaitsSQL ends the follow-ups and snoozes of the conversations the
+// query %s selects: a customer's message ends them.
+const cancelWaitsSQL = `UPDATE schedules SET state = 'cancelled'
+		WHERE conversation_id IN (%s) AND state = 'pending' AND kind IN ('followup', 'wake')`
 
 func later(cur *time.Time, t time.Time) *time.Time {
 	if cur == nil || t.After(*cur) {
@@ -237,6 +256,16 @@ func event(e Event) string {
 // bulkNotify is the most message.created notifications one transaction
 // sends; a larger group (an import) sends one messages.imported instead.
 const bulkNotify = 500
+
+// summarize returns the payloads of n new messages to notify: the
+// payloads themselves, or for more than bulkNotify (an import) one
+// messages.imported summary instead of thousands of notifications.
+func summarize(payloads []string, n int) []string {
+	if n > bulkNotify {
+		return []string{fmt.Sprintf(`{"type":"messages.imported","count":%d}`, n)}
+	}
+	return payloads
+}
 
 // queueNotify queues one NOTIFY per payload; PostgreSQL delivers them on
 // commit.

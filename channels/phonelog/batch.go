@@ -16,6 +16,12 @@ type counter interface {
 	IngestCount(ctx context.Context, batch []channels.Inbound) (int, error)
 }
 
+// bulker is a sink that stores a large batch at once and names the rows it
+// rejects instead of failing the batch, as the inbox's IngestBulk does.
+type bulker interface {
+	IngestBulk(ctx context.Context, batch []channels.Inbound, reject func(i int, err error)) (int, error)
+}
+
 // batch is a run of calls and the lines they came from.
 type batch struct {
 	calls []channels.Inbound

@@ -12,8 +12,9 @@ import (
 
 // Options tunes Import. The zero value is usable.
 type Options struct {
-	// BatchSize is how many calls go into one sink.Ingest call (one
-	// transaction). Default 1000.
+	// BatchSize is how many calls go into one sink call (one
+	// transaction). Default 1000, or BulkSize for a sink that stores
+	// batches in bulk (the inbox's IngestBulk).
 	BatchSize int
 	// Parallel is how many batches may be committing at once, while the
 	// next ones are read. Each customer's calls go through one committer,
@@ -74,7 +75,8 @@ type Stats struct {
 // import: Stats then says what was committed, and running the import again
 // resumes safely.
 func Import(ctx context.Context, rd *Reader, sink channels.Sink, opts Options) (Stats, error) {
-	opts = opts.withDefaults()
+	_, bulk := sink.(bulker)
+	opts = opts.withDefaults(bulk)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	im := &importer{opts: opts, sink: sink}
@@ -117,8 +119,16 @@ func Import(ctx context.Context, rd *Reader, sink channels.Sink, opts Options) (
 	return st, nil
 }
 
-func (o Options) withDefaults() Options {
-	if o.BatchSize <= 0 {
+// BulkSize is the default number of calls per transaction for a sink that
+// stores batches in bulk.
+const BulkSize = 100_000
+
+func (o Options) withDefaults(bulk bool) Options {
+	switch {
+	case o.BatchSize > 0:
+	case bulk:
+		o.BatchSize = BulkSize
+	default:
 		o.BatchSize = 1000
 	}
 	if o.Parallel <= 0 {

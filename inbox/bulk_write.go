@@ -1,0 +1,142 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/crm"
+)
+
+// create inserts the new contacts with their identities and the new
+// conversations.
+func (t *bulkTx) create(ctx context.Context) error {
+	var fresh int64
+	err := t.QueryRow(ctx, `WITH c AS (INSERT INTO contacts (id, name, name_fold)
+			SELECT contact, name, name_fold FROM bulk_ids WHERE fresh ORDER BY contact RETURNING 1)
+		SELECT count(*) FROM c`).Scan(&fresh)
+	if err != nil {
+		return err
+	}
+	if fresh > 0 {
+		ct, err := t.Exec(ctx, `INSERT INTO contact_identities (contact_id, kind, value)
+			SELECT contact, ikind, ivalue FROM bulk_ids WHERE fresh ORDER BY ikind, ivalue
+			ON CONFLICT (kind, value) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		if ct.RowsAffected() != fresh {
+			if err := t.adopt(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	ct, err := t.Exec(ctx, `UPDATE bulk_convs SET conv = nextval('conversations_id_seq') WHERE NOT usable`)
+	if err != nil || ct.RowsAffected() == 0 {
+		return err
+	}
+	tokens := make([]string, ct.RowsAffected())
+	for i := range tokens {
+		tokens[i] = newToken()
+	}
+	_, err = t.Exec(ctx, `INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
+			created_at, last_message_at)
+		SELECT v.conv, v.contact, v.channel, r.subject, ($1::text[])[row_number() OVER (ORDER BY v.first_idx)],
+			'open', r.sent, r.sent
+		FROM bulk_convs v JOIN bulk_rows r ON r.idx = v.first_idx
+		WHERE v.conv IS NOT NULL ORDER BY v.conv`, tokens)
+	return err
+}
+
+// adopt gives the senders whose identity a concurrent Ingest created
+// first (this transaction waited for it to commit) that Ingest's contact
+// instead of the one created here, and continues its conversation. When
+// that contact has no conversation to continue, opening one would need
+// its lock, taken out of order here: the transaction starts over instead
+// (crm.ErrRace) and finds the contact.
+func (t *bulkTx) adopt(ctx context.Context) error {
+	rows, _ := t.Query(ctx, `WITH lost AS (
+			SELECT b.ikind, b.ivalue, b.contact AS mine, i.contact_id AS theirs
+			FROM bulk_ids b JOIN contact_identities i ON i.kind = b.ikind AND i.value = b.ivalue
+			WHERE b.fresh AND i.contact_id <> b.contact),
+		ids AS (UPDATE bulk_ids b SET fresh = false, contact = l.theirs FROM lost l
+			WHERE b.ikind = l.ikind AND b.ivalue = l.ivalue),
+		convs AS (UPDATE bulk_convs v SET contact = l.theirs, fresh = false FROM lost l WHERE v.contact = l.mine),
+		gone AS (DELETE FROM contacts WHERE id IN (SELECT mine FROM lost))
+		SELECT theirs FROM lost`)
+	theirs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	var stuck int
+	err = t.QueryRow(ctx, `WITH v AS (UPDATE bulk_convs v SET latest = l.id, usable = COALESCE(l.usable, false)
+			FROM bulk_convs w LEFT JOIN LATERAL `+fmt.Sprintf(latestSQL, "w")+` l ON true
+			WHERE w.contact = ANY($2) AND v.contact = w.contact AND v.channel = w.channel
+			RETURNING v.usable)
+		SELECT count(*) FROM v WHERE NOT usable`, t.now.Add(-t.cfg.ReopenWithin), theirs).Scan(&stuck)
+	if err != nil {
+		return err
+	}
+	if stuck > 0 {
+		return crm.ErrRace
+	}
+	return nil
+}
+
+// writeSQL inserts the messages in batch order and, from the ones that
+// were new, updates each conversation once, ends follow-ups and snoozes,
+// records call-back reminders, and returns the first $1 new messages with
+// their total count, for the notification.
+var writeSQL = `WITH src AS MATERIALIZED (
+		SELECT r.*, b.contact, COALESCE(v.conv, v.latest) AS cv, v.conv IS NOT NULL AS new_conv
+		FROM bulk_rows r
+		JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
+		JOIN bulk_convs v ON v.contact = b.contact AND v.channel = r.channel
+	), ins AS (
+		INSERT INTO messages (conversation_id, channel_id, external_id, direction, kind, status, body, html,
+			subject, headers, call, truncated, sent_at, identity)
+		SELECT cv, channel, ext, dir, kind, status, body, html, subject, NULLIF(headers, '')::jsonb,
+			NULLIF(call, '')::jsonb, truncated, sent, ikind || ':' || ivalue
+		FROM src ORDER BY idx
+		ON CONFLICT (channel_id, external_id) DO NOTHING
+		RETURNING id, channel_id, external_id
+	), got AS (
+		SELECT i.id, s.idx, s.cv, s.contact, s.channel, s.new_conv, s.dir, s.sent, s.callback,
+			max(s.idx) FILTER (WHERE s.dir = 'out') OVER (PARTITION BY s.cv) AS last_out
+		FROM ins i JOIN src s ON s.channel = i.channel_id AND s.ext = i.external_id
+	), u AS (
+		SELECT cv AS id, max(sent) AS last, max(sent) FILTER (WHERE dir = 'in') AS last_in,
+			(count(*) FILTER (WHERE dir = 'in'))::int AS unread, bool_or(dir = 'in') AS reopen,
+			min(sent) FILTER (WHERE dir = 'out') AS out_first, bool_or(dir = 'out') AS out_seen,
+			(array_agg(sent ORDER BY idx) FILTER (WHERE dir = 'in' AND idx > COALESCE(last_out, -1)))[1] AS wait_from
+		FROM got GROUP BY cv
+	), upd AS (` + fmt.Sprintf(updateConversationsSQL, "u") + `
+	), cancel AS (` + fmt.Sprintf(cancelWaitsSQL, "SELECT id FROM u WHERE reopen") + `
+	), cb AS (` + fmt.Sprintf(insertCallbacksSQL, "(SELECT cv, contact, callback FROM got WHERE callback <> '')") + `
+	)
+	SELECT count(*) OVER (), id, cv, contact, channel, new_conv FROM got ORDER BY idx LIMIT $1`
+
+// write stores the messages, updates their conversations and notifies.
+func (t *bulkTx) write(ctx context.Context) error {
+	rows, _ := t.Query(ctx, writeSQL, bulkNotify+1)
+	var payloads []string
+	var n int
+	var e Event
+	_, err := pgx.ForEachRow(rows, []any{&n, &e.MessageID, &e.ConversationID, &e.ContactID, &e.ChannelID, &e.NewConversation},
+		func() error {
+			e.Type = "message.created"
+			payloads = append(payloads, event(e))
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	t.inserted = n
+	if n == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	queueNotify(b, summarize(payloads, n))
+	return t.SendBatch(ctx, b).Close()
+}
