@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/channels"
@@ -274,5 +275,57 @@ func TestImportPlainSink(t *testing.T) {
 	st, err := phonelog.Import(context.Background(), rd, sink, phonelog.Options{Parallel: 1})
 	if err != nil || st.Imported != 2500 || sink.n != 2500 {
 		t.Errorf("stats %+v, sink %d, %v", st.Counts, sink.n, err)
+	}
+}
+
+// liveSink hides the inbox's bulk path: Import then goes through Ingest.
+type liveSink struct{ ib *inbox.Inbox }
+
+func (s liveSink) Ingest(ctx context.Context, b []channels.Inbound) error { return s.ib.Ingest(ctx, b) }
+
+func (s liveSink) IngestCount(ctx context.Context, b []channels.Inbound) (int, error) {
+	return s.ib.IngestCount(ctx, b)
+}
+
+// TestImportBulkMatchesLive imports the same file through the bulk path
+// and through the live ingest: same stats, same bad lines, same timelines.
+func TestImportBulkMatchesLive(t *testing.T) {
+	t.Parallel()
+	bulk, live := newEnv(t), newEnv(t)
+	var stats []phonelog.Stats
+	for _, sink := range []channels.Sink{bulk.ib, liveSink{live.ib}} {
+		f, err := os.Open("testdata/Master.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd, err := phonelog.NewReader(f, phonelog.Asterisk, bulk.phone, testConfig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := phonelog.Import(context.Background(), rd, sink, phonelog.Options{Invalid: inboxInvalid})
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats = append(stats, st)
+	}
+	if stats[0].Counts != stats[1].Counts || !slices.Equal(errorLines(stats[0]), errorLines(stats[1])) {
+		t.Errorf("bulk %+v %v, live %+v %v", stats[0].Counts, errorLines(stats[0]), stats[1].Counts, errorLines(stats[1]))
+	}
+	const timeline = `SELECT ci.value || ' ' || c.status || ' ' || c.unread || ' ' || m.direction || ' ' || m.body || ' ' ||
+			m.call::text || ' ' || m.sent_at || ' ' || m.external_id
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		JOIN contact_identities ci ON ci.contact_id = c.contact_id ORDER BY ci.value, m.id`
+	var got [2][]string
+	for i, e := range []env{bulk, live} {
+		rows, _ := e.pool.Query(context.Background(), timeline)
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[i] = lines
+	}
+	if len(got[0]) != 8 || !slices.Equal(got[0], got[1]) {
+		t.Errorf("bulk timeline\n%s\nlive timeline\n%s", strings.Join(got[0], "\n"), strings.Join(got[1], "\n"))
 	}
 }
