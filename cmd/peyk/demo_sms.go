@@ -101,7 +101,7 @@ func (t *demoTwilio) report(callback, sid, to string) {
 	}
 	form := url.Values{"MessageSid": {sid}, "MessageStatus": {"delivered"}, "To": {to},
 		"From": {demoSMSNumber}, "AccountSid": {demoTwilioSID}}
-	if err := postTwilio(t.ctx, callback, form); err != nil {
+	if err := postTwilio(t.ctx, callback, form); err != nil && t.ctx.Err() == nil {
 		t.log.Warn("demo: SMS status callback", "err", err)
 	}
 }
