@@ -105,6 +105,7 @@ func uiFuncs(locale string, loc *time.Location) template.FuncMap {
 	f["duration"] = func(sec int64) string {
 		return digits(fmt.Sprintf("%d:%02d", sec/60, sec%60))
 	}
+	f["size"] = func(n int64) string { return digits(byteSize(n)) }
 	f["kindLabel"] = func(k any) string {
 		kind := fmt.Sprint(k)
 		if _, ok := messages["kind."+kind]; ok {
@@ -132,4 +133,15 @@ func ago(tr translator, digits func(any) string, d time.Duration) string {
 		return tr.t("ago.hour", digits(int64(d/time.Hour)))
 	}
 	return tr.t("ago.day", digits(int64(d/(24*time.Hour))))
+}
+
+// byteSize writes n bytes as B, KB or MB.
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }

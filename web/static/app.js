@@ -49,9 +49,12 @@
   function typing(el) {
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   }
+  // focus moves to a text box after the key that asked for it is done,
+  // so the key itself is not typed into the box.
   function focus(id) {
     const el = document.getElementById(id);
-    if (el) { el.focus(); el.scrollIntoView({ block: "center" }); }
+    if (!el) return;
+    setTimeout(function () { el.focus(); el.scrollIntoView({ block: "center" }); }, 0);
   }
   function help() {
     const d = document.getElementById("help");
@@ -160,7 +163,9 @@
     es.onopen = function () {
       if (listen.opened) { refresh(timeline); refresh(list); }
       listen.opened = true;
+      body.dataset.live = "on";
     };
+    es.onerror = function () { body.dataset.live = "off"; };
   }
 
   if (page === "inbox") rememberOrder();
