@@ -18,11 +18,12 @@ func importCallsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	channel := fs.Int64("channel", 0, "the phone channel the calls belong to (required; see peyk channel list)")
 	format := fs.String("format", "auto", "asterisk (Master.csv), generic (CSV with a header row) or auto")
 	quiet := fs.Bool("quiet", false, "no progress display")
+	batch := fs.Int("batch", phonelog.BulkSize, "calls per transaction")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *channel == 0 || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: peyk import-calls --channel ID [--format auto|asterisk|generic] FILE")
+		fmt.Fprintln(stderr, "usage: peyk import-calls --channel ID [--format auto|asterisk|generic] [--batch N] FILE")
 		return errUsage
 	}
 	formats := map[string]phonelog.Format{"auto": phonelog.Auto, "asterisk": phonelog.Asterisk, "generic": phonelog.Generic}
@@ -82,7 +83,7 @@ func importCallsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "\r%5.1f%%  %d rows  %d imported  %d already there  %d skipped  %d failed  %.0f rows/s ",
 			pct, p.Rows, p.Imported, p.Duplicates, p.Skipped, p.Failed, rate)
 	}
-	st, err := phonelog.Import(ctx, rd, a.ib, phonelog.Options{Progress: func(p phonelog.Progress) { show(p, false) }})
+	st, err := phonelog.Import(ctx, rd, a.ib, phonelog.Options{BatchSize: *batch, Progress: func(p phonelog.Progress) { show(p, false) }})
 	show(phonelog.Progress{Counts: st.Counts, Bytes: info.Size()}, true)
 	if !*quiet {
 		fmt.Fprintln(stderr)
