@@ -18,8 +18,10 @@ import (
 
 // TestDemo starts the demo on a fresh database, checks that every channel
 // kind brought conversations in through its adapter, that Sara's SMS,
-// Telegram and calls are one contact, and that an agent's email reply was
-// delivered to the SMTP stand-in; then starts it again and checks that
+// Telegram and calls are one contact (with a call-back reminder for her
+// agent), that a mail answering an earlier one joins its thread, that an
+// agent's email reply was delivered to the SMTP stand-in and that the
+// customers answer the agents; then starts it again and checks that
 // nothing was duplicated and that the trickle goes on.
 func TestDemo(t *testing.T) {
 	cfg := config{DatabaseURL: freshDatabase(t), RedisURL: redisURL(t), HTTPAddr: "127.0.0.1:0", LogLevel: "warn"}
