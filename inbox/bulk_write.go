@@ -84,38 +84,39 @@ func (t *bulkTx) adopt(ctx context.Context) error {
 	return nil
 }
 
-// writeSQL inserts the messages in batch order and, from the ones that
-// were new, updates each conversation once, ends follow-ups and snoozes,
-// records call-back reminders, and returns the first $1 new messages with
-// their total count, for the notification.
-var writeSQL = `WITH src AS MATERIALIZED (
-		SELECT r.*, b.contact, COALESCE(v.conv, v.latest) AS cv, v.conv IS NOT NULL AS new_conv
+// writeSQL inserts the messages in batch order (so their ids follow it)
+// and, from the ones that were new, updates each conversation once, ends
+// follow-ups and snoozes, records call-back reminders, and returns the
+// first $1 new messages with their total count, for the notification.
+var writeSQL = `WITH ins AS (
+		INSERT INTO messages (conversation_id, channel_id, external_id, direction, kind, status, body, html,
+			subject, headers, call, truncated, sent_at, identity)
+		SELECT COALESCE(v.conv, v.latest), r.channel, r.ext, r.dir, r.kind, r.status, r.body, r.html, r.subject,
+			NULLIF(r.headers, '')::jsonb, NULLIF(r.call, '')::jsonb, r.truncated, r.sent, r.ikind || ':' || r.ivalue
 		FROM bulk_rows r
 		JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
 		JOIN bulk_convs v ON v.contact = b.contact AND v.channel = r.channel
-	), ins AS (
-		INSERT INTO messages (conversation_id, channel_id, external_id, direction, kind, status, body, html,
-			subject, headers, call, truncated, sent_at, identity)
-		SELECT cv, channel, ext, dir, kind, status, body, html, subject, NULLIF(headers, '')::jsonb,
-			NULLIF(call, '')::jsonb, truncated, sent, ikind || ':' || ivalue
-		FROM src ORDER BY idx
+		ORDER BY r.idx
 		ON CONFLICT (channel_id, external_id) DO NOTHING
-		RETURNING id, channel_id, external_id
-	), got AS (
-		SELECT i.id, s.idx, s.cv, s.contact, s.channel, s.new_conv, s.dir, s.sent, s.callback,
-			max(s.idx) FILTER (WHERE s.dir = 'out') OVER (PARTITION BY s.cv) AS last_out
-		FROM ins i JOIN src s ON s.channel = i.channel_id AND s.ext = i.external_id
+		RETURNING id, conversation_id, channel_id, external_id, direction, sent_at
 	), u AS (
-		SELECT cv AS id, max(sent) AS last, max(sent) FILTER (WHERE dir = 'in') AS last_in,
-			(count(*) FILTER (WHERE dir = 'in'))::int AS unread, bool_or(dir = 'in') AS reopen,
-			min(sent) FILTER (WHERE dir = 'out') AS out_first, bool_or(dir = 'out') AS out_seen,
-			(array_agg(sent ORDER BY idx) FILTER (WHERE dir = 'in' AND idx > COALESCE(last_out, -1)))[1] AS wait_from
-		FROM got GROUP BY cv
+		SELECT conversation_id AS id, max(sent_at) AS last, max(sent_at) FILTER (WHERE direction = 'in') AS last_in,
+			(count(*) FILTER (WHERE direction = 'in'))::int AS unread, bool_or(direction = 'in') AS reopen,
+			min(sent_at) FILTER (WHERE direction = 'out') AS out_first, bool_or(direction = 'out') AS out_seen,
+			(array_agg(sent_at ORDER BY id) FILTER (WHERE direction = 'in' AND id > COALESCE(last_out, 0)))[1] AS wait_from
+		FROM (SELECT *, max(id) FILTER (WHERE direction = 'out') OVER (PARTITION BY conversation_id) AS last_out FROM ins) x
+		GROUP BY conversation_id
 	), upd AS (` + fmt.Sprintf(updateConversationsSQL, "u") + `
 	), cancel AS (` + fmt.Sprintf(cancelWaitsSQL, "SELECT id FROM u WHERE reopen") + `
-	), cb AS (` + fmt.Sprintf(insertCallbacksSQL, "(SELECT cv, contact, callback FROM got WHERE callback <> '')") + `
+	), cb AS (` + fmt.Sprintf(insertCallbacksSQL, `(SELECT i.conversation_id, b.contact, r.callback
+		FROM ins i JOIN bulk_rows r ON r.channel = i.channel_id AND r.ext = i.external_id
+		JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue WHERE r.callback <> '')`) + `
 	)
-	SELECT count(*) OVER (), id, cv, contact, channel, new_conv FROM got ORDER BY idx LIMIT $1`
+	SELECT i.n, i.id, i.conversation_id, c.contact_id, i.channel_id, v.conv IS NOT NULL
+	FROM (SELECT count(*) OVER () AS n, id, conversation_id, channel_id FROM ins ORDER BY id LIMIT $1) i
+	JOIN conversations c ON c.id = i.conversation_id
+	LEFT JOIN bulk_convs v ON v.conv = i.conversation_id
+	ORDER BY i.id`
 
 // write stores the messages, updates their conversations and notifies.
 func (t *bulkTx) write(ctx context.Context) error {
