@@ -47,3 +47,32 @@ func TestWriteEvent(t *testing.T) {
 		}
 	}
 }
+
+// FuzzWriteEvent checks that any payload comes out as one SSE message
+// whose data, read back as a browser does, is the payload (line endings
+// normalized).
+func FuzzWriteEvent(f *testing.F) {
+	for _, s := range []string{`{"type":"message.created"}`, "", "a\nb", "a\r\nb\rc", "\n\n", "data: x\n\nid: 9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		var b strings.Builder
+		writeEvent(&b, hubEvent{id: 1, data: data})
+		out := b.String()
+		if !strings.HasSuffix(out, "\n\n") || strings.Count(out, "\n\n") != 1 || strings.Contains(out, "\r") {
+			t.Fatalf("not one message: %q", out)
+		}
+		var lines []string
+		for _, line := range strings.Split(strings.TrimSuffix(out, "\n\n"), "\n") {
+			if v, ok := strings.CutPrefix(line, "data: "); ok {
+				lines = append(lines, v)
+			} else if line != "id: 1" {
+				t.Fatalf("stray line %q in %q", line, out)
+			}
+		}
+		want := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(data)
+		if got := strings.Join(lines, "\n"); got != want {
+			t.Fatalf("data read back %q, want %q", got, want)
+		}
+	})
+}
