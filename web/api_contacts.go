@@ -22,16 +22,28 @@ func (s *Server) searchContacts(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, http.StatusOK, map[string]any{"contacts": cs}, err)
 }
 
+// apiContact is a contact with the newest page of its timeline across
+// every conversation and channel.
+type apiContact struct {
+	inbox.ContactDetail
+	Timeline []inbox.TimelineEntry `json:"timeline"`
+	// Older is the cursor of the timeline's older page ("" when none).
+	Older string `json:"older"`
+}
+
 // getContact returns a contact with identities, tags, attributes, its
-// conversations and the merges into it; a merged contact gives the one it
-// was merged into.
+// conversations, the merges into it and the newest page of its timeline;
+// a merged contact gives the one it was merged into.
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
-	var d inbox.ContactDetail
+	var v apiContact
 	if err == nil {
-		d, err = s.Inbox.ContactDetail(r.Context(), id)
+		v.ContactDetail, err = s.Inbox.ContactDetail(r.Context(), id)
 	}
-	s.respond(w, http.StatusOK, d, err)
+	if err == nil {
+		v.Timeline, v.Older, err = s.Inbox.ContactTimeline(r.Context(), v.ID, "", 0)
+	}
+	s.respond(w, http.StatusOK, v, err)
 }
 
 // contactTimeline returns a page of the contact's timeline across all its

@@ -29,6 +29,7 @@ func TestAPIContacts(t *testing.T) {
 		{"search empty", "GET", "/api/v1/contacts", e.agent, "", 400, `empty query`},
 		{"get", "GET", ct, e.agent, "", 200, `"value":"+989121112233"`},
 		{"get has conversations", "GET", ct, e.agent, "", 200, fmt.Sprintf(`"conversations":[{"id":%d`, conv)},
+		{"get with timeline", "GET", ct, e.agent, "", 200, `"timeline":[{`},
 		{"get missing", "GET", "/api/v1/contacts/99999", e.agent, "", 404, `"not_found"`},
 		{"rename", "PATCH", ct, e.agent, `{"name":"Sara Karimi"}`, 200, `"name":"Sara Karimi"`},
 		{"attributes", "PATCH", ct, e.agent, `{"attributes":{"plan":"gold","city":"Shiraz"}}`, 200, `"plan":"gold"`},
