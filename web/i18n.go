@@ -78,6 +78,8 @@ var messages = map[string][2]string{
 	"conv.reminders":   {"یادآوری\u200cها", "Reminders"},
 	"conv.showhtml":    {"نسخهٔ HTML", "HTML version"},
 	"conv.truncated":   {"این پیام کوتاه شده است.", "This message was truncated."},
+	"conv.older":       {"پیام\u200cهای قدیمی\u200cتر", "Older messages"},
+	"conv.newest":      {"تازه\u200cترین پیام\u200cها", "Newest messages"},
 	"conv.empty":       {"هنوز پیامی نیست.", "No messages yet."},
 	"conv.you":         {"کارشناس", "Agent"},
 	"conv.system":      {"سامانه", "System"},

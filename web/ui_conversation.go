@@ -23,6 +23,10 @@ type conversationView struct {
 	Canned               []canned
 	Reminders            []inbox.Schedule
 	Statuses, Priorities []string
+	// Older is the cursor of the page of older entries; Paged reports
+	// whether this is such a page (not the newest, so not live).
+	Older string
+	Paged bool
 }
 
 // timelineEntry is a timeline entry with what the page adds: the
@@ -84,7 +88,8 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	cv, err := u.Inbox.ConversationView(ctx, id, "", 0)
+	before := r.URL.Query().Get("before")
+	cv, err := u.Inbox.ConversationView(ctx, id, before, 0)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -95,7 +100,7 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	v := conversationView{Conv: c, ChannelKind: c.ChannelKind, Contact: detail.Contact,
+	v := conversationView{Conv: c, ChannelKind: c.ChannelKind, Contact: detail.Contact, Older: cv.Older, Paged: before != "",
 		Entries:    entries(cv.Messages, detail.Name, false),
 		Statuses:   []string{inbox.StatusOpen, inbox.StatusPending, inbox.StatusResolved},
 		Priorities: []string{"none", "low", "medium", "high", "urgent"}}

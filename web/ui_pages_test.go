@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -121,5 +122,28 @@ func TestUIAttachment(t *testing.T) {
 		if resp, _ := e.get(path); resp.StatusCode != 404 && resp.StatusCode != 400 {
 			t.Errorf("%s: %d", path, resp.StatusCode)
 		}
+	}
+}
+
+// TestUIOlderMessages pages back through a long timeline: the newest page
+// links to the older one, which is not live.
+func TestUIOlderMessages(t *testing.T) {
+	t.Parallel()
+	e := newUIEnv(t, "en")
+	for i := range 55 {
+		if _, err := e.ib.AddNote(context.Background(), e.user.ID, e.chatConv, fmt.Sprintf("note %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body := e.get(fmt.Sprintf("/conversations/%d", e.chatConv))
+	i := strings.Index(body, `id="older"`)
+	if i < 0 || !strings.Contains(body, "note 54") || strings.Contains(body, ">note 3<") {
+		t.Fatalf("newest page: %s", body)
+	}
+	href := body[strings.LastIndex(body[:i], `href="`)+6 : i-2]
+	resp, older := e.get(strings.ReplaceAll(href, "&amp;", "&"))
+	if resp.StatusCode != 200 || !strings.Contains(older, ">note 3<") || strings.Contains(older, "note 54") ||
+		strings.Contains(older, `data-fragment=`) {
+		t.Errorf("older page %s: %d %s", href, resp.StatusCode, older)
 	}
 }

@@ -50,7 +50,7 @@ func newWorkspace(t *testing.T, env *browsertest.Env) workspace {
 			Attachments: []channels.Attachment{{Name: "receipt.pdf", ContentType: "application/pdf",
 				Data: []byte("%PDF-1.4 receipt")}}},
 		{ChannelID: w.telegram, ExternalID: "4242:1", Kind: channels.KindText, From: tg, SentAt: nowruz.Add(time.Hour),
-			Text: "سلام، یخچالم خنک نمی‌کند. کی تعمیرکار می‌آید؟"},
+			Text: "سلام، یخچالم خنک نمی\u200cکند. کی تعمیرکار می\u200cآید؟"},
 		{ChannelID: ids[channels.Phone], ExternalID: "cdr-1", Kind: channels.KindCall, From: mobile, SentAt: nowruz.Add(2 * time.Hour),
 			Call: &channels.Call{Disposition: "NO ANSWER", Duration: 0}},
 		{ChannelID: ids[channels.SMS], ExternalID: "sms-1", Kind: channels.KindText,

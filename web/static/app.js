@@ -147,7 +147,7 @@
   }
   function listen() {
     if (!window.EventSource) return;
-    const timeline = document.getElementById("timeline-box");
+    const timeline = document.querySelector("#timeline-box[data-fragment]");
     const list = document.getElementById("inbox-list");
     if (!timeline && !list) return;
     const es = new EventSource("/events");
