@@ -15,11 +15,7 @@ func TestListConversations(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	var agent int64
-	if err := e.pool.QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('a@x', 'Ali', 'agent') RETURNING id`).
-		Scan(&agent); err != nil {
-		t.Fatal(err)
-	}
+	agent := e.agent(t, "Ali")
 	// Five SMS senders and one e-mail with an Arabic-spelled subject.
 	for i := range 5 {
 		in := smsFrom(e.sms, fmt.Sprintf("0912000000%d", i), fmt.Sprintf("s%d", i))
@@ -120,11 +116,7 @@ func TestConversationView(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	var agent int64
-	if err := e.pool.QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('a@x', 'Ali', 'agent') RETURNING id`).
-		Scan(&agent); err != nil {
-		t.Fatal(err)
-	}
+	agent := e.agent(t, "Ali")
 	for i := range 5 {
 		in := smsFrom(e.sms, "09120000001", fmt.Sprintf("s%d", i))
 		if i == 0 {
@@ -202,4 +194,15 @@ func TestFoldInSQL(t *testing.T) {
 			t.Errorf("peyk_fold(%q) = %q, crm.Fold = %q", s, got, want)
 		}
 	}
+}
+
+// agent adds an agent called name and returns its id.
+func (e env) agent(t *testing.T, name string) int64 {
+	t.Helper()
+	var id int64
+	if err := e.pool.QueryRow(context.Background(), `INSERT INTO users (email, name, role) VALUES ($1, $2, 'agent')
+		RETURNING id`, name+"@peyk.test", name).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
