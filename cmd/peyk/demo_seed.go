@@ -67,9 +67,12 @@ func seedConversations(ctx context.Context, a *app, c *demoCustomers, ws demoWor
 		byID[e.ID] = conv
 	}
 	tags := make(map[int64][]string)
+	names := make(map[int64]string)
 	for _, e := range burst {
 		tags[byID[e.ID]] = append(tags[byID[e.ID]], e.Tags...)
+		names[byID[e.ID]] = e.Who.Name()
 	}
+	contacts := crm.NewStore(a.pool)
 	rows, _ := a.pool.Query(ctx, `SELECT id FROM conversations WHERE channel_id = ANY($1) ORDER BY id`,
 		[]int64{c.chans.Email, c.chans.Telegram, c.chans.SMS, c.chans.Phone})
 	convs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
@@ -92,6 +95,9 @@ func seedConversations(ctx context.Context, a *app, c *demoCustomers, ws demoWor
 				return err
 			}
 		}
+		if err := nameContact(ctx, contacts, cv.ContactID, names[conv]); err != nil {
+			return err
+		}
 		if add := missing(tags[conv], cv.Tags); len(add) > 0 {
 			if err := a.ib.Tag(ctx, actor, conv, add, nil); err != nil {
 				return err
@@ -102,7 +108,6 @@ func seedConversations(ctx context.Context, a *app, c *demoCustomers, ws demoWor
 	if err != nil {
 		return err
 	}
-	contacts := crm.NewStore(a.pool)
 	vip, err := contacts.Get(ctx, sara.ContactID)
 	if err != nil {
 		return err
@@ -170,4 +175,17 @@ func missing(want, have []string) []string {
 		}
 	}
 	return out
+}
+
+// nameContact gives a contact without a name (an SMS sender) the name
+// the customer goes by, as an agent would.
+func nameContact(ctx context.Context, contacts *crm.Store, id int64, name string) error {
+	if name == "" {
+		return nil
+	}
+	c, err := contacts.Get(ctx, id)
+	if err != nil || c.Name != "" {
+		return err
+	}
+	return contacts.SetName(ctx, id, name)
 }

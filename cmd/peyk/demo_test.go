@@ -48,6 +48,9 @@ func TestDemo(t *testing.T) {
 				WHERE kind = 'telegram' AND value = '710001'`).Scan(&contact); err != nil {
 				t.Fatal(err)
 			}
+			if n := dbtest.Count(t, pool, `SELECT count(*) FROM contacts WHERE id = $1 AND name = $2`, contact, newDemoPeople().Sara.Name()); n != 1 {
+				t.Errorf("Sara's contact is not named")
+			}
 			if n := dbtest.Count(t, pool, `SELECT count(*) FROM contact_identities WHERE contact_id = $1 AND kind = 'phone' AND value = '+989121234567'`, contact); n != 1 {
 				t.Errorf("Sara's phone is not on her Telegram contact")
 			}
