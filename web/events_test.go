@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/web"
@@ -73,18 +75,69 @@ func waitLine(t *testing.T, pool *pgxpool.Pool, lines <-chan string, payload, wa
 	}
 }
 
+// startHub runs a hub on pool until the test ends (or cancel).
+func startHub(t *testing.T, pool *pgxpool.Pool) (*web.Hub, context.CancelFunc, <-chan struct{}) {
+	hub := web.NewHub(pool, nil)
+	hub.Heartbeat = 100 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); hub.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return hub, cancel, done
+}
+
+// TestEventsFromIngest follows a message from inbox.Ingest (its real
+// NOTIFY after commit) to a browser's event stream.
+func TestEventsFromIngest(t *testing.T) {
+	t.Parallel()
+	hub, _, _ := startHub(t, dbtest.New(t))
+	f := newAuthFixture(t, func(d *web.Deps) { d.Events = hub })
+	ctx := context.Background()
+	ib := inbox.New(f.pool, inbox.Config{}, nil)
+	ch, err := ib.CreateChannel(ctx, channels.Telegram, "bot", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ids of our own: other tests' fresh schemas notify small ones.
+	var msgID int64
+	if err := f.pool.QueryRow(ctx, `SELECT setval('messages_id_seq', 1000000000 + (random() * 1e9)::bigint)`).Scan(&msgID); err != nil {
+		t.Fatal(err)
+	}
+	browser := f.client(t)
+	f.signIn(t, browser)
+	_, lines := sseLines(t, browser, f.srv.URL+"/events", nil)
+	waitLine(t, f.pool, lines, "", "retry: 3000")
+	// Until the hub listens a NOTIFY is lost: ingest another message every
+	// 300 ms until one shows.
+	tick := time.NewTicker(300 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; i < 50; {
+		select {
+		case line := <-lines:
+			var ev inbox.Event
+			data, ok := strings.CutPrefix(line, "data: ")
+			if ok && json.Unmarshal([]byte(data), &ev) == nil && ev.Type == "message.created" && ev.MessageID > msgID {
+				return
+			}
+		case <-tick.C:
+			in := channels.Inbound{ChannelID: ch, ExternalID: fmt.Sprint("u", i), Kind: channels.KindText,
+				From: channels.Identity{Kind: channels.IdentityTelegram, Value: "4242"}, Text: "سلام", SentAt: time.Now()}
+			if err := ib.Ingest(ctx, []channels.Inbound{in}); err != nil {
+				t.Fatal(err)
+			}
+			i++
+		}
+	}
+	t.Fatal("no message.created event for the ingested messages")
+}
+
 func TestEvents(t *testing.T) {
 	t.Parallel()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	app := "peyk_hub_" + hex.EncodeToString(b)
 	hubPool := dbtest.NewConfig(t, func(c *pgxpool.Config) { c.ConnConfig.RuntimeParams["application_name"] = app })
-	hub := web.NewHub(hubPool, nil)
-	hub.Heartbeat = 100 * time.Millisecond
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); hub.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	hub, cancel, done := startHub(t, hubPool)
 
 	f := newAuthFixture(t, func(d *web.Deps) { d.Events = hub })
 	if resp, _ := f.do(t, f.client(t), "GET", "/events", "", nil); resp.StatusCode != 401 {
