@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,6 +54,9 @@ type ConversationItem struct {
 	LastDirection string `json:"last_direction"`
 	LastKind      string `json:"last_kind"`
 }
+
+// maxQuery is the longest text search, in characters.
+const maxQuery = 200
 
 // previewRunes is how much of the last message an item carries.
 const previewRunes = 140
@@ -115,7 +119,11 @@ func (ib *Inbox) ListConversations(ctx context.Context, f ConversationFilter) ([
 	}
 	var sql string
 	lim := q.arg(limit + 1)
-	if search := strings.TrimSpace(f.Query); search != "" {
+	search := strings.TrimSpace(f.Query)
+	if utf8.RuneCountInString(search) > maxQuery {
+		return nil, "", fmt.Errorf("inbox: search longer than %d characters: %w", maxQuery, ErrInvalid)
+	}
+	if search != "" {
 		q.where("c.id IN (" + q.searchHits(search) + ")")
 		q.where("c.status = ANY(" + q.arg(statuses) + ")")
 		sql = `SELECT ` + itemColumns + ` FROM (SELECT * FROM conversations c WHERE ` + q.cond() +

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/peykhq/peyk/channels"
@@ -105,7 +106,8 @@ func TestListConversations(t *testing.T) {
 		}
 	})
 
-	for _, f := range []inbox.ConversationFilter{{Status: "closed"}, {Cursor: "!!"}, {Cursor: "MTI"}} {
+	for _, f := range []inbox.ConversationFilter{{Status: "closed"}, {Cursor: "!!"}, {Cursor: "MTI"},
+		{Query: strings.Repeat("س", 201)}} {
 		if _, _, err := e.ib.ListConversations(ctx, f); !errors.Is(err, inbox.ErrInvalid) {
 			t.Errorf("%+v: err = %v, want ErrInvalid", f, err)
 		}
