@@ -22,7 +22,7 @@ import (
 )
 
 // sseLines opens the event stream with header set and returns its lines.
-func sseLines(t *testing.T, c *http.Client, url string, header map[string]string) (*http.Response, <-chan string) {
+func sseLines(t testing.TB, c *http.Client, url string, header map[string]string) (*http.Response, <-chan string) {
 	t.Helper()
 	req, err := http.NewRequest("GET", url, nil)
 	if err != nil {

@@ -33,7 +33,7 @@ type authFixture struct {
 
 const authPassword = "correct horse"
 
-func newAuthFixture(t *testing.T, adjust func(*web.Deps)) *authFixture {
+func newAuthFixture(t testing.TB, adjust func(*web.Deps)) *authFixture {
 	t.Helper()
 	pool := dbtest.New(t)
 	st := auth.NewStore(pool, 4)
@@ -57,7 +57,7 @@ func newAuthFixture(t *testing.T, adjust func(*web.Deps)) *authFixture {
 
 // client returns a browser-like client: it keeps cookies and does not
 // follow redirects.
-func (f *authFixture) client(t *testing.T) *http.Client {
+func (f *authFixture) client(t testing.TB) *http.Client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)

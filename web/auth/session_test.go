@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -117,4 +118,39 @@ func TestSessions(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// BenchmarkSessionByToken measures the lookup every browser request makes
+// (a read; the write happens at most once a minute per session).
+func BenchmarkSessionByToken(b *testing.B) {
+	pool := dbtest.New(b)
+	st := auth.NewStore(pool, 4)
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, auth.NewUser{Email: "bench@peyk.ir", Role: "agent", Password: "long enough"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A realistic table: a thousand other sessions.
+	for i := 0; i < 1000; i++ {
+		if _, _, err := st.CreateSession(ctx, u.ID, auth.SessionInfo{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	token, _, err := st.CreateSession(ctx, u.ID, auth.SessionInfo{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lat []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, _, err := st.SessionByToken(ctx, token); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
 }
