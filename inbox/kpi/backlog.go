@@ -42,9 +42,8 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 			UNION ALL
 			SELECT at, CASE WHEN resolved THEN -1 ELSE 1 END FROM seq WHERE resolved <> was
 			UNION ALL
-			SELECT c.resolved_at, -1 FROM conv c
-			WHERE c.status = 'resolved' AND c.resolved_at < @to
-				AND NOT EXISTS (SELECT FROM seq s WHERE s.conv = c.id AND s.last AND s.resolved))
+			SELECT c.resolved_at, -1 FROM conv c LEFT JOIN seq s ON s.conv = c.id AND s.last
+			WHERE c.status = 'resolved' AND c.resolved_at < @to AND s.resolved IS NOT TRUE)
 		SELECT CASE WHEN at >= @from THEN (at AT TIME ZONE @zone)::date END, sum(d)::int FROM deltas GROUP BY 1`,
 		q.args())
 	before := 0

@@ -17,12 +17,15 @@ func calls(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) erro
 			FROM messages m JOIN conversations c ON c.id = m.conversation_id
 			WHERE m.kind = 'call' AND m.sent_at >= @from AND m.sent_at < @to AND `+convFilter+`
 				AND (@agent::bigint = 0 OR c.assignee_id = @agent)),
+		backs AS MATERIALIZED (
+			SELECT m.sent_at, c.contact_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			WHERE m.kind = 'call' AND m.direction = 'out' AND m.sent_at > @from
+				AND m.sent_at <= @to + make_interval(hours => @callback::int)),
 		missed AS (
 			SELECT * FROM calls x WHERE x.direction = 'in' AND NOT x.answered
 				AND x.sent_at + make_interval(hours => @callback::int) <= @now
-				AND NOT EXISTS (SELECT FROM messages m JOIN conversations c ON c.id = m.conversation_id
-					WHERE m.kind = 'call' AND m.direction = 'out' AND c.contact_id = x.contact_id
-						AND m.sent_at > x.sent_at AND m.sent_at <= x.sent_at + make_interval(hours => @callback::int)))
+				AND NOT EXISTS (SELECT FROM backs b WHERE b.contact_id = x.contact_id
+					AND b.sent_at > x.sent_at AND b.sent_at <= x.sent_at + make_interval(hours => @callback::int)))
 		SELECT count(*) FILTER (WHERE direction = 'in'), count(*) FILTER (WHERE direction = 'in' AND answered),
 			count(*) FILTER (WHERE direction = 'in' AND NOT answered), count(*) FILTER (WHERE direction = 'out'),
 			(SELECT count(*) FROM missed)

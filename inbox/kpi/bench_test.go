@@ -1,0 +1,53 @@
+package kpi_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/peykhq/peyk/db/dbtest"
+	"github.com/peykhq/peyk/inbox/kpi"
+)
+
+// BenchmarkYearReport computes a year's dashboard (every KPI, Jalali
+// periods) over 100,000 conversations and 1,000,000 messages.
+func BenchmarkYearReport(b *testing.B) {
+	pool := dbtest.New(b)
+	to := time.Date(2026, 3, 20, 20, 30, 0, 0, time.UTC) // 1405/01/01 in Tehran
+	from := to.AddDate(-1, 0, 0)
+	seed := dbtest.Seed(b, pool, dbtest.SeedSize{Contacts: 50_000, Conversations: 100_000, Messages: 1_000_000,
+		Agents: 20, From: from, To: to, Seed: 1})
+	b.Logf("seeded in %s", seed.Elapsed)
+	store := kpi.New(pool)
+	for _, c := range []struct {
+		name string
+		q    kpi.Query
+	}{
+		{"all", kpi.Query{}},
+		{"agent", kpi.Query{AgentID: seed.AgentIDs[0]}},
+		{"business-hours", kpi.Query{BusinessHours: true}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			q := c.q
+			q.From, q.To, q.Now = from, to, to
+			var took []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				r, err := store.Report(b.Context(), q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(start))
+				if r.Requests.Total == 0 {
+					b.Fatal("empty report")
+				}
+			}
+			slices.Sort(took)
+			ms := func(p float64) float64 {
+				return float64(took[int(p*float64(len(took)-1))].Microseconds()) / 1000
+			}
+			b.ReportMetric(ms(0.50), "p50-ms")
+			b.ReportMetric(ms(0.99), "p99-ms")
+		})
+	}
+}
