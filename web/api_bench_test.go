@@ -34,8 +34,9 @@ func benchMessages() int {
 // calls an agent makes all day, through the whole handler (token check,
 // query, JSON) with the browser's session cookie: the inbox's first page,
 // unfiltered and filtered by a random agent, and a conversation view (the
-// newest 50 timeline entries of a random conversation); and the first page
-// once more with an API token. Run it with -benchtime 1x: each run times 2,000
+// newest 50 timeline entries of a random conversation); a text search for
+// a contact's name across every status; and the first page once more with
+// an API token. Run it with -benchtime 1x: each run times 2,000
 // requests per case.
 func BenchmarkInboxAPI(b *testing.B) {
 	ctx := context.Background()
@@ -75,6 +76,9 @@ func BenchmarkInboxAPI(b *testing.B) {
 			return fmt.Sprintf("/api/v1/conversations?assignee=%d", seeded.AgentIDs[rng.IntN(len(seeded.AgentIDs))])
 		}, false},
 		{"conversation-view", func() string { return fmt.Sprintf("/api/v1/conversations/%d", 1+rng.IntN(maxConv)) }, false},
+		{"search", func() string { // a contact's name, any status
+			return fmt.Sprintf("/api/v1/conversations?status=all&q=customer+%d", 1+rng.IntN(msgs/20))
+		}, false},
 		{"first-page-bearer", firstPage, true},
 	}
 	const requests = 2000

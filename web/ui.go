@@ -75,11 +75,10 @@ func locale(r *http.Request) string {
 	return templates.Match(userOf(r).Locale, templates.Persian)
 }
 
-// show renders page name with view for the caller, in their language.
-func (u *ui) show(w http.ResponseWriter, r *http.Request, name, nav, title string, view any) {
-	d := u.pageData(r, name, nav, title, view)
-	if err := u.views.render(w, d.Locale, name, "", http.StatusOK, d); err != nil {
-		u.log.Error("render page", "page", name, "err", err)
+// show renders the page d describes with the status.
+func (u *ui) show(w http.ResponseWriter, status int, d pageData) {
+	if err := u.views.render(w, d.Locale, d.Page, "", status, d); err != nil {
+		u.log.Error("render page", "page", d.Page, "err", err)
 	}
 }
 
@@ -110,10 +109,7 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 		u.log.Error("page failed", "path", r.URL.Path, "err", err)
 		msg = http.StatusText(status)
 	}
-	d := u.pageData(r, "error", "", "error.title", map[string]any{"Status": status, "Message": msg})
-	if err := u.views.render(w, d.Locale, "error", "", status, d); err != nil {
-		u.log.Error("render error page", "err", err)
-	}
+	u.show(w, status, u.pageData(r, "error", "", "error.title", map[string]any{"Status": status, "Message": msg}))
 }
 
 // back redirects (303, after a POST) to target, a path on this site (else

@@ -35,7 +35,7 @@ func (u *ui) contacts(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	u.show(w, r, "contacts", "contacts", "contacts.title", v)
+	u.show(w, http.StatusOK, u.pageData(r, "contacts", "contacts", "contacts.title", v))
 }
 
 // contact is GET /contacts/{id}: identities, tags, attributes, the whole
@@ -73,7 +73,7 @@ func (u *ui) contact(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	u.show(w, r, "contact", "contacts", "contact.panel", v)
+	u.show(w, http.StatusOK, u.pageData(r, "contact", "contacts", "contact.panel", v))
 }
 
 // merge is POST /contacts/{id}/merge: source, the contact to merge into

@@ -129,9 +129,7 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 	}
 	d := u.pageData(r, "conversation", "inbox", "conv.title", v)
 	d.ConversationID = c.ID
-	if err := u.views.render(w, d.Locale, "conversation", "", http.StatusOK, d); err != nil {
-		u.log.Error("render page", "page", "conversation", "err", err)
-	}
+	u.show(w, http.StatusOK, d)
 }
 
 // timeline is GET /conversations/{id}/timeline: the timeline alone, for
@@ -200,12 +198,12 @@ func (u *ui) canned(r *http.Request, c inbox.ConversationItem, k crm.Contact) []
 		if t.Kind != templates.Text || t.Locale != lang || !forCustomers(t.Name) {
 			continue
 		}
-		out2, err := t.Render(d)
+		text, err := t.Render(d)
 		if err != nil {
 			u.log.Warn("canned response", "template", t.Name, "err", err)
 			continue
 		}
-		out = append(out, canned{Name: t.Name, Text: out2.Text})
+		out = append(out, canned{Name: t.Name, Text: text.Text})
 	}
 	return out
 }

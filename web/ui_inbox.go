@@ -103,9 +103,7 @@ func (u *ui) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	d := u.pageData(r, "inbox", "inbox", "inbox.title", v)
 	d.Search = v.Filter.Q
-	if err := u.views.render(w, d.Locale, "inbox", "", http.StatusOK, d); err != nil {
-		u.log.Error("render page", "page", "inbox", "err", err)
-	}
+	u.show(w, http.StatusOK, d)
 }
 
 // inboxList is GET /inbox/list: the rows alone, for live updates.
