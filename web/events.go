@@ -25,7 +25,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no") // nginx: pass events on at once
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, "retry: 3000\n: connected\n\n")
-	beat := time.NewTicker(s.Events.Heartbeat)
+	every := s.Events.Heartbeat
+	if every <= 0 {
+		every = 25 * time.Second
+	}
+	beat := time.NewTicker(every)
 	defer beat.Stop()
 	for {
 		if err := rc.Flush(); err != nil {

@@ -99,6 +99,11 @@ func (s *logins) login(w http.ResponseWriter, r *http.Request) {
 	var token string
 	if err == nil {
 		s.emailLimit.reset(email)
+		if old, cerr := r.Cookie(sessionCookie); cerr == nil {
+			err = s.Sessions.DeleteSession(r.Context(), old.Value) // a new id at every login
+		}
+	}
+	if err == nil {
 		token, _, err = s.Sessions.CreateSession(r.Context(), u.ID, auth.SessionInfo{UserAgent: r.UserAgent(), IP: ip})
 	}
 	if err != nil {

@@ -319,3 +319,18 @@ func TestSessionExpiry(t *testing.T) {
 		t.Fatalf("login page with an expired session: %d", resp.StatusCode)
 	}
 }
+
+func TestLoginAgainReplacesTheSession(t *testing.T) {
+	t.Parallel()
+	f := newAuthFixture(t, nil)
+	c := f.client(t)
+	f.signIn(t, c)
+	first := f.cookie(t, c).Value
+	f.signIn(t, c)
+	if second := f.cookie(t, c).Value; second == first {
+		t.Fatal("a second login kept the session id")
+	}
+	if _, _, err := f.store.SessionByToken(context.Background(), first); !errors.Is(err, crm.ErrNotFound) {
+		t.Fatalf("the first session survives a second login: %v", err)
+	}
+}
