@@ -34,7 +34,7 @@ help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: ## start PostgreSQL and Redis, migrate, create the admin, serve on :8080
+run: ## start PostgreSQL and Redis, migrate, serve the demo workspace on :8080 (PEYK_DEMO=0: none)
 	@scripts/run.sh
 
 .PHONY: test
