@@ -41,12 +41,8 @@ func (e *Env) Browser(t *testing.T) *Browser {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
-		if inCI() {
-			t.Fatal("browsertest: chromium is not installed, and browser tests must run in CI: " +
-				"install Debian's chromium (scripts/services.sh browser, run by make test as root, does)")
-		}
-		t.Skip("browsertest: chromium is not installed; skipping the browser test " +
-			"(sudo apt-get install chromium, or run make test as root, to run it)")
+		noChromium(t, inCI())
+		return nil
 	}
 	// A fresh profile. Not t.TempDir: Chromium's helpers may still write
 	// to it for a moment after the browser is told to quit.
@@ -188,6 +184,19 @@ func (b *Browser) record(ev any) {
 	b.mu.Lock()
 	b.console = append(b.console, line)
 	b.mu.Unlock()
+}
+
+// noChromium skips the test, or fails it in CI, where browser tests must
+// run.
+func noChromium(t testing.TB, ci bool) {
+	t.Helper()
+	if ci {
+		t.Fatal("browsertest: chromium is not installed, and browser tests must run in CI: " +
+			"install Debian's chromium (scripts/services.sh browser, run by make test as root, does)")
+		return
+	}
+	t.Skip("browsertest: chromium is not installed; skipping the browser test " +
+		"(sudo apt-get install chromium, or run make test as root, to run it)")
 }
 
 // chromiumPath finds Chromium: PEYK_CHROMIUM, else chromium (Debian),
