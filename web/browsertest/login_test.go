@@ -37,7 +37,6 @@ func TestLoginInboxLogout(t *testing.T) {
 	if dir != "rtl" || !logout {
 		t.Fatalf("inbox: dir %q, logout form with a CSRF token %v", dir, logout)
 	}
-	b.Screenshot("inbox")
 
 	b.Run(
 		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
