@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -79,7 +80,7 @@ func (s *logins) login(w http.ResponseWriter, r *http.Request) {
 	page := s.newLoginPage(r, localPath(r.PostFormValue("next")))
 	page.Email = email
 	ip := clientIP(r)
-	if wait := max(s.emailLimit.wait(email), s.ipLimit.wait(ip)); wait > 0 {
+	if wait := max(s.emailLimit.wait(email), s.ipLimit.wait(ipKey(ip))); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		page.Error = fmt.Sprintf(page.T["limited"], (secs+59)/60)
@@ -90,7 +91,7 @@ func (s *logins) login(w http.ResponseWriter, r *http.Request) {
 	u, err := s.Sessions.Login(r.Context(), email, r.PostFormValue("password"))
 	if errors.Is(err, crm.ErrNotFound) {
 		s.emailLimit.fail(email)
-		s.ipLimit.fail(ip)
+		s.ipLimit.fail(ipKey(ip))
 		s.log.Info("login failed", "email", email, "ip", ip)
 		page.Error = page.T["wrong"]
 		s.renderLogin(w, r, http.StatusUnauthorized, page)
@@ -193,6 +194,17 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// ipKey is what the per-IP login limit counts: the address, or for IPv6
+// its /64 network, which one user usually holds whole.
+func ipKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 func loginText(lang string) map[string]string {
