@@ -17,6 +17,7 @@ import (
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/web/auth"
 )
@@ -66,7 +67,10 @@ type Deps struct {
 	// Events feeds the browser's event stream (GET /events); nil turns it
 	// off.
 	Events *Hub
-	Log    *slog.Logger
+	// Reports computes the service KPIs for the reports API
+	// (/api/v1/reports) and page (/reports); nil turns both off.
+	Reports *kpi.Store
+	Log     *slog.Logger
 }
 
 // Server holds what the HTTP handlers need: its Deps, defaults filled in.

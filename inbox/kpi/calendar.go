@@ -7,6 +7,8 @@ import (
 	"time"
 
 	ptime "github.com/yaa110/go-persian-calendar"
+
+	"github.com/peykhq/peyk/crm"
 )
 
 // calendar groups the days of a report into weeks and months, and names
@@ -147,10 +149,5 @@ func (c *calendar) digits(s string) string {
 	if !c.fa {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return '۰' + r - '0'
-		}
-		return r
-	}, s)
+	return crm.PersianDigits(s)
 }

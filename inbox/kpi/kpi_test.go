@@ -307,3 +307,44 @@ func TestQueryErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestTablesAndChoices(t *testing.T) {
+	t.Parallel()
+	pool, f := newFixture(t)
+	store := kpi.New(pool)
+	r := f.report(t, store, kpi.Query{Locale: "en"})
+	for _, name := range kpi.TableNames() {
+		t.Run(name, func(t *testing.T) {
+			tab, ok := r.Table(name)
+			if !ok || len(tab.Header) == 0 || len(tab.Rows) == 0 {
+				t.Fatalf("table %s: %v %+v", name, ok, tab)
+			}
+			for _, row := range tab.Rows {
+				if len(row) != len(tab.Header) {
+					t.Errorf("row %v under %v", row, tab.Header)
+				}
+			}
+		})
+	}
+	t.Run("agents", func(t *testing.T) {
+		tab, _ := r.Table("agents")
+		want := []string{strconv.FormatInt(f.ali, 10), "Ali", "4", "1", "0.25", ""}
+		if !reflect.DeepEqual(tab.Rows[0], want) {
+			t.Errorf("first row %v, want %v", tab.Rows[0], want)
+		}
+	})
+	t.Run("unknown", func(t *testing.T) {
+		if _, ok := r.Table("nope"); ok {
+			t.Error("unknown table found")
+		}
+	})
+	t.Run("choices", func(t *testing.T) {
+		c, err := store.Choices(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Channels) != 4 || len(c.Teams) != 2 || len(c.Agents) != 4 || c.Agents[0].Name != "Ali" {
+			t.Errorf("choices %+v", c)
+		}
+	})
+}
