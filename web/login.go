@@ -1,21 +1,16 @@
 package web
 
 import (
-	"embed"
 	"errors"
 	"fmt"
 	"html/template"
 	"math"
-	"net"
 	"net/http"
-	"net/netip"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/peykhq/peyk/crm"
-	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/web/auth"
 )
 
@@ -27,19 +22,6 @@ const (
 	loginEmailFails = 5
 	loginIPFails    = 20
 )
-
-//go:embed tmpl/login.html
-var loginFiles embed.FS
-
-// loginPage is what tmpl/login.html renders.
-type loginPage struct {
-	Lang, Dir   string
-	T           map[string]string
-	Email, Next string
-	Error       string
-	// Switch links to this page in the other language.
-	Switch string
-}
 
 // logins serves the login form and logout.
 type logins struct {
@@ -136,92 +118,4 @@ func (s *logins) logout(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.CookieSecure}
-}
-
-// newLoginPage returns the login page for r's language (?lang=, else
-// Accept-Language, else English) that leads on to next.
-func (s *logins) newLoginPage(r *http.Request, next string) loginPage {
-	lang := loginLang(r)
-	p := loginPage{Lang: lang, Dir: "ltr", T: loginText(lang), Next: next}
-	other := templates.Persian
-	if lang == templates.Persian {
-		p.Dir, other = "rtl", templates.English
-	}
-	p.Switch = "/login?" + url.Values{"lang": {other}, "next": {next}}.Encode()
-	return p
-}
-
-func (s *logins) renderLogin(w http.ResponseWriter, r *http.Request, status int, p loginPage) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	if err := s.page.Execute(w, p); err != nil {
-		s.log.Error("login page", "err", err, "path", r.URL.Path)
-	}
-}
-
-// loginLang picks fa or en: ?lang= first, then the first of them in
-// Accept-Language, else en.
-func loginLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l != "" {
-		return templates.Match(l, templates.English)
-	}
-	for _, tag := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ = strings.Cut(tag, ";")
-		if m := templates.Match(tag, ""); m != "" {
-			return m
-		}
-	}
-	return templates.English
-}
-
-// localPath returns p when it is a path on this site, else "/": a login
-// link must not send anyone elsewhere.
-func localPath(p string) string {
-	u, err := url.Parse(p)
-	if err != nil || p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, `\`) ||
-		u.Scheme != "" || u.Host != "" {
-		return "/"
-	}
-	return p
-}
-
-// clientIP is the address the request came from (the proxy's, behind a
-// reverse proxy).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// ipKey is what the per-IP login limit counts: the address, or for IPv6
-// its /64 network, which one user usually holds whole.
-func ipKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil || a.Unmap().Is4() {
-		return ip
-	}
-	p, _ := a.Prefix(64)
-	return p.String()
-}
-
-func loginText(lang string) map[string]string {
-	if lang == templates.Persian {
-		return map[string]string{
-			"title": "ورود به پیک", "email": "ایمیل", "password": "گذرواژه", "submit": "ورود",
-			"wrong":    "ایمیل یا گذرواژه درست نیست.",
-			"limited":  "تلاش\u200cهای ناموفق زیاد بود. %d دقیقهٔ دیگر دوباره امتحان کنید.",
-			"internal": "خطایی پیش آمد؛ کمی بعد دوباره امتحان کنید.",
-			"switch":   "English",
-		}
-	}
-	return map[string]string{
-		"title": "Sign in to Peyk", "email": "E-mail", "password": "Password", "submit": "Sign in",
-		"wrong":    "Wrong e-mail or password.",
-		"limited":  "Too many failed attempts. Try again in %d minutes.",
-		"internal": "Something went wrong; try again shortly.",
-		"switch":   "فارسی",
-	}
 }
