@@ -48,7 +48,12 @@ func (t *bulkTx) copyRows(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.CopyFrom(ctx, pgx.Identifier{"bulk_rows"}, bulkColumns, pgx.CopyFromRows(t.rows))
+	if _, err = t.CopyFrom(ctx, pgx.Identifier{"bulk_rows"}, bulkColumns, pgx.CopyFromRows(t.rows)); err != nil {
+		return err
+	}
+	// Statistics let the planner hash-join the staging tables instead of
+	// sorting them.
+	_, err = t.Exec(ctx, `ANALYZE bulk_rows`)
 	return err
 }
 
@@ -91,6 +96,9 @@ func (t *bulkTx) resolve(ctx context.Context) error {
 			break
 		}
 	}
+	if _, err := t.Exec(ctx, `ANALYZE bulk_ids`); err != nil {
+		return err
+	}
 	_, err = t.Exec(ctx, `CREATE TEMP TABLE bulk_convs ON COMMIT DROP AS
 		SELECT p.contact, p.channel, p.fresh, p.first_idx, l.id AS latest,
 			COALESCE(l.usable, false) AS usable, NULL::bigint AS conv
@@ -98,6 +106,10 @@ func (t *bulkTx) resolve(ctx context.Context) error {
 			FROM bulk_rows r JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
 			GROUP BY b.contact, r.channel) p
 		LEFT JOIN LATERAL `+fmt.Sprintf(latestSQL, "p")+` l ON NOT p.fresh`, t.now.Add(-t.cfg.ReopenWithin))
+	if err != nil {
+		return err
+	}
+	_, err = t.Exec(ctx, `ANALYZE bulk_convs`)
 	return err
 }
 

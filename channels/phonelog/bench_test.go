@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/channels/phonelog"
 )
 
@@ -111,7 +112,7 @@ func BenchmarkParseCDR(b *testing.B) {
 }
 
 // benchBatch is Options.BatchSize for BenchmarkImportCDR:
-// PEYK_BENCH_BATCH, else Import's default.
+// PEYK_BENCH_BATCH, else Import's default (BulkSize for the bulk path).
 func benchBatch() int {
 	n, _ := strconv.Atoi(os.Getenv("PEYK_BENCH_BATCH"))
 	return n
@@ -121,9 +122,16 @@ func benchBatch() int {
 // default 1,000,000, from a tenth as many callers) into the real inbox
 // through Import, as peyk import-calls does, with one and two batches
 // committing at once. Run it with -benchtime 1x.
+//
+// ImportCDR/live imports through the live ingest instead (Ingest in
+// batches of 1,000, two in flight), for comparison.
 func BenchmarkImportCDR(b *testing.B) {
-	for _, parallel := range []int{1, 2} {
-		b.Run("parallel="+strconv.Itoa(parallel), func(b *testing.B) {
+	for _, parallel := range []int{1, 2, 0} {
+		name := "parallel=" + strconv.Itoa(parallel)
+		if parallel == 0 {
+			name, parallel = "live", 2
+		}
+		b.Run(name, func(b *testing.B) {
 			n := benchRows()
 			name := cdrFile(b, n)
 			e := newEnv(b)
@@ -144,7 +152,11 @@ func BenchmarkImportCDR(b *testing.B) {
 				}
 				b.StartTimer()
 				start := time.Now()
-				st, err := phonelog.Import(context.Background(), rd, e.ib, phonelog.Options{Parallel: parallel, BatchSize: benchBatch(), Invalid: inboxInvalid})
+				var sink channels.Sink = e.ib
+				if name == "live" {
+					sink = liveSink{e.ib}
+				}
+				st, err := phonelog.Import(context.Background(), rd, sink, phonelog.Options{Parallel: parallel, BatchSize: benchBatch(), Invalid: inboxInvalid})
 				elapsed := time.Since(start)
 				f.Close()
 				if err != nil {
