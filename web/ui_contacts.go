@@ -30,9 +30,17 @@ func (u *ui) contacts(w http.ResponseWriter, r *http.Request) {
 	v := contactsView{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
 	if v.Q != "" {
 		var err error
-		if v.Contacts, err = u.Contacts.Search(r.Context(), v.Q, 50); err != nil {
+		if v.Contacts, err = u.Contacts.Search(r.Context(), v.Q, 30); err != nil {
 			u.fail(w, r, err)
 			return
+		}
+		// The list shows each contact's identities, which search leaves
+		// out: a customer without a name is known by them.
+		for i, c := range v.Contacts {
+			if v.Contacts[i], err = u.Contacts.Get(r.Context(), c.ID); err != nil {
+				u.fail(w, r, err)
+				return
+			}
 		}
 	}
 	u.show(w, http.StatusOK, u.pageData(r, "contacts", "contacts", "contacts.title", v))

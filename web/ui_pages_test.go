@@ -33,7 +33,8 @@ func TestUIPages(t *testing.T) {
 				{"conversation", fmt.Sprintf("/conversations/%d", e.mailConv), []string{date, ref, "invoice.pdf",
 					fmt.Sprintf(`/attachments/%d/0`, e.mailMsg), `<iframe sandbox src="/conversations/`, "sara@example.com"}},
 				{"call", fmt.Sprintf("/conversations/%d", e.callConv), []string{date, `class="entry call`}},
-				{"contacts", "/contacts?q=" + url.QueryEscape("sara"), []string{fmt.Sprintf(`href="/contacts/%d"`, e.other)}},
+				{"contacts", "/contacts?q=" + url.QueryEscape("sara"), []string{fmt.Sprintf(`href="/contacts/%d"`, e.other), "sara.a@example.org"}},
+				{"contacts by phone", "/contacts?q=" + url.QueryEscape("۰۹۱۲۱۲۳۴۵۶۷"), []string{fmt.Sprintf(`href="/contacts/%d"`, e.contact), "4242"}},
 				{"contact", fmt.Sprintf("/contacts/%d", e.contact), []string{date, "sara@example.com", "4242", `action="/contacts/`}},
 			}
 			for _, p := range pages {
