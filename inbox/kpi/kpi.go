@@ -21,6 +21,7 @@ package kpi
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -266,7 +267,13 @@ type Backlog struct {
 	Daily []Bucket `json:"daily"`
 }
 
-// Report computes every KPI of q in one consistent snapshot.
+// part computes some of a report's fields in tx; parts fill disjoint
+// fields, so they may run at once.
+type part func(context.Context, pgx.Tx, Query, *calendar, *Report) error
+
+// Report computes every KPI of q in one consistent snapshot. Its parts
+// run at once on up to MaxConns-1 more connections of the pool, each in a
+// transaction that imports the first one's snapshot.
 func (s *Store) Report(ctx context.Context, q Query) (*Report, error) {
 	q, loc, err := q.withDefaults()
 	if err != nil {
@@ -274,19 +281,61 @@ func (s *Store) Report(ctx context.Context, q Query) (*Report, error) {
 	}
 	cal := newCalendar(q, loc)
 	r := &Report{Query: q}
-	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
-		func(tx pgx.Tx) error {
-			for _, part := range []func(context.Context, pgx.Tx, Query, *calendar, *Report) error{
-				requests, firstResponse, closes, calls, sla, backlog,
-			} {
-				if err := part(ctx, tx, q, cal, r); err != nil {
-					return err
+	parts := []part{backlog, calls, closes, firstResponse, sla, requests} // slowest first
+	err = s.snapshot(ctx, "", func(tx pgx.Tx, id string) error {
+		extra := min(int(s.pool.Config().MaxConns)-1, len(parts)-1)
+		errs := make(chan error, len(parts))
+		work := make(chan part, len(parts))
+		for _, p := range parts[1:] {
+			work <- p
+		}
+		close(work)
+		for range extra {
+			go func() {
+				for p := range work {
+					errs <- s.snapshot(ctx, id, func(tx pgx.Tx, _ string) error { return p(ctx, tx, q, cal, r) })
 				}
+			}()
+		}
+		errs <- parts[0](ctx, tx, q, cal, r)
+		if extra <= 0 { // a pool of one connection: the rest here, in turn
+			for p := range work {
+				errs <- p(ctx, tx, q, cal, r)
 			}
-			return nil
-		})
+		}
+		var first error
+		for range parts {
+			if err := <-errs; err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	})
 	if err != nil {
 		return nil, fmt.Errorf("kpi: report: %w", err)
 	}
 	return r, nil
+}
+
+// snapshot runs f in a read-only repeatable-read transaction that takes
+// the snapshot id, or (id empty) exports its own and passes its id to f.
+func (s *Store) snapshot(ctx context.Context, id string, f func(tx pgx.Tx, id string) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error {
+			var err error
+			if id == "" {
+				err = tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&id)
+			} else {
+				_, err = tx.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+strings.ReplaceAll(id, "'", "")+`'`)
+			}
+			if err != nil {
+				return err
+			}
+			// The window sorts and hashes of a year's events fit in memory;
+			// JIT compiling would cost more than these queries run.
+			if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`); err != nil {
+				return err
+			}
+			return f(tx, id)
+		})
 }

@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
@@ -347,4 +350,24 @@ func TestTablesAndChoices(t *testing.T) {
 			t.Errorf("choices %+v", c)
 		}
 	})
+}
+
+// TestOneConnection runs the report's parts in turn on a pool of one
+// connection and gets the same report as on a larger pool.
+func TestOneConnection(t *testing.T) {
+	t.Parallel()
+	pool, f := newFixture(t)
+	cfg := pool.Config().Copy()
+	cfg.MaxConns = 1
+	one, err := pgxpool.NewWithConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	want := f.report(t, kpi.New(pool), kpi.Query{BusinessHours: true})
+	got := f.report(t, kpi.New(one), kpi.Query{BusinessHours: true})
+	got.Query.Now, want.Query.Now = time.Time{}, time.Time{}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("one connection\n%+v\nmany\n%+v", got, want)
+	}
 }
