@@ -141,13 +141,15 @@ func TestServe(t *testing.T) {
 func TestWorker(t *testing.T) {
 	url := freshDatabase(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	var out bytes.Buffer
+	var out syncBuffer
 	done := make(chan error, 1)
 	rurl := redisURL(t)
 	go func() {
 		done <- run(ctx, []string{"worker", "--database-url=" + url, "--redis-url=" + rurl}, &out, io.Discard)
 	}()
-	time.Sleep(1500 * time.Millisecond)
+	// Migrating a fresh database takes a while on a loaded machine: wait
+	// for the workers to say they run, then stop them.
+	waitFor(t, "workers running", func() bool { return strings.Contains(out.String(), "workers running") })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("worker: %v", err)
