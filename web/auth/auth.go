@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,6 +35,9 @@ const MinPassword = 8
 type Store struct {
 	pool *pgxpool.Pool
 	cost int
+	// dummy is a hash Login compares against when the address is unknown,
+	// so that a wrong address takes as long as a wrong password.
+	dummy func() []byte
 }
 
 // NewStore returns a Store on pool. cost is the bcrypt cost; 0 means
@@ -42,7 +46,11 @@ func NewStore(pool *pgxpool.Pool, cost int) *Store {
 	if cost == 0 {
 		cost = bcrypt.DefaultCost
 	}
-	return &Store{pool: pool, cost: cost}
+	dummy := sync.OnceValue(func() []byte {
+		h, _ := bcrypt.GenerateFromPassword([]byte("no such user"), cost)
+		return h
+	})
+	return &Store{pool: pool, cost: cost, dummy: dummy}
 }
 
 // User is an agent or an admin.
@@ -116,7 +124,11 @@ func (s *Store) Login(ctx context.Context, email, password string) (User, error)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return User{}, fmt.Errorf("auth: login: %w", err)
 	}
-	if err != nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+	if err != nil {
+		hash = string(s.dummy()) // same work as for a known address
+		id = 0
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || id == 0 {
 		return User{}, fmt.Errorf("auth: wrong e-mail or password: %w", crm.ErrNotFound)
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
