@@ -6,22 +6,23 @@ import (
 
 // commit stores a batch: in one go through a bulk sink, which names the
 // rows it rejects; otherwise, when the sink blames the rows, the batch is
-// split to find the bad ones and the rest is stored. When no row of a
+// split to find the bad ones and the rest is stored (but when no row of a
 // batch of several can be stored, the fault is not in the rows and commit
-// fails.
+// fails).
 func (im *importer) commit(ctx context.Context, b batch) error {
 	s := &split{im: im, b: b}
 	var newCalls int
 	var err error
 	if bulk, ok := im.sink.(bulker); ok {
+		// The bulk sink judges each row: a batch of bad rows is just that.
 		newCalls, err = bulk.IngestBulk(ctx, b.calls, func(i int, err error) {
 			s.bad = append(s.bad, RowError{Line: b.lines[i], Err: err})
 		})
 	} else {
 		newCalls, err = s.ingest(ctx, 0, len(b.calls))
-	}
-	if err == nil && len(s.bad) == len(b.calls) && len(b.calls) > 1 {
-		err = s.bad[0].Err
+		if err == nil && len(s.bad) == len(b.calls) && len(b.calls) > 1 {
+			err = s.bad[0].Err
+		}
 	}
 	if err != nil {
 		return err

@@ -329,3 +329,21 @@ func TestImportBulkMatchesLive(t *testing.T) {
 		t.Errorf("bulk timeline\n%s\nlive timeline\n%s", strings.Join(got[0], "\n"), strings.Join(got[1], "\n"))
 	}
 }
+
+// TestImportBulkBatchOfBadRows imports a file whose last batch holds only
+// rows the inbox rejects: they are reported and the import goes on.
+func TestImportBulkBatchOfBadRows(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rd, err := phonelog.NewReader(strings.NewReader(cdrRows(6, 5, 6)), phonelog.Asterisk, e.phone, testConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := phonelog.Import(context.Background(), rd, e.ib, phonelog.Options{BatchSize: 2, Parallel: 1, Invalid: inboxInvalid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (phonelog.Counts{Rows: 6, Imported: 4, Failed: 2}); st.Counts != want || !slices.Equal(errorLines(st), []int{5, 6}) {
+		t.Fatalf("stats %+v, errors %v", st.Counts, st.Errors)
+	}
+}
