@@ -15,6 +15,7 @@ import (
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/web"
 	"github.com/peykhq/peyk/web/auth"
@@ -55,9 +56,9 @@ func newAPIEnv(t *testing.T) *apiEnv {
 	if e.mail, err = e.ib.CreateChannel(ctx, channels.Email, "support", map[string]string{"from": "support@peyk.ir"}); err != nil {
 		t.Fatal(err)
 	}
-	e.srv = web.New(web.Deps{Users: e.users, Accounts: e.users, Inbox: e.ib, Contacts: crm.NewStore(e.pool),
+	e.srv = web.New(web.Deps{Users: e.users, Sessions: e.users, Accounts: e.users, Inbox: e.ib, Contacts: crm.NewStore(e.pool),
 		Templates: templates.NewStore(e.pool), Queue: queue, Channels: inboxChannels{e.ib},
-		Segments: func(text string) any { return len(text) }})
+		Segments: func(text string) any { return len(text) }, Reports: kpi.New(e.pool)})
 	hs := httptest.NewServer(e.srv.Handler())
 	t.Cleanup(hs.Close)
 	e.url = hs.URL
