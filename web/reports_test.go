@@ -224,3 +224,25 @@ func TestReportsPage(t *testing.T) {
 		}
 	})
 }
+
+// TestReportRoutes checks that the report routes are registered for
+// admins only and described in docs/openapi.yaml.
+func TestReportRoutes(t *testing.T) {
+	t.Parallel()
+	srv := web.New(web.Deps{Reports: kpi.New(dbtest.New(t))})
+	srv.Handler()
+	documented := openAPIOperations(t, "../docs/openapi.yaml")
+	n := 0
+	for _, rt := range srv.Routes() {
+		if !strings.Contains(rt.Pattern, "/reports") {
+			continue
+		}
+		n++
+		if rt.Role != auth.RoleAdmin || !documented[rt.Pattern] {
+			t.Errorf("%s: role %s, documented %v", rt.Pattern, rt.Role, documented[rt.Pattern])
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d report routes, want 2", n)
+	}
+}
