@@ -62,6 +62,25 @@ func TestUsersAndTokens(t *testing.T) {
 	if _, err := st.UserByToken(ctx, token+"x"); !errors.Is(err, crm.ErrNotFound) {
 		t.Fatalf("forged token: err = %v", err)
 	}
+	// last_used_at is written on first use and then at most once a minute.
+	lastUsed := func() string {
+		var at string
+		if err := pool.QueryRow(ctx, `SELECT COALESCE(last_used_at::text, '') FROM api_tokens`).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	first := lastUsed()
+	if _, err := st.UserByToken(ctx, token); err != nil || first == "" || lastUsed() != first {
+		t.Fatalf("last_used_at %q then %q (err %v): want set once", first, lastUsed(), err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() - interval '2 minutes'`); err != nil {
+		t.Fatal(err)
+	}
+	stale := lastUsed()
+	if _, err := st.UserByToken(ctx, token); err != nil || lastUsed() == stale {
+		t.Fatalf("last_used_at stayed %q after a minute: err %v", stale, err)
+	}
 	if _, err := pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = now()`); err != nil {
 		t.Fatal(err)
 	}
