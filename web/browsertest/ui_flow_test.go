@@ -126,6 +126,18 @@ func TestAgentFlow(t *testing.T) {
 	}
 	b.Screenshot("conversation")
 
+	// A canned response goes into the reply box; e resolves.
+	var canned string
+	b.Run(chromedp.Evaluate(`(() => { const s = document.getElementById("canned"); s.selectedIndex = 1; return s.value })()`, &canned),
+		chromedp.Click(`[data-action="insert-canned"]`, chromedp.ByQuery))
+	var box string
+	b.Run(chromedp.Value("#reply-text", &box, chromedp.ByQuery))
+	if canned == "" || box != canned {
+		t.Errorf("canned response %q, reply box %q", canned, box)
+	}
+	b.Run(chromedp.Evaluate(`document.getElementById("reply-text").blur()`, nil), chromedp.KeyEvent("e"),
+		chromedp.WaitVisible("#reopen", chromedp.ByQuery))
+
 	b.Open(fmt.Sprintf("/contacts/%d", w.contact))
 	if got := b.NodeText("#timeline"); !strings.Contains(got, "Fridge not cooling") || !strings.Contains(got, reply) {
 		t.Errorf("contact timeline %q", got)
