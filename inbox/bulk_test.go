@@ -181,6 +181,17 @@ func TestIngestBulkMatchesIngest(t *testing.T) {
 			t.Errorf("the second import changed\n%s\ninto\n%s", strings.Join(got, "\n"), strings.Join(again, "\n"))
 		}
 	})
+	t.Run("again after resolving long ago adds nothing", func(t *testing.T) {
+		bulk.exec(t, `UPDATE conversations SET status = 'resolved', resolved_at = now() - interval '30 days'`)
+		before := bulk.snapshot(t)
+		n, err := bulk.ib.IngestBulk(ctx, bulkBatch(bulk.phone, now), nil)
+		if err != nil || n != 0 {
+			t.Fatalf("third IngestBulk: %d new, %v", n, err)
+		}
+		if again := bulk.snapshot(t); !slices.Equal(again, before) {
+			t.Errorf("the third import changed\n%s\ninto\n%s", strings.Join(before, "\n"), strings.Join(again, "\n"))
+		}
+	})
 }
 
 func TestIngestBulkRejects(t *testing.T) {

@@ -51,9 +51,13 @@ func (t *bulkTx) copyRows(ctx context.Context) error {
 	if _, err = t.CopyFrom(ctx, pgx.Identifier{"bulk_rows"}, bulkColumns, pgx.CopyFromRows(t.rows)); err != nil {
 		return err
 	}
-	// Statistics let the planner hash-join the staging tables instead of
-	// sorting them.
-	_, err = t.Exec(ctx, `ANALYZE bulk_rows`)
+	// Messages already stored are left out before threading, as Ingest
+	// does, so that importing a file again opens no conversation. LATERAL
+	// … LIMIT 1 keeps the planner on the unique index. Statistics then let
+	// the planner hash-join the staging tables instead of sorting them.
+	_, err = t.Exec(ctx, `DELETE FROM bulk_rows WHERE idx IN (SELECT q.idx FROM bulk_rows q
+			CROSS JOIN LATERAL (SELECT FROM messages WHERE channel_id = q.channel AND external_id = q.ext LIMIT 1) m);
+		ANALYZE bulk_rows`)
 	return err
 }
 
