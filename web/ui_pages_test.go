@@ -119,6 +119,9 @@ func TestUIAttachment(t *testing.T) {
 			t.Errorf("%s: %q, want %q", k, got, v)
 		}
 	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") {
+		t.Errorf("CSP %q does not sandbox the download", csp)
+	}
 	for _, path := range []string{fmt.Sprintf("/attachments/%d/7", e.mailMsg), "/attachments/x/0"} {
 		if resp, _ := e.get(path); resp.StatusCode != 404 && resp.StatusCode != 400 {
 			t.Errorf("%s: %d", path, resp.StatusCode)
