@@ -22,7 +22,7 @@ var nowruz = time.Date(2026, 3, 21, 6, 30, 0, 0, time.UTC)
 // workspace is a small inbox: a Telegram chat, a mail and a missed call
 // from one customer, and a second customer's SMS.
 type workspace struct {
-	telegram, contact, chat int64
+	telegram, sms, contact, chat int64
 }
 
 func newWorkspace(t *testing.T, env *browsertest.Env) workspace {
@@ -37,7 +37,7 @@ func newWorkspace(t *testing.T, env *browsertest.Env) workspace {
 			t.Fatal(err)
 		}
 	}
-	w.telegram = ids[channels.Telegram]
+	w.telegram, w.sms = ids[channels.Telegram], ids[channels.SMS]
 	tg := channels.Identity{Kind: channels.IdentityTelegram, Value: "4242"}
 	mail := channels.Identity{Kind: channels.IdentityEmail, Value: "sara@example.com"}
 	mobile := channels.Identity{Kind: channels.IdentityPhone, Value: "+989121234567"}
@@ -100,6 +100,15 @@ func TestAgentFlow(t *testing.T) {
 	}
 	b.Open("/?status=all")
 	b.Screenshot("inbox")
+
+	// A new customer's message appears in the inbox list, no reload.
+	b.Run(chromedp.WaitReady(`body[data-live=on]`, chromedp.ByQuery), chromedp.Evaluate(`window.peykNoReload = true`, nil))
+	sms := "Do you repair dishwashers too?"
+	if err := env.Inbox.Ingest(ctx, []channels.Inbound{{ChannelID: w.sms, ExternalID: "sms-2", Kind: channels.KindText,
+		From: channels.Identity{Kind: channels.IdentityPhone, Value: "+989127778899"}, Text: sms}}); err != nil {
+		t.Fatal(err)
+	}
+	b.Run(poll(fmt.Sprintf(`document.getElementById("rows").innerText.includes(%q) && window.peykNoReload === true`, sms)))
 
 	// A new Telegram message appears in the open conversation, no reload.
 	b.Open(fmt.Sprintf("/conversations/%d", w.chat))
