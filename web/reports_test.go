@@ -191,7 +191,7 @@ func TestReportsPage(t *testing.T) {
 			t.Fatalf("%d %s", resp.StatusCode, body)
 		}
 		for _, w := range []string{`dir="rtl"`, "<svg", "۱۴۰۴/۱۲/۲۹: ۲", "اسفند ۱۴۰۴", "شنبه", `name="from" value="۱۴۰۴/۱۲/۲۸"`,
-			"/api/v1/reports/agents?", "SMS &lt;line&gt;"} {
+			"/api/v1/reports/agents?", "SMS &lt;line&gt;", "kind-sms"} {
 			if !strings.Contains(body, w) {
 				t.Errorf("page lacks %q", w)
 			}

@@ -34,6 +34,7 @@ func (tr reportText) t(key string) string {
 		"reassignments":    {"ارجاع دوباره", "reassignments"},
 		"backlog":          {"کارهای باز", "Backlog"},
 		"waiting":          {"منتظر پاسخ", "waiting"},
+		"per_channel":      {"درخواست\u200cها به تفکیک کانال", "Requests per channel"},
 		"per_day":          {"درخواست\u200cها در هر روز", "Requests per day"},
 		"per_month":        {"درخواست\u200cها در هر ماه", "Requests per month"},
 		"per_weekday":      {"روزهای هفته", "Busiest weekdays"},
