@@ -42,11 +42,14 @@ type ConversationFilter struct {
 // the list shows of its contact, channel, assignee and last message.
 type ConversationItem struct {
 	Conversation
-	ContactName  string `json:"contact_name"`
-	ChannelKind  string `json:"channel_kind"`
-	ChannelName  string `json:"channel_name"`
-	AssigneeName string `json:"assignee_name"`
-	TeamName     string `json:"team_name"`
+	ContactName string `json:"contact_name"`
+	// ContactHandle is, for a contact without a name, its first identity
+	// (a phone number, an address or a handle) to show instead.
+	ContactHandle string `json:"contact_handle,omitempty"`
+	ChannelKind   string `json:"channel_kind"`
+	ChannelName   string `json:"channel_name"`
+	AssigneeName  string `json:"assignee_name"`
+	TeamName      string `json:"team_name"`
 	// Preview is the start of the last message or note (events are
 	// skipped), white space collapsed; LastDirection ("in" or "out") and
 	// LastKind (text, email, call, note) describe that message.
@@ -65,7 +68,10 @@ const previewRunes = 140
 const itemColumns = `c.id, c.ref, c.contact_id, c.channel_id, c.status, c.assignee_id, c.team_id, c.priority,
 	c.subject, c.reply_token, c.tags, c.unread, c.created_at, c.updated_at, c.last_message_at, c.last_inbound_at,
 	c.first_response_at, c.waiting_since, c.snoozed_until, c.resolved_at,
-	ct.name AS contact_name, coalesce(ch.kind, '') AS channel_kind, coalesce(ch.name, '') AS channel_name,
+	ct.name AS contact_name,
+	CASE WHEN ct.name = '' THEN coalesce((SELECT ci.value FROM contact_identities ci
+		WHERE ci.contact_id = ct.id ORDER BY ci.id LIMIT 1), '') ELSE '' END AS contact_handle,
+	coalesce(ch.kind, '') AS channel_kind, coalesce(ch.name, '') AS channel_name,
 	coalesce(u.name, '') AS assignee_name, coalesce(t.name, '') AS team_name,
 	coalesce(lm.preview, '') AS preview, coalesce(lm.direction, '') AS last_direction,
 	coalesce(lm.kind, '') AS last_kind`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
@@ -79,6 +80,24 @@ func TestListConversations(t *testing.T) {
 		if it.ContactName != "Maryam" || it.ChannelKind != "email" || it.ChannelName != "support" ||
 			it.Preview != "first line second line" || it.LastDirection != "in" || it.Unread != 1 || it.WaitingSince == nil {
 			t.Fatalf("item = %+v", it)
+		}
+	})
+
+	t.Run("unnamed contact shows its identity", func(t *testing.T) {
+		e.ingest(t, smsFrom(e.sms, "09120000099", "anon"))
+		items, _, err := e.ib.ListConversations(ctx, inbox.ConversationFilter{Query: "09120000099"})
+		if err != nil || len(items) != 1 {
+			t.Fatalf("items = %+v, err = %v", items, err)
+		}
+		if it := items[0]; it.ContactName != "" || it.ContactHandle != "+989120000099" {
+			t.Fatalf("name %q, handle %q", it.ContactName, it.ContactHandle)
+		}
+		named, _, _ := e.ib.ListConversations(ctx, inbox.ConversationFilter{ChannelID: e.mail})
+		if named[0].ContactHandle != "" {
+			t.Fatalf("a named contact's handle = %q", named[0].ContactHandle)
+		}
+		if err := e.ib.SetStatus(ctx, agent, items[0].ID, inbox.StatusResolved, time.Time{}); err != nil {
+			t.Fatal(err)
 		}
 	})
 
