@@ -75,6 +75,9 @@ func (e phoneEnv) snapshot(t *testing.T) []string {
 		`SELECT 'message ' || ` + conv("m.conversation_id") + ` || concat_ws(' ', m.channel_id, m.external_id,
 			m.direction, m.kind, m.status, m.body, m.call::text, m.sent_at, m.identity, m.truncated, m.headers::text)
 			FROM messages m`,
+		`SELECT 'kpi reopen ' || ` + conv("k.conversation_id") + ` || k.at FROM kpi_reopens k`,
+		`SELECT 'kpi ' || ` + conv("k.conversation_id") + ` || concat_ws(' ', k.first_in_at, k.first_out_at,
+			k.messages_in, k.messages_out, k.exchanges, k.last_dir) FROM kpi_conversations k`,
 		`SELECT 'schedule ' || ` + conv("s.conversation_id") + ` || concat_ws(' ', s.kind, s.state,
 			s.payload::text, s.user_id, ` + who("s.contact_id") + `)
 			FROM schedules s`,

@@ -84,11 +84,13 @@ func (t *bulkTx) adopt(ctx context.Context) error {
 	return nil
 }
 
-// writeSQL inserts the messages in batch order (so their ids follow it)
-// and, from the ones that were new, updates each conversation once, ends
-// follow-ups and snoozes, records call-back reminders, and returns the
-// first $1 new messages with their total count, for the notification.
-var writeSQL = `WITH ins AS (
+// insertSQL inserts the messages in batch order (so their ids follow it)
+// and keeps the new ones in bulk_new. It is a statement of its own, as in
+// Ingest, so that triggers on messages (the KPI rollup) see the
+// conversations as they were before these messages.
+const insertSQL = `CREATE TEMP TABLE bulk_new (id bigint, conversation_id bigint, channel_id bigint, external_id text,
+		direction text, sent_at timestamptz) ON COMMIT DROP;
+	WITH ins AS (
 		INSERT INTO messages (conversation_id, channel_id, external_id, direction, kind, status, body, html,
 			subject, headers, call, truncated, sent_at, identity)
 		SELECT COALESCE(v.conv, v.latest), r.channel, r.ext, r.dir, r.kind, r.status, r.body, r.html, r.subject,
@@ -98,29 +100,38 @@ var writeSQL = `WITH ins AS (
 		JOIN bulk_convs v ON v.contact = b.contact AND v.channel = r.channel
 		ORDER BY r.idx
 		ON CONFLICT (channel_id, external_id) DO NOTHING
-		RETURNING id, conversation_id, channel_id, external_id, direction, sent_at
-	), u AS (
+		RETURNING id, conversation_id, channel_id, external_id, direction, sent_at)
+	INSERT INTO bulk_new SELECT * FROM ins`
+
+// updateSQL, from the new messages, updates each conversation once, ends
+// follow-ups and snoozes, records call-back reminders, and returns the
+// first $1 new messages with their total count, for the notification.
+var updateSQL = `WITH u AS (
 		SELECT conversation_id AS id, max(sent_at) AS last, max(sent_at) FILTER (WHERE direction = 'in') AS last_in,
 			(count(*) FILTER (WHERE direction = 'in'))::int AS unread, bool_or(direction = 'in') AS reopen,
 			min(sent_at) FILTER (WHERE direction = 'out') AS out_first, bool_or(direction = 'out') AS out_seen,
 			(array_agg(sent_at ORDER BY id) FILTER (WHERE direction = 'in' AND id > COALESCE(last_out, 0)))[1] AS wait_from
-		FROM (SELECT *, max(id) FILTER (WHERE direction = 'out') OVER (PARTITION BY conversation_id) AS last_out FROM ins) x
+		FROM (SELECT *, max(id) FILTER (WHERE direction = 'out') OVER (PARTITION BY conversation_id) AS last_out
+			FROM bulk_new) x
 		GROUP BY conversation_id
 	), upd AS (` + fmt.Sprintf(updateConversationsSQL, "u") + `
 	), cancel AS (` + fmt.Sprintf(cancelWaitsSQL, "SELECT id FROM u WHERE reopen") + `
 	), cb AS (` + fmt.Sprintf(insertCallbacksSQL, `(SELECT i.conversation_id, b.contact, r.callback
-		FROM ins i JOIN bulk_rows r ON r.channel = i.channel_id AND r.ext = i.external_id
+		FROM bulk_new i JOIN bulk_rows r ON r.channel = i.channel_id AND r.ext = i.external_id
 		JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue WHERE r.callback <> '')`) + `
 	)
 	SELECT i.n, i.id, i.conversation_id, c.contact_id, i.channel_id, v.conv IS NOT NULL
-	FROM (SELECT count(*) OVER () AS n, id, conversation_id, channel_id FROM ins ORDER BY id LIMIT $1) i
+	FROM (SELECT count(*) OVER () AS n, id, conversation_id, channel_id FROM bulk_new ORDER BY id LIMIT $1) i
 	JOIN conversations c ON c.id = i.conversation_id
 	LEFT JOIN bulk_convs v ON v.conv = i.conversation_id
 	ORDER BY i.id`
 
 // write stores the messages, updates their conversations and notifies.
 func (t *bulkTx) write(ctx context.Context) error {
-	rows, _ := t.Query(ctx, writeSQL, bulkNotify+1)
+	if _, err := t.Exec(ctx, insertSQL); err != nil {
+		return err
+	}
+	rows, _ := t.Query(ctx, updateSQL, bulkNotify+1)
 	var payloads []string
 	var n int
 	var e Event
