@@ -26,17 +26,12 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 	rows, _ := tx.Query(ctx, `WITH conv AS (
 			SELECT c.id, c.created_at, c.status, c.resolved_at FROM conversations c
 			WHERE c.created_at < @to AND `+convFilter+` AND (@agent::bigint = 0 OR c.assignee_id = @agent)),
-		ev AS (
-			SELECT e.subject_id AS conv, e.at, 0 AS ord, e.id, e.data->>'status' = 'resolved' AS resolved
-			FROM audit_events e
-			WHERE e.subject_type = 'conversation' AND e.action = 'conversation.status' AND e.at < @to
-			UNION ALL
-			SELECT r.conversation_id, r.at, 1, r.message_id, false FROM kpi_reopens r WHERE r.at < @to),
 		seq AS (
-			SELECT ev.*, lag(ev.resolved, 1, false) OVER w AS was,
-				lead(ev.at) OVER w IS NULL AS last
-			FROM ev JOIN conv ON conv.id = ev.conv
-			WINDOW w AS (PARTITION BY ev.conv ORDER BY ev.at, ev.ord, ev.id)),
+			SELECT s.conversation_id AS conv, s.at, s.status = 'resolved' AS resolved,
+				lag(s.status = 'resolved', 1, false) OVER w AS was, lead(s.at) OVER w IS NULL AS last
+			FROM kpi_statuses s JOIN conv ON conv.id = s.conversation_id
+			WHERE s.at < @to
+			WINDOW w AS (PARTITION BY s.conversation_id ORDER BY s.at, s.ord, s.id)),
 		deltas AS (
 			SELECT created_at AS at, 1 AS d FROM conv
 			UNION ALL

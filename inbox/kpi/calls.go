@@ -13,13 +13,13 @@ import (
 func calls(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
 	r.Calls.CallbackHours = q.CallbackHours
 	return tx.QueryRow(ctx, `WITH calls AS (
-			SELECT m.sent_at, m.direction, COALESCE(m.call->>'disposition', '') = 'ANSWERED' AS answered, c.contact_id
-			FROM messages m JOIN conversations c ON c.id = m.conversation_id
-			WHERE m.kind = 'call' AND m.sent_at >= @from AND m.sent_at < @to AND `+convFilter+`
+			SELECT m.sent_at, m.direction, m.answered, c.contact_id
+			FROM kpi_calls m JOIN conversations c ON c.id = m.conversation_id
+			WHERE m.sent_at >= @from AND m.sent_at < @to AND `+convFilter+`
 				AND (@agent::bigint = 0 OR c.assignee_id = @agent)),
 		backs AS MATERIALIZED (
-			SELECT m.sent_at, c.contact_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-			WHERE m.kind = 'call' AND m.direction = 'out' AND m.sent_at > @from
+			SELECT m.sent_at, c.contact_id FROM kpi_calls m JOIN conversations c ON c.id = m.conversation_id
+			WHERE m.direction = 'out' AND m.sent_at > @from
 				AND m.sent_at <= @to + make_interval(hours => @callback::int)),
 		missed AS (
 			SELECT * FROM calls x WHERE x.direction = 'in' AND NOT x.answered

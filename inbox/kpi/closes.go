@@ -6,17 +6,14 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// statusHistory is every status change of conversations since @from: the
-// audit events of agents' status changes (ord 0) and the reopenings by
-// customer messages (ord 1, status "reopened"), with the status that
-// followed each.
-const statusHistory = `ev AS (
-		SELECT e.subject_id AS conv, e.at, 0 AS ord, e.id, e.actor_id, e.data->>'status' AS status
-		FROM audit_events e
-		WHERE e.subject_type = 'conversation' AND e.action = 'conversation.status' AND e.at >= @from
-		UNION ALL
-		SELECT r.conversation_id, r.at, 1, r.message_id, NULL, 'reopened' FROM kpi_reopens r WHERE r.at >= @from),
-	seq AS (SELECT ev.*, lead(status) OVER (PARTITION BY conv ORDER BY at, ord, id) AS next FROM ev)`
+// statusHistory is every status change of conversations since @from, from
+// kpi_statuses (migration 00012): agents' status changes (ord 0) and
+// reopenings by customer messages (ord 1, status "reopened"), with the
+// status that followed each.
+const statusHistory = `seq AS (
+		SELECT s.conversation_id AS conv, s.at, s.actor_id, s.status,
+			lead(s.status) OVER (PARTITION BY s.conversation_id ORDER BY s.at, s.ord, s.id) AS next
+		FROM kpi_statuses s WHERE s.at >= @from)`
 
 // closes credits each resolve of the period to the agent who made it (per
 // the audit events, whoever is assigned now) and counts it reopened when

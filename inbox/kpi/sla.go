@@ -18,19 +18,11 @@ func sla(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error 
 	if err != nil {
 		return err
 	}
-	return tx.QueryRow(ctx, `WITH owners AS (
-			SELECT e.subject_id AS conv, e.at, e.id, NULLIF((e.data->>'assignee_id')::bigint, 0) AS owner, false AS by_sla
-			FROM audit_events e
-			WHERE e.subject_type = 'conversation' AND e.action = 'conversation.assign' AND e.at < @to
-			UNION ALL
-			SELECT e.subject_id, e.at, e.id, (e.data->>'to_user_id')::bigint, true
-			FROM audit_events e
-			WHERE e.subject_type = 'conversation' AND e.action = 'conversation.sla_breach' AND e.at < @to
-				AND e.data->>'to_user_id' IS NOT NULL),
-		changes AS (
-			SELECT o.*, lag(o.owner) OVER (PARTITION BY o.conv ORDER BY o.at, o.id) AS before FROM owners o)
+	return tx.QueryRow(ctx, `WITH changes AS (
+			SELECT o.*, lag(o.owner) OVER (PARTITION BY o.conversation_id ORDER BY o.at, o.id) AS before
+			FROM kpi_assignments o WHERE o.at < @to)
 		SELECT count(*), count(*) FILTER (WHERE x.by_sla)
-		FROM changes x JOIN conversations c ON c.id = x.conv
+		FROM changes x JOIN conversations c ON c.id = x.conversation_id
 		WHERE x.at >= @from AND x.owner IS NOT NULL AND x.before IS NOT NULL AND x.owner <> x.before
 			AND `+convFilter+` AND (@agent::bigint = 0 OR x.owner = @agent OR x.before = @agent)`,
 		q.args()).Scan(&r.SLA.Reassignments, &r.SLA.BySLA)
