@@ -76,6 +76,8 @@ func (e phoneEnv) snapshot(t *testing.T) []string {
 			m.direction, m.kind, m.status, m.body, m.call::text, m.sent_at, m.identity, m.truncated, m.headers::text)
 			FROM messages m`,
 		`SELECT 'kpi reopen ' || ` + conv("k.conversation_id") + ` || k.at FROM kpi_reopens k`,
+		`SELECT 'kpi call ' || ` + conv("k.conversation_id") + ` || concat_ws(' ', k.sent_at, k.direction, k.answered)
+			FROM kpi_calls k`,
 		`SELECT 'kpi ' || ` + conv("k.conversation_id") + ` || concat_ws(' ', k.first_in_at, k.first_out_at,
 			k.messages_in, k.messages_out, k.exchanges, k.last_dir) FROM kpi_conversations k`,
 		`SELECT 'schedule ' || ` + conv("s.conversation_id") + ` || concat_ws(' ', s.kind, s.state,
