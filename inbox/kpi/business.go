@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 )
@@ -88,22 +86,19 @@ func (h *hours) open(a, b time.Time) time.Duration {
 	return total
 }
 
-// businessStats reads (start, end) pairs and summarizes their open time
-// under cal.
-func businessStats(rows pgx.Rows, cal inbox.Calendar) (stats, error) {
+// businessStats summarizes the open time under cal from each of starts
+// to the end at the same index.
+func businessStats(starts, ends []time.Time, cal inbox.Calendar) (stats, error) {
 	h, err := compileHours(cal)
 	if err != nil {
-		rows.Close()
 		return stats{}, err
 	}
-	var secs []float64
-	var a, b time.Time
-	_, err = pgx.ForEachRow(rows, []any{&a, &b}, func() error {
-		secs = append(secs, h.open(a, b).Seconds())
-		return nil
-	})
-	if err != nil {
-		return stats{}, err
+	if len(starts) != len(ends) {
+		return stats{}, fmt.Errorf("kpi: business hours: %d starts for %d ends", len(starts), len(ends))
+	}
+	secs := make([]float64, len(starts))
+	for i := range starts {
+		secs[i] = h.open(starts[i], ends[i]).Seconds()
 	}
 	return summarize(secs), nil
 }

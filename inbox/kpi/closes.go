@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -28,20 +29,27 @@ func closes(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) err
 			FROM seq s JOIN conversations c ON c.id = s.conv LEFT JOIN users u ON u.id = s.actor_id
 			WHERE s.status = 'resolved' AND s.at < @to AND ` + convFilter + `
 				AND (@agent::bigint = 0 OR s.actor_id = @agent))`
+	// In business hours the resolution is measured in Go, from the start
+	// and end of each final resolve, collected in the total's row.
+	times := `COALESCE(avg(extract(epoch FROM resolved - started)) FILTER (WHERE NOT reopened), 0),
+			COALESCE(percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved - started))
+				FILTER (WHERE NOT reopened), 0), NULL::timestamptz[], NULL::timestamptz[]`
+	if q.BusinessHours {
+		times = `0::float8, 0::float8, array_agg(started) FILTER (WHERE NOT reopened),
+			array_agg(resolved) FILTER (WHERE NOT reopened)`
+	}
 	rows, _ := tx.Query(ctx, res+`
 		SELECT GROUPING(actor_id, name) = 0, COALESCE(actor_id, 0), COALESCE(name, ''), count(*),
-			count(*) FILTER (WHERE reopened), count(*) FILTER (WHERE NOT reopened),
-			COALESCE(avg(extract(epoch FROM resolved - started)) FILTER (WHERE NOT reopened), 0),
-			COALESCE(percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved - started))
-				FILTER (WHERE NOT reopened), 0)
+			count(*) FILTER (WHERE reopened), count(*) FILTER (WHERE NOT reopened), `+times+`
 		FROM res GROUP BY GROUPING SETS ((actor_id, name), ())
 		ORDER BY 1 DESC, 4 DESC, 3, 2`, q.args())
 	var perAgent bool
 	var a AgentStats
 	var final stats
+	var started, resolved []time.Time
 	r.Agents = []AgentStats{}
 	_, err := pgx.ForEachRow(rows, []any{&perAgent, &a.AgentID, &a.Name, &a.Closed, &a.Reopened, &final.n,
-		&final.avg, &final.p90}, func() error {
+		&final.avg, &final.p90, &started, &resolved}, func() error {
 		if perAgent {
 			a.ReopenRate = float64(a.Reopened) / float64(a.Closed)
 			r.Agents = append(r.Agents, a)
@@ -53,8 +61,7 @@ func closes(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) err
 	if err != nil || !q.BusinessHours {
 		return err
 	}
-	rows, _ = tx.Query(ctx, res+` SELECT started, resolved FROM res WHERE NOT reopened`, q.args())
-	if final, err = businessStats(rows, *q.Hours); err != nil {
+	if final, err = businessStats(started, resolved, *q.Hours); err != nil {
 		return err
 	}
 	r.Resolution = final.durations(true, 0)

@@ -66,16 +66,24 @@ func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Repo
 				@agent::bigint = 0 OR k.first_out_by = @agent OR (k.first_out_at IS NULL AND c.assignee_id = @agent) AS mine
 			FROM conversations c LEFT JOIN kpi_conversations k ON k.conversation_id = c.id
 			WHERE c.created_at >= @from AND c.created_at < @to AND ` + convFilter + `) x`
+	// In business hours the waits are measured in Go, from the ends of
+	// each wait.
+	ends := `NULL::timestamptz[], NULL::timestamptz[]`
+	if q.BusinessHours {
+		ends = `array_agg(first_in_at) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
+			array_agg(first_out_at) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL)`
+	}
 	var waits stats
+	var asked, answered []time.Time
 	err := tx.QueryRow(ctx, `SELECT count(DISTINCT contact_id) FILTER (WHERE owned), count(*) FILTER (WHERE owned),
 			COALESCE(sum(exchanges) FILTER (WHERE owned), 0),
 			count(*) FILTER (WHERE asked AND mine AND first_out_at IS NULL),
 			count(*) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
 			COALESCE(avg(extract(epoch FROM first_out_at - first_in_at)) FILTER (WHERE asked AND mine), 0),
 			COALESCE(percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_out_at - first_in_at))
-				FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL), 0)
+				FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL), 0), `+ends+`
 		`+base, q.args()).Scan(&r.Requests.Customers, &r.Exchanges.Requests, &r.Exchanges.Exchanges,
-		&r.FirstResponse.Pending, &waits.n, &waits.avg, &waits.p90)
+		&r.FirstResponse.Pending, &waits.n, &waits.avg, &waits.p90, &asked, &answered)
 	if err != nil {
 		return err
 	}
@@ -83,9 +91,7 @@ func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Repo
 		r.Exchanges.Average = float64(r.Exchanges.Exchanges) / float64(r.Exchanges.Requests)
 	}
 	if q.BusinessHours {
-		rows, _ := tx.Query(ctx, `SELECT first_in_at, first_out_at `+base+`
-			WHERE asked AND mine AND first_out_at IS NOT NULL`, q.args())
-		if waits, err = businessStats(rows, *q.Hours); err != nil {
+		if waits, err = businessStats(asked, answered, *q.Hours); err != nil {
 			return err
 		}
 	}
