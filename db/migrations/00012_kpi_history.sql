@@ -12,9 +12,15 @@
 -- kpi_calls: each call message, its direction and whether it was
 --   answered.
 --
--- Statement-level triggers on audit_events and messages keep them, and a
--- delete from kpi_reopens is mirrored; the rows already stored are copied
--- below.
+-- Each status change and agent change also carries its neighbours in its
+-- conversation's history (ordered by at, then ord, then id), so a report
+-- reads who came before and after without sorting the history:
+-- kpi_link_statuses and kpi_link_assignments recompute them for the
+-- conversations a statement touched, whatever order the rows came in.
+--
+-- Statement-level triggers on audit_events and messages keep the tables,
+-- and a delete from kpi_reopens is mirrored; the rows already stored are
+-- copied below.
 
 CREATE TABLE kpi_statuses (
     conversation_id bigint NOT NULL,
@@ -26,9 +32,16 @@ CREATE TABLE kpi_statuses (
     actor_id        bigint,
     -- status is the audit event's data->>'status', or 'reopened'.
     status          text,
+    -- has_prev and prev_status describe the change before this one,
+    -- next_status and next_at the one after (NULL: none).
+    has_prev        boolean NOT NULL DEFAULT false,
+    prev_status     text,
+    next_status     text,
+    next_at         timestamptz,
     PRIMARY KEY (ord, id)
 );
 CREATE INDEX kpi_statuses_at ON kpi_statuses (at);
+CREATE INDEX kpi_statuses_conversation ON kpi_statuses (conversation_id);
 
 CREATE TABLE kpi_assignments (
     -- id is the audit event's.
@@ -37,8 +50,12 @@ CREATE TABLE kpi_assignments (
     at              timestamptz NOT NULL,
     -- owner is the agent after the change (NULL: unassigned).
     owner           bigint,
-    by_sla          boolean NOT NULL
+    by_sla          boolean NOT NULL,
+    -- before is the agent before this change (NULL: none, or unassigned).
+    before          bigint
 );
+CREATE INDEX kpi_assignments_at ON kpi_assignments (at);
+CREATE INDEX kpi_assignments_conversation ON kpi_assignments (conversation_id);
 
 CREATE TABLE kpi_calls (
     message_id      bigint PRIMARY KEY,
@@ -59,13 +76,46 @@ CREATE FUNCTION kpi_id(v text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
 $$;
 -- +goose StatementEnd
 
+-- kpi_link_statuses sets the neighbours of the status changes of convs.
+-- +goose StatementBegin
+CREATE FUNCTION kpi_link_statuses(convs bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE kpi_statuses s SET has_prev = x.has_prev, prev_status = x.prev_status,
+        next_status = x.next_status, next_at = x.next_at
+    FROM (SELECT ord, id, lag(true, 1, false) OVER w AS has_prev, lag(status) OVER w AS prev_status,
+            lead(status) OVER w AS next_status, lead(at) OVER w AS next_at
+        FROM kpi_statuses WHERE conversation_id = ANY (convs)
+        WINDOW w AS (PARTITION BY conversation_id ORDER BY at, ord, id)) x
+    WHERE s.ord = x.ord AND s.id = x.id
+        AND (s.has_prev, s.prev_status, s.next_status, s.next_at)
+            IS DISTINCT FROM (x.has_prev, x.prev_status, x.next_status, x.next_at)
+$$;
+-- +goose StatementEnd
+
+-- kpi_link_assignments sets the agent before each agent change of convs.
+-- +goose StatementBegin
+CREATE FUNCTION kpi_link_assignments(convs bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE kpi_assignments a SET before = x.before
+    FROM (SELECT id, lag(owner) OVER w AS before
+        FROM kpi_assignments WHERE conversation_id = ANY (convs)
+        WINDOW w AS (PARTITION BY conversation_id ORDER BY at, id)) x
+    WHERE a.id = x.id AND a.before IS DISTINCT FROM x.before
+$$;
+-- +goose StatementEnd
+
 -- +goose StatementBegin
 CREATE FUNCTION kpi_audit_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    added bigint;
 BEGIN
     INSERT INTO kpi_statuses (conversation_id, at, ord, id, actor_id, status)
     SELECT e.subject_id, e.at, 0, e.id, e.actor_id, e.data->>'status'
     FROM kpi_new_events e
     WHERE e.subject_type = 'conversation' AND e.action = 'conversation.status';
+    GET DIAGNOSTICS added = ROW_COUNT;
+    IF added > 0 THEN
+        PERFORM kpi_link_statuses(ARRAY(SELECT DISTINCT e.subject_id FROM kpi_new_events e
+            WHERE e.subject_type = 'conversation' AND e.action = 'conversation.status'));
+    END IF;
 
     INSERT INTO kpi_assignments (id, conversation_id, at, owner, by_sla)
     SELECT e.id, e.subject_id, e.at,
@@ -75,6 +125,11 @@ BEGIN
     FROM kpi_new_events e
     WHERE e.subject_type = 'conversation' AND (e.action = 'conversation.assign'
         OR (e.action = 'conversation.sla_breach' AND e.data->>'to_user_id' IS NOT NULL));
+    GET DIAGNOSTICS added = ROW_COUNT;
+    IF added > 0 THEN
+        PERFORM kpi_link_assignments(ARRAY(SELECT DISTINCT e.subject_id FROM kpi_new_events e
+            WHERE e.subject_type = 'conversation' AND e.action IN ('conversation.assign', 'conversation.sla_breach')));
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -88,6 +143,8 @@ CREATE TRIGGER kpi_audit AFTER INSERT ON audit_events
 -- kpi_statuses and calls into kpi_calls.
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION kpi_messages_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    added bigint;
 BEGIN
     -- Reopens first: the ingest updates the conversation after inserting
     -- its messages, so a resolved conversation is still resolved here.
@@ -100,6 +157,10 @@ BEGIN
         RETURNING message_id, conversation_id, at)
     INSERT INTO kpi_statuses (conversation_id, at, ord, id, actor_id, status)
     SELECT conversation_id, at, 1, message_id, NULL, 'reopened' FROM reopened;
+    GET DIAGNOSTICS added = ROW_COUNT;
+    IF added > 0 THEN
+        PERFORM kpi_link_statuses(ARRAY(SELECT DISTINCT n.conversation_id FROM kpi_new_messages n));
+    END IF;
 
     INSERT INTO kpi_calls (message_id, conversation_id, sent_at, direction, answered)
     SELECT n.id, n.conversation_id, n.sent_at, n.direction, COALESCE(n.call->>'disposition', '') = 'ANSWERED'
@@ -139,6 +200,7 @@ $$;
 CREATE FUNCTION kpi_reopens_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM kpi_statuses s USING kpi_gone_reopens g WHERE s.ord = 1 AND s.id = g.message_id;
+    PERFORM kpi_link_statuses(ARRAY(SELECT DISTINCT g.conversation_id FROM kpi_gone_reopens g));
     RETURN NULL;
 END
 $$;
@@ -169,11 +231,24 @@ INSERT INTO kpi_calls (message_id, conversation_id, sent_at, direction, answered
 SELECT m.id, m.conversation_id, m.sent_at, m.direction, COALESCE(m.call->>'disposition', '') = 'ANSWERED'
 FROM messages m WHERE m.kind = 'call';
 
+UPDATE kpi_statuses s SET has_prev = x.has_prev, prev_status = x.prev_status,
+    next_status = x.next_status, next_at = x.next_at
+FROM (SELECT ord, id, lag(true, 1, false) OVER w AS has_prev, lag(status) OVER w AS prev_status,
+        lead(status) OVER w AS next_status, lead(at) OVER w AS next_at
+    FROM kpi_statuses WINDOW w AS (PARTITION BY conversation_id ORDER BY at, ord, id)) x
+WHERE s.ord = x.ord AND s.id = x.id;
+
+UPDATE kpi_assignments a SET before = x.before
+FROM (SELECT id, lag(owner) OVER w AS before
+    FROM kpi_assignments WINDOW w AS (PARTITION BY conversation_id ORDER BY at, id)) x
+WHERE a.id = x.id;
+
 -- +goose Down
 DROP TRIGGER kpi_reopens_gone ON kpi_reopens;
 DROP FUNCTION kpi_reopens_deleted();
 DROP TRIGGER kpi_audit ON audit_events;
 DROP FUNCTION kpi_audit_inserted();
+DROP FUNCTION kpi_link_assignments(bigint[]), kpi_link_statuses(bigint[]);
 DROP FUNCTION kpi_id(text);
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION kpi_messages_inserted() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -23,22 +23,25 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 	if err != nil {
 		return err
 	}
+	// Each status change in kpi_statuses (migration 00012) knows the one
+	// before and after it: a change moves the backlog when it goes in or
+	// out of resolved, and a conversation resolved now whose last change
+	// before @to was not a resolve left at resolved_at.
 	rows, _ := tx.Query(ctx, `WITH conv AS (
 			SELECT c.id, c.created_at, c.status, c.resolved_at FROM conversations c
 			WHERE c.created_at < @to AND `+convFilter+` AND (@agent::bigint = 0 OR c.assignee_id = @agent)),
-		seq AS (
-			SELECT s.conversation_id AS conv, s.at, s.status = 'resolved' AS resolved,
-				lag(s.status = 'resolved', 1, false) OVER w AS was, lead(s.at) OVER w IS NULL AS last
-			FROM kpi_statuses s JOIN conv ON conv.id = s.conversation_id
-			WHERE s.at < @to
-			WINDOW w AS (PARTITION BY s.conversation_id ORDER BY s.at, s.ord, s.id)),
 		deltas AS (
 			SELECT created_at AS at, 1 AS d FROM conv
 			UNION ALL
-			SELECT at, CASE WHEN resolved THEN -1 ELSE 1 END FROM seq WHERE resolved <> was
+			SELECT s.at, CASE WHEN s.status = 'resolved' THEN -1 ELSE 1 END
+			FROM kpi_statuses s JOIN conv ON conv.id = s.conversation_id
+			WHERE s.at < @to
+				AND (s.status = 'resolved') <> CASE WHEN s.has_prev THEN s.prev_status = 'resolved' ELSE false END
 			UNION ALL
-			SELECT c.resolved_at, -1 FROM conv c LEFT JOIN seq s ON s.conv = c.id AND s.last
-			WHERE c.status = 'resolved' AND c.resolved_at < @to AND s.resolved IS NOT TRUE)
+			SELECT c.resolved_at, -1 FROM conv c
+			WHERE c.status = 'resolved' AND c.resolved_at < @to AND NOT EXISTS (SELECT FROM kpi_statuses s
+				WHERE s.conversation_id = c.id AND s.at < @to AND (s.next_at IS NULL OR s.next_at >= @to)
+					AND s.status = 'resolved'))
 		SELECT CASE WHEN at >= @from THEN (at AT TIME ZONE @zone)::date END, sum(d)::int FROM deltas GROUP BY 1`,
 		q.args())
 	before := 0

@@ -7,41 +7,40 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// statusHistory is every status change of conversations since @from, from
-// kpi_statuses (migration 00012): agents' status changes (ord 0) and
-// reopenings by customer messages (ord 1, status "reopened"), with the
-// status that followed each.
-const statusHistory = `seq AS (
-		SELECT s.conversation_id AS conv, s.at, s.actor_id, s.status,
-			lead(s.status) OVER (PARTITION BY s.conversation_id ORDER BY s.at, s.ord, s.id) AS next
-		FROM kpi_statuses s WHERE s.at >= @from)`
-
 // closes credits each resolve of the period to the agent who made it (per
 // the audit events, whoever is assigned now) and counts it reopened when
 // the conversation left resolved afterwards: by an agent, or by a customer
 // message. A resolve not reopened is final; the handling time runs from
-// the conversation's start to its final resolve.
+// the conversation's start to its final resolve. The status changes come
+// from kpi_statuses (migration 00012), each with the status that followed.
 func closes(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
-	const res = `WITH ` + statusHistory + `,
-		res AS (
-			SELECT s.actor_id, COALESCE(u.name, '') AS name, c.created_at AS started, s.at AS resolved,
-				(s.next IS NOT NULL AND s.next <> 'resolved') OR (s.next IS NULL AND c.status <> 'resolved') AS reopened
-			FROM seq s JOIN conversations c ON c.id = s.conv LEFT JOIN users u ON u.id = s.actor_id
-			WHERE s.status = 'resolved' AND s.at < @to AND ` + convFilter + `
-				AND (@agent::bigint = 0 OR s.actor_id = @agent))`
 	// In business hours the resolution is measured in Go, from the start
 	// and end of each final resolve, collected in the total's row.
 	times := `COALESCE(avg(extract(epoch FROM resolved - started)) FILTER (WHERE NOT reopened), 0),
 			COALESCE(percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved - started))
 				FILTER (WHERE NOT reopened), 0), NULL::timestamptz[], NULL::timestamptz[]`
 	if q.BusinessHours {
-		times = `0::float8, 0::float8, array_agg(started) FILTER (WHERE NOT reopened),
+		times = `0::numeric, 0::numeric, array_agg(started) FILTER (WHERE NOT reopened),
 			array_agg(resolved) FILTER (WHERE NOT reopened)`
 	}
-	rows, _ := tx.Query(ctx, res+`
-		SELECT GROUPING(actor_id, name) = 0, COALESCE(actor_id, 0), COALESCE(name, ''), count(*),
-			count(*) FILTER (WHERE reopened), count(*) FILTER (WHERE NOT reopened), `+times+`
-		FROM res GROUP BY GROUPING SETS ((actor_id, name), ())
+	// The agents' rows first, most closes first; then the total.
+	rows, _ := tx.Query(ctx, `WITH res AS MATERIALIZED (
+			SELECT s.actor_id, c.created_at AS started, s.at AS resolved,
+				(s.next_status IS NOT NULL AND s.next_status <> 'resolved')
+					OR (s.next_status IS NULL AND c.status <> 'resolved') AS reopened
+			FROM kpi_statuses s JOIN conversations c ON c.id = s.conversation_id
+			WHERE s.status = 'resolved' AND s.at >= @from AND s.at < @to AND `+convFilter+`
+				AND (@agent::bigint = 0 OR s.actor_id = @agent)),
+		agents AS (
+			SELECT actor_id, count(*) AS closed, count(*) FILTER (WHERE reopened) AS reopened
+			FROM res GROUP BY actor_id)
+		SELECT true, COALESCE(a.actor_id, 0), COALESCE(u.name, ''), a.closed, a.reopened, 0::bigint,
+			0::numeric, 0::numeric, NULL::timestamptz[], NULL::timestamptz[]
+		FROM agents a LEFT JOIN users u ON u.id = a.actor_id
+		UNION ALL
+		SELECT false, 0, '', count(*), count(*) FILTER (WHERE reopened), count(*) FILTER (WHERE NOT reopened),
+			`+times+`
+		FROM res
 		ORDER BY 1 DESC, 4 DESC, 3, 2`, q.args())
 	var perAgent bool
 	var a AgentStats

@@ -18,12 +18,10 @@ func sla(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error 
 	if err != nil {
 		return err
 	}
-	return tx.QueryRow(ctx, `WITH changes AS (
-			SELECT o.*, lag(o.owner) OVER (PARTITION BY o.conversation_id ORDER BY o.at, o.id) AS before
-			FROM kpi_assignments o WHERE o.at < @to)
-		SELECT count(*), count(*) FILTER (WHERE x.by_sla)
-		FROM changes x JOIN conversations c ON c.id = x.conversation_id
-		WHERE x.at >= @from AND x.owner IS NOT NULL AND x.before IS NOT NULL AND x.owner <> x.before
+	// kpi_assignments (migration 00012) holds each change's agent before.
+	return tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE x.by_sla)
+		FROM kpi_assignments x JOIN conversations c ON c.id = x.conversation_id
+		WHERE x.at >= @from AND x.at < @to AND x.owner IS NOT NULL AND x.before IS NOT NULL AND x.owner <> x.before
 			AND `+convFilter+` AND (@agent::bigint = 0 OR x.owner = @agent OR x.before = @agent)`,
 		q.args()).Scan(&r.SLA.Reassignments, &r.SLA.BySLA)
 }
