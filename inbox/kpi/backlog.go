@@ -24,26 +24,22 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 		return err
 	}
 	// Each status change in kpi_statuses (migration 00012) knows the one
-	// before and after it: a change moves the backlog when it goes in or
-	// out of resolved, and a conversation resolved now whose last change
-	// before @to was not a resolve left at resolved_at.
-	rows, _ := tx.Query(ctx, `WITH conv AS (
-			SELECT c.id, c.created_at, c.status, c.resolved_at FROM conversations c
-			WHERE c.created_at < @to AND `+convFilter+` AND (@agent::bigint = 0 OR c.assignee_id = @agent)),
-		deltas AS (
-			SELECT created_at AS at, 1 AS d FROM conv
-			UNION ALL
-			SELECT s.at, CASE WHEN s.status = 'resolved' THEN -1 ELSE 1 END
-			FROM kpi_statuses s JOIN conv ON conv.id = s.conversation_id
-			WHERE s.at < @to
-				AND (s.status = 'resolved') <> CASE WHEN s.has_prev THEN s.prev_status = 'resolved' ELSE false END
-			UNION ALL
-			SELECT c.resolved_at, -1 FROM conv c
-			WHERE c.status = 'resolved' AND c.resolved_at < @to AND NOT EXISTS (SELECT FROM kpi_statuses s
-				WHERE s.conversation_id = c.id AND s.at < @to AND (s.next_at IS NULL OR s.next_at >= @to)
-					AND s.status = 'resolved'))
-		SELECT CASE WHEN at >= @from THEN (at AT TIME ZONE @zone)::date END, sum(d)::int FROM deltas GROUP BY 1`,
-		q.args())
+	// before and after it, so one pass over the conversations and their
+	// changes before @to finds every move of the backlog: the start (with
+	// the first change, or alone), each change in or out of resolved, and
+	// at resolved_at a resolve no change recorded (the conversation is
+	// resolved now, its last change before @to was not a resolve).
+	rows, _ := tx.Query(ctx, `SELECT CASE WHEN v.at >= @from THEN (v.at AT TIME ZONE @zone)::date END, sum(v.d)::int
+		FROM conversations c LEFT JOIN kpi_statuses s ON s.conversation_id = c.id AND s.at < @to
+		CROSS JOIN LATERAL (VALUES
+			(c.created_at, CASE WHEN s.id IS NULL OR NOT s.has_prev THEN 1 END),
+			(s.at, CASE WHEN (s.status = 'resolved') <> CASE WHEN s.has_prev THEN s.prev_status = 'resolved' ELSE false END
+				THEN CASE WHEN s.status = 'resolved' THEN -1 ELSE 1 END END),
+			(c.resolved_at, CASE WHEN (s.id IS NULL OR s.next_at IS NULL OR s.next_at >= @to) AND c.status = 'resolved'
+				AND c.resolved_at < @to AND (s.status = 'resolved') IS NOT TRUE THEN -1 END)) v(at, d)
+		WHERE c.created_at < @to AND `+convFilter+` AND (@agent::bigint = 0 OR c.assignee_id = @agent)
+			AND v.d IS NOT NULL
+		GROUP BY 1`, q.args())
 	before := 0
 	perDay := make(map[time.Time]int)
 	var day *time.Time
