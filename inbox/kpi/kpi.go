@@ -8,11 +8,14 @@
 // Farvardin to Esfand) for Persian and in the Gregorian one (weeks from
 // Monday) otherwise, in the report's time zone.
 //
-// The numbers come from indexed SQL over the conversations, messages,
-// audit events and SLA breaches, plus two tables a trigger on messages
-// keeps (migration 00009): kpi_conversations, each conversation's first
+// The numbers come from indexed SQL over the conversations and SLA
+// breaches, plus narrow tables statement-level triggers keep: from the
+// messages (migration 00009) kpi_conversations, each conversation's first
 // customer message, first reply and turns, and kpi_reopens, the
-// reopenings by customer messages. They hold across contact merges (a
+// reopenings by customer messages; from the audit events and messages
+// (migration 00012) kpi_statuses and kpi_assignments, each status and
+// agent change with its neighbours in the conversation's history, and
+// kpi_calls, the calls. They hold across contact merges (a
 // merge moves conversations, never copies them, and customers are counted
 // by their surviving contact) and reassignments (a close is credited to
 // the agent who resolved, per the audit events, not to the assignee now).
