@@ -243,6 +243,9 @@ FROM (SELECT id, lag(owner) OVER w AS before
     FROM kpi_assignments WINDOW w AS (PARTITION BY conversation_id ORDER BY at, id)) x
 WHERE a.id = x.id;
 
+-- Statistics now, so the first reports are planned on them.
+ANALYZE kpi_statuses, kpi_assignments, kpi_calls;
+
 -- +goose Down
 DROP TRIGGER kpi_reopens_gone ON kpi_reopens;
 DROP FUNCTION kpi_reopens_deleted();
