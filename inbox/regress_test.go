@@ -2,6 +2,8 @@ package inbox_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,5 +86,56 @@ func TestSLAPolicyChangeKeepsBreaches(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("the same wait breached again after the policy was replaced: %d breaches, %d notifications",
 			n, e.count(t, `SELECT count(*) FROM notifications WHERE kind = 'sla'`))
+	}
+}
+
+// TestRepliesBesideIngest: agents reply and change the status of a
+// conversation while its customer keeps writing. The KPI triggers write
+// rows per conversation; before migration 00013 an ingest took them
+// before the conversation row and a reply the other way round, and the
+// reply failed with "deadlock detected".
+func TestRepliesBesideIngest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	agent := e.agent(t, "Ali")
+	e.ingest(t, smsFrom(e.sms, "09121110000", "first"))
+	conv := e.conversationOf(t, "first")
+	const rounds = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, 3*rounds)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		for i := range rounds {
+			errs <- e.ib.Ingest(ctx, []channels.Inbound{smsFrom(e.sms, "09121110000", fmt.Sprintf("in-%d", i))})
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := range rounds {
+			_, err := e.ib.AddReply(ctx, inbox.Reply{ConversationID: conv, AuthorID: agent, Text: fmt.Sprintf("reply %d", i)})
+			errs <- err
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := range rounds {
+			status := inbox.StatusResolved
+			if i%2 == 1 {
+				status = inbox.StatusOpen
+			}
+			errs <- e.ib.SetStatus(ctx, agent, conv, status, time.Time{})
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := e.count(t, `SELECT messages_in + messages_out FROM kpi_conversations WHERE conversation_id = $1`, conv); n < 1 {
+		t.Fatalf("kpi messages = %d", n)
 	}
 }
