@@ -62,7 +62,17 @@ func (s *logins) login(w http.ResponseWriter, r *http.Request) {
 	page := s.newLoginPage(r, localPath(r.PostFormValue("next")))
 	page.Email = email
 	ip := clientIP(r)
-	if wait := max(s.emailLimit.wait(email), s.ipLimit.wait(ipKey(ip))); wait > 0 {
+	// Each attempt counts as a failure before the password is checked, so
+	// a burst of parallel attempts meets the limit too; the ones that do
+	// not fail are forgiven below.
+	ew, iw := s.emailLimit.take(email), s.ipLimit.take(ipKey(ip))
+	if wait := max(ew, iw); wait > 0 {
+		if ew == 0 {
+			s.emailLimit.forgive(email)
+		}
+		if iw == 0 {
+			s.ipLimit.forgive(ipKey(ip))
+		}
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		page.Error = fmt.Sprintf(page.T["limited"], (secs+59)/60)
@@ -71,9 +81,7 @@ func (s *logins) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.Sessions.Login(r.Context(), email, r.PostFormValue("password"))
-	if errors.Is(err, crm.ErrNotFound) {
-		s.emailLimit.fail(email)
-		s.ipLimit.fail(ipKey(ip))
+	if errors.Is(err, crm.ErrNotFound) { // counted by take
 		s.log.Info("login failed", "email", email, "ip", ip)
 		page.Error = page.T["wrong"]
 		s.renderLogin(w, r, http.StatusUnauthorized, page)
@@ -82,6 +90,13 @@ func (s *logins) login(w http.ResponseWriter, r *http.Request) {
 	var token string
 	if err == nil {
 		s.emailLimit.reset(email)
+		s.ipLimit.forgive(ipKey(ip))
+	} else {
+		// Not a wrong password (the database failed): not the caller's fault.
+		s.emailLimit.forgive(email)
+		s.ipLimit.forgive(ipKey(ip))
+	}
+	if err == nil {
 		if old, cerr := r.Cookie(sessionCookie); cerr == nil {
 			err = s.Sessions.DeleteSession(r.Context(), old.Value) // a new id at every login
 		}

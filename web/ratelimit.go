@@ -33,7 +33,10 @@ func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
 func (l *limiter) wait(key string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	return l.waitLocked(key, l.now())
+}
+
+func (l *limiter) waitLocked(key string, now time.Time) time.Duration {
 	times := l.recent(key, now)
 	if len(times) < l.max {
 		return 0
@@ -47,7 +50,10 @@ func (l *limiter) wait(key string) time.Duration {
 func (l *limiter) fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	l.failLocked(key, l.now())
+}
+
+func (l *limiter) failLocked(key string, now time.Time) {
 	times := append(l.recent(key, now), now)
 	if len(times) > l.max {
 		times = times[len(times)-l.max:]
@@ -55,6 +61,33 @@ func (l *limiter) fail(key string) {
 	l.fails[key] = times
 	if now.Sub(l.swept) > l.window {
 		l.sweep(now)
+	}
+}
+
+// take is wait and fail in one step: when key is under the limit it
+// counts this attempt as a failure in advance and returns zero, so that
+// attempts arriving together cannot all pass the check before any of them
+// has failed; otherwise it returns the wait and counts nothing. An attempt
+// that turns out well calls forgive (or reset).
+func (l *limiter) take(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if wait := l.waitLocked(key, now); wait > 0 {
+		return wait
+	}
+	l.failLocked(key, now)
+	return 0
+}
+
+// forgive takes back one attempt that take counted for key.
+func (l *limiter) forgive(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if times := l.fails[key]; len(times) > 1 {
+		l.fails[key] = times[:len(times)-1]
+	} else {
+		delete(l.fails, key)
 	}
 }
 

@@ -2,6 +2,8 @@ package web
 
 import (
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -54,5 +56,34 @@ func TestLimiterForgetsOldKeys(t *testing.T) {
 	l.fail("late") // sweeps
 	if n := len(l.fails); n != 1 {
 		t.Fatalf("%d keys kept after the window, want 1", n)
+	}
+}
+
+// TestLimiterTakeConcurrent: attempts that arrive together are counted as
+// they are let through, so no more than max pass before any has failed.
+func TestLimiterTakeConcurrent(t *testing.T) {
+	t.Parallel()
+	l := newLimiter(5, 15*time.Minute, nil)
+	var passed atomic.Int32
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l.take("burst") == 0 {
+				passed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := passed.Load(); got != 5 {
+		t.Fatalf("%d of 100 simultaneous attempts passed, want 5", got)
+	}
+	l.forgive("burst") // one of them succeeded
+	if l.take("burst") != 0 {
+		t.Fatal("a forgiven attempt's place is not free again")
+	}
+	if l.take("burst") == 0 {
+		t.Fatal("passed the limit after a forgiven attempt was used")
 	}
 }
