@@ -116,9 +116,9 @@ var updateSQL = `WITH u AS (
 		GROUP BY conversation_id
 	), upd AS (` + fmt.Sprintf(updateConversationsSQL, "u") + `
 	), cancel AS (` + fmt.Sprintf(cancelWaitsSQL, "SELECT id FROM u WHERE reopen") + `
-	), cb AS (` + fmt.Sprintf(insertCallbacksSQL, `(SELECT i.conversation_id, b.contact, r.callback
+	), cb AS (` + fmt.Sprintf(insertCallbacksSQL, `(SELECT i.conversation_id, c.contact_id, r.callback
 		FROM bulk_new i JOIN bulk_rows r ON r.channel = i.channel_id AND r.ext = i.external_id
-		JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue WHERE r.callback <> '')`) + `
+		JOIN conversations c ON c.id = i.conversation_id WHERE r.callback <> '')`) + `
 	)
 	SELECT i.n, i.id, i.conversation_id, c.contact_id, i.channel_id, v.conv IS NOT NULL
 	FROM (SELECT count(*) OVER () AS n, id, conversation_id, channel_id FROM bulk_new ORDER BY id LIMIT $1) i

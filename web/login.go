@@ -58,6 +58,8 @@ func (s *logins) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusForbidden)
 		return
 	}
+	// Nobody is signed in yet: a login form is a few hundred bytes.
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	page := s.newLoginPage(r, localPath(r.PostFormValue("next")))
 	page.Email = email

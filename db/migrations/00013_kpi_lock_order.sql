@@ -40,7 +40,21 @@ CREATE TRIGGER kpi_0_lock AFTER INSERT ON audit_events
     REFERENCING NEW TABLE AS kpi_new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION kpi_lock_event_conversations();
 
+-- kpi_id (00012) matched \s, which in a UTF-8 database also matches
+-- Unicode spaces that the bigint cast rejects; only ASCII white space is
+-- trimmed now, so the function never raises.
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION kpi_id(v text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN btrim(v, E' \t\n\r') ~ '^[+-]?[0-9]{1,18}$' THEN btrim(v, E' \t\n\r')::bigint END
+$$;
+-- +goose StatementEnd
+
 -- +goose Down
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION kpi_id(v text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN v ~ '^\s*[+-]?[0-9]{1,18}\s*$' THEN v::bigint END
+$$;
+-- +goose StatementEnd
 DROP TRIGGER kpi_0_lock ON audit_events;
 DROP TRIGGER kpi_0_lock ON messages;
 DROP FUNCTION kpi_lock_event_conversations();
