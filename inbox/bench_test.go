@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/db/dbtest"
 )
 
 // benchMessages is how many messages BenchmarkIngest sends per run
@@ -61,10 +61,8 @@ func BenchmarkIngest(b *testing.B) {
 				}
 				wg.Wait()
 				elapsed := time.Since(start)
-				slices.Sort(lat)
 				b.ReportMetric(float64(total)/elapsed.Seconds(), "msg/s")
-				b.ReportMetric(float64(lat[total/2].Microseconds())/1000, "p50-ms")
-				b.ReportMetric(float64(lat[total*99/100].Microseconds())/1000, "p99-ms")
+				dbtest.ReportLatencies(b, lat)
 			}
 			b.StopTimer()
 			if n := e.count(b, `SELECT count(*) FROM contacts`); n != senders {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -109,9 +108,7 @@ func BenchmarkInboxAPI(b *testing.B) {
 				for i := range lat {
 					lat[i] = call()
 				}
-				slices.Sort(lat)
-				b.ReportMetric(float64(lat[requests/2].Microseconds())/1000, "p50-ms")
-				b.ReportMetric(float64(lat[requests*99/100].Microseconds())/1000, "p99-ms")
+				dbtest.ReportLatencies(b, lat)
 			}
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -97,9 +96,6 @@ func BenchmarkEventsFanout(b *testing.B) {
 	elapsed := time.Since(start)
 	mu.Lock()
 	defer mu.Unlock()
-	slices.Sort(lat)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(float64(sent*clients)/elapsed.Seconds(), "msg/s")
-	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+	dbtest.ReportLatencies(b, lat)
 }

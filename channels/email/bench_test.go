@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/db/dbtest"
 )
 
 // benchMail is a realistic support mail of about 2 KB: multipart/
@@ -120,10 +120,8 @@ func BenchmarkIMAPIngest(b *testing.B) {
 		}
 		lat = append(lat, sink.lat...)
 	}
-	slices.Sort(lat)
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "msg/s")
-	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+	dbtest.ReportLatencies(b, lat)
 }
 
 // BenchmarkIDLELatency measures the time from APPEND on the server to the
@@ -164,9 +162,5 @@ func BenchmarkIDLELatency(b *testing.B) {
 		}
 		lat = append(lat, time.Since(start))
 	}
-	slices.Sort(lat)
-	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+	dbtest.ReportLatencies(b, lat)
 }
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -8,13 +8,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/peykhq/peyk/db/dbtest"
 )
 
 // benchMessages is how many updates BenchmarkWebhookIngest posts per run
@@ -73,10 +74,8 @@ func BenchmarkWebhookIngest(b *testing.B) {
 		}
 		wg.Wait()
 		elapsed := time.Since(start)
-		slices.Sort(lat)
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "msg/s")
-		b.ReportMetric(float64(lat[total/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[total*99/100].Microseconds())/1000, "p99-ms")
+		dbtest.ReportLatencies(b, lat)
 	}
 	b.StopTimer()
 	if n := e.count(b, `SELECT count(*) FROM messages`); n != total*b.N {

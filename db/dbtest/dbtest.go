@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -109,4 +110,15 @@ func Count(tb testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
 		tb.Fatalf("%s: %v", sql, err)
 	}
 	return n
+}
+
+// ReportLatencies sorts lat and reports its median and 99th percentile,
+// in milliseconds, as the benchmark metrics "p50-ms" and "p99-ms" that
+// every benchmark of the project uses.
+func ReportLatencies(b *testing.B, lat []time.Duration) {
+	b.Helper()
+	slices.Sort(lat)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
 }

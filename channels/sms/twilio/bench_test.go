@@ -6,13 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/peykhq/peyk/db/dbtest"
 )
 
 // benchMessages is how many webhooks BenchmarkTwilioWebhookIngest posts
@@ -83,10 +84,8 @@ func BenchmarkTwilioWebhookIngest(b *testing.B) {
 		wg.Wait()
 		elapsed := time.Since(start)
 		b.StopTimer()
-		slices.Sort(lat)
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "msg/s")
-		b.ReportMetric(float64(lat[total/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[total*99/100].Microseconds())/1000, "p99-ms")
+		dbtest.ReportLatencies(b, lat)
 		b.StartTimer()
 	}
 	b.StopTimer()
