@@ -130,14 +130,22 @@ func (b *Browser) Location() string {
 
 // Screenshot saves the page as docs/screenshots/name.png when
 // PEYK_SCREENSHOTS is set (make screenshots), so ordinary test runs leave
-// the tree alone.
+// the tree alone. A right-to-left page is saved as the window only:
+// Chromium's beyond-the-viewport capture (FullScreenshot) shifts it
+// sideways.
 func (b *Browser) Screenshot(name string) {
 	b.t.Helper()
 	if os.Getenv("PEYK_SCREENSHOTS") == "" {
 		return
 	}
 	var png []byte
-	b.Run(chromedp.FullScreenshot(&png, 100)) // quality 100 gives PNG, less JPEG
+	var rtl bool
+	b.Run(chromedp.Evaluate(`document.documentElement.dir === "rtl"`, &rtl))
+	if rtl {
+		b.Run(chromedp.CaptureScreenshot(&png))
+	} else {
+		b.Run(chromedp.FullScreenshot(&png, 100)) // quality 100 gives PNG, less JPEG
+	}
 	dir := filepath.Join(repoRoot(), "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Fatal(err)

@@ -3,8 +3,6 @@ package browsertest_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -174,19 +172,5 @@ func TestAgentFlow(t *testing.T) {
 	if overflow {
 		t.Errorf("the Persian inbox is wider than the window")
 	}
-	rtlScreenshot(t, b, "inbox-fa")
-}
-
-// rtlScreenshot saves the window as docs/screenshots/name.png, like
-// Browser.Screenshot, for right-to-left pages: Chromium's beyond-the-
-// viewport capture (FullScreenshot) shifts them sideways.
-func rtlScreenshot(t *testing.T, b *browsertest.Browser, name string) {
-	if os.Getenv("PEYK_SCREENSHOTS") == "" {
-		return
-	}
-	var png []byte
-	b.Run(chromedp.CaptureScreenshot(&png))
-	if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	b.Screenshot("inbox-fa")
 }
