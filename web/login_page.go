@@ -93,21 +93,17 @@ func ipKey(ip string) string {
 	return p.String()
 }
 
+// loginText is the login page's strings, the "login." keys of the UI
+// catalogue (messages), for lang.
 func loginText(lang string) map[string]string {
-	if lang == templates.Persian {
-		return map[string]string{
-			"title": "ورود به پیک", "email": "ایمیل", "password": "گذرواژه", "submit": "ورود",
-			"wrong":    "ایمیل یا گذرواژه درست نیست.",
-			"limited":  "تلاش\u200cهای ناموفق زیاد بود. %d دقیقهٔ دیگر دوباره امتحان کنید.",
-			"internal": "خطایی پیش آمد؛ کمی بعد دوباره امتحان کنید.",
-			"switch":   "English",
-		}
+	tr := translator{fa: lang == templates.Persian}
+	m := make(map[string]string, len(loginKeys))
+	for _, k := range loginKeys {
+		m[k] = tr.t("login." + k)
 	}
-	return map[string]string{
-		"title": "Sign in to Peyk", "email": "E-mail", "password": "Password", "submit": "Sign in",
-		"wrong":    "Wrong e-mail or password.",
-		"limited":  "Too many failed attempts. Try again in %d minutes.",
-		"internal": "Something went wrong; try again shortly.",
-		"switch":   "فارسی",
-	}
+	return m
 }
+
+// loginKeys are the keys login.html and the login handler read from
+// loginPage.T.
+var loginKeys = []string{"title", "email", "password", "submit", "wrong", "limited", "internal", "switch"}
