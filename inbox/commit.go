@@ -93,6 +93,14 @@ func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
 			return err
 		}
 	}
+	if chans := p.cursorChannels(); len(chans) > 0 {
+		// Hold the rows whose cursors move before looking at who gave up:
+		// a receiver started after its predecessor's caller gave up writes
+		// its cursors only after this commit, or this one sees it gave up.
+		if _, err := tx.Exec(ctx, `SELECT FROM channels WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, chans); err != nil {
+			return err
+		}
+	}
 	b = &pgx.Batch{}
 	p.res.QueueCreate(b, contactIDs)
 	p.thread()
@@ -118,13 +126,26 @@ func queueLock(b *pgx.Batch, ids []int64) {
 		})
 }
 
+// cursorChannels returns the channels whose cursors the group moves.
+func (p *plan) cursorChannels() []int64 {
+	var ids []int64
+	for _, it := range p.items {
+		if it.in.Cursor != "" && !slices.Contains(ids, it.in.ChannelID) {
+			ids = append(ids, it.in.ChannelID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // cursors returns the last cursor each channel's messages carry, in
-// group order; duplicates count, so a re-fetch still moves the cursor.
-func cursors(items []*item) (ids []int64, values []string) {
+// group order, leaving out those of callers that gave up; duplicates
+// count, so a re-fetch still moves the cursor.
+func (p *plan) cursors() (ids []int64, values []string) {
 	last := make(map[int64]string)
 	var order []int64
-	for _, it := range items {
-		if it.in.Cursor == "" {
+	for i, it := range p.items {
+		if it.in.Cursor == "" || p.reqOf[i].ctx.Err() != nil {
 			continue
 		}
 		if _, ok := last[it.in.ChannelID]; !ok {

@@ -9,6 +9,7 @@ import (
 
 // request is one caller's batch waiting for a group commit.
 type request struct {
+	ctx   context.Context // the caller's: once done, its cursors are left out
 	items []item
 	done  chan error
 	stats stats
@@ -25,6 +26,11 @@ var _ channels.Sink = (*Inbox)(nil)
 // committed. The batch commits atomically with the channel cursors it
 // carries: on error nothing of it is stored. Messages already stored (same
 // channel and external id) are skipped, so retrying a batch is safe.
+//
+// A caller whose ctx is done gets ctx.Err(). Its batch may still commit,
+// but without its cursors once ctx is done before the commit holds the
+// channel's row: a receiver restarted meanwhile never sees its cursor
+// moved back by the run it replaced.
 // Concurrent callers are coalesced into shared transactions (group commit).
 //
 // A message that fails validation fails the whole call with an error
@@ -40,7 +46,10 @@ func (ib *Inbox) IngestCount(ctx context.Context, batch []channels.Inbound) (int
 	if len(batch) == 0 {
 		return 0, nil
 	}
-	r := &request{items: make([]item, len(batch)), done: make(chan error, 1)}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	r := &request{ctx: ctx, items: make([]item, len(batch)), done: make(chan error, 1)}
 	for i, in := range batch {
 		it, err := ib.prepare(in)
 		if err != nil {

@@ -41,7 +41,7 @@ func (p *plan) queueWrites(b *pgx.Batch) {
 	p.queueConversations(b)
 	p.queueMessages(b)
 	p.queueUpdates(b)
-	if ids, values := cursors(p.items); len(ids) > 0 {
+	if ids, values := p.cursors(); len(ids) > 0 {
 		b.Queue(`UPDATE channels SET cursor = u.c
 			FROM unnest($1::bigint[], $2::text[]) AS u(id, c) WHERE channels.id = u.id`, ids, values)
 	}
