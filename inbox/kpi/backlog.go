@@ -18,41 +18,37 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 			count(*) FILTER (WHERE status = 'open' AND waiting_since IS NOT NULL),
 			count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'snoozed')
 		FROM conversations c
-		WHERE c.status <> 'resolved' AND c.created_at <= @now AND `+convFilter+`
-			AND (@agent::bigint = 0 OR c.assignee_id = @agent)`, q.args()).Scan(&b.Open, &b.Waiting, &b.Pending, &b.Snoozed)
+		WHERE c.status IN ('open', 'pending', 'snoozed') AND c.created_at <= @now AND `+ownedSQL,
+		q.args()).Scan(&b.Open, &b.Waiting, &b.Pending, &b.Snoozed)
 	if err != nil {
 		return err
 	}
-	// Each status change in kpi_statuses (migration 00012) knows the one
-	// before and after it, so one pass over the conversations and their
-	// changes before @to finds every move of the backlog: the start (with
-	// the first change, or alone), each change in or out of resolved, and
-	// at resolved_at a resolve no change recorded (the conversation is
-	// resolved now, its last change before @to was not a resolve).
-	rows, _ := tx.Query(ctx, `SELECT CASE WHEN v.at >= @from THEN (v.at AT TIME ZONE @zone)::date END, sum(v.d)::int
-		FROM conversations c LEFT JOIN kpi_statuses s ON s.conversation_id = c.id AND s.at < @to
-		CROSS JOIN LATERAL (VALUES
-			(c.created_at, CASE WHEN s.id IS NULL OR NOT s.has_prev THEN 1 END),
-			(s.at, CASE WHEN (s.status = 'resolved') <> CASE WHEN s.has_prev THEN s.prev_status = 'resolved' ELSE false END
-				THEN CASE WHEN s.status = 'resolved' THEN -1 ELSE 1 END END),
-			(c.resolved_at, CASE WHEN (s.id IS NULL OR s.next_at IS NULL OR s.next_at >= @to) AND c.status = 'resolved'
-				AND c.resolved_at < @to AND (s.status = 'resolved') IS NOT TRUE THEN -1 END)) v(at, d)
-		WHERE c.created_at < @to AND `+convFilter+` AND (@agent::bigint = 0 OR c.assignee_id = @agent)
-			AND v.d IS NOT NULL
-		GROUP BY 1`, q.args())
 	before := 0
 	perDay := make(map[time.Time]int)
-	var day *time.Time
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&day, &n}, func() error {
-		if day == nil {
-			before = n
-		} else {
-			perDay[*day] = n
+	moves := backlogMoves(q, cal)
+	batch := &pgx.Batch{}
+	for _, sql := range moves {
+		batch.Queue(sql, cal.args(q))
+	}
+	results := tx.SendBatch(ctx, batch)
+	for range moves {
+		rows, _ := results.Query()
+		var day *time.Time
+		var n int
+		_, err = pgx.ForEachRow(rows, []any{&day, &n}, func() error {
+			if day == nil {
+				before += n
+			} else {
+				perDay[cal.dayOf(*day)] += n
+			}
+			return nil
+		})
+		if err != nil {
+			results.Close()
+			return err
 		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := results.Close(); err != nil {
 		return err
 	}
 	level := before
@@ -61,4 +57,48 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 		b.Daily = append(b.Daily, Bucket{Key: cal.dayKey(d), Label: cal.dayLabel(d), Start: cal.start(d), Count: level})
 	}
 	return nil
+}
+
+// backlogMoves are the queries that sum each move of the backlog into its
+// day, or into the level before the period (day NULL): +1 when a
+// conversation starts; -1 at resolved_at for a resolve no change recorded
+// (the conversation is resolved now, its last change before @to was not a
+// resolve); and ±1 at each status change into or out of resolved
+// (kpi_statuses, migration 00012, knows the status before each change).
+// Each is a scan and grouping of its own, joined to the conversations only
+// for the filters; without them, a last one takes back the changes of
+// conversations started at or after @to (a clock's skew), which the
+// replay leaves out.
+func backlogMoves(q Query, cal *calendar) []string {
+	const change = `CASE WHEN s.status = 'resolved' THEN -1 ELSE 1 END`
+	const crosses = `(s.status = 'resolved') <> CASE WHEN s.has_prev THEN s.prev_status = 'resolved' ELSE false END`
+	// lastResolve finds the last change of conversation c before @to when
+	// that is a resolve.
+	const lastResolve = `FROM kpi_statuses s WHERE s.conversation_id = c.id AND s.at < @to
+		AND (s.next_at IS NULL OR s.next_at >= @to) AND s.status = 'resolved'`
+	day := func(col string) string { return `CASE WHEN ` + col + ` >= @from THEN ` + cal.daySQL(col) + ` END` }
+	starts := `SELECT ` + day("c.created_at") + `, count(*) FROM conversations c
+		WHERE c.created_at < @to AND ` + ownedSQL + ` GROUP BY 1`
+	if q.filtered() {
+		// The few conversations a filter keeps look their last change up
+		// by index (LIMIT keeps the planner from hashing every change).
+		return []string{starts,
+			`SELECT ` + day("c.resolved_at") + `, -count(*) FROM conversations c
+				LEFT JOIN LATERAL (SELECT 1 AS hit ` + lastResolve + ` LIMIT 1) l ON true
+				WHERE c.created_at < @to AND c.status = 'resolved' AND c.resolved_at < @to AND ` + ownedSQL + `
+					AND l.hit IS NULL
+				GROUP BY 1`,
+			`SELECT ` + day("s.at") + `, sum(` + change + `) FROM kpi_statuses s
+				JOIN conversations c ON c.id = s.conversation_id
+				WHERE s.at < @to AND ` + crosses + ` AND c.created_at < @to AND ` + ownedSQL + ` GROUP BY 1`}
+	}
+	return []string{starts,
+		`SELECT ` + day("c.resolved_at") + `, -count(*) FROM conversations c
+			WHERE c.created_at < @to AND c.status = 'resolved' AND c.resolved_at < @to
+				AND NOT EXISTS (SELECT ` + lastResolve + `)
+			GROUP BY 1`,
+		`SELECT ` + day("s.at") + `, sum(` + change + `) FROM kpi_statuses s
+			WHERE s.at < @to AND ` + crosses + ` GROUP BY 1`,
+		`SELECT ` + day("s.at") + `, -sum(` + change + `) FROM conversations c JOIN kpi_statuses s ON s.conversation_id = c.id
+			WHERE c.created_at >= @to AND s.at < @to AND ` + crosses + ` GROUP BY 1`}
 }

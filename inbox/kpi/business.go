@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -87,9 +86,16 @@ func (h *hours) open(a, b time.Time) time.Duration {
 	return total
 }
 
+// microsSQL is SQL for the timestamptz col as microseconds since 1970, in
+// which business-hours intervals come back: a year of them decodes several
+// times faster as int8 than as timestamptz, and is exact until 2255.
+func microsSQL(col string) string {
+	return `(date_part('epoch', ` + col + `) * 1000000)::int8`
+}
+
 // businessStats summarizes the open time under cal from each of starts
-// to the end at the same index.
-func businessStats(starts, ends []time.Time, cal inbox.Calendar) (stats, error) {
+// to the end at the same index, both in microseconds since 1970.
+func businessStats(starts, ends []int64, cal inbox.Calendar) (stats, error) {
 	h, err := compileHours(cal)
 	if err != nil {
 		return stats{}, err
@@ -104,45 +110,47 @@ func businessStats(starts, ends []time.Time, cal inbox.Calendar) (stats, error) 
 	return summarize(secs), nil
 }
 
-// openTimes returns open(starts[i], ends[i]) for every i. It lays the
-// open spans of the days the intervals cover end to end with a running
-// total, so each interval costs two binary searches rather than a walk
-// over its days; the sums are the same to the nanosecond. Calendars whose
-// spans overlap, and ranges of over twenty years, are measured by open.
-func (h *hours) openTimes(starts, ends []time.Time) []time.Duration {
+// openTimes returns open(starts[i], ends[i]) for every i, the instants
+// in microseconds since 1970. It lays the open spans of the days the
+// intervals cover end to end with a running total, so each interval costs
+// two binary searches over integers rather than a walk over its days; the
+// sums are the same to the nanosecond. Calendars whose spans overlap, and
+// ranges of over twenty years, are measured by open.
+func (h *hours) openTimes(starts, ends []int64) []time.Duration {
 	out := make([]time.Duration, len(starts))
-	var lo, hi time.Time
+	lo, hi, seen := int64(0), int64(0), false
 	for i := range starts {
-		if !ends[i].After(starts[i]) {
+		if ends[i] <= starts[i] {
 			continue
 		}
-		if lo.IsZero() || starts[i].Before(lo) {
+		if !seen || starts[i] < lo {
 			lo = starts[i]
 		}
-		if ends[i].After(hi) {
+		if !seen || ends[i] > hi {
 			hi = ends[i]
 		}
+		seen = true
 	}
-	if lo.IsZero() {
+	if !seen {
 		return out
 	}
-	spans, ok := h.spans(lo, hi)
+	spans, ok := h.spans(time.UnixMicro(lo), time.UnixMicro(hi))
 	for i := range starts {
 		switch {
-		case !ends[i].After(starts[i]):
+		case ends[i] <= starts[i]:
 		case ok:
 			out[i] = spans.until(ends[i]) - spans.until(starts[i])
 		default:
-			out[i] = h.open(starts[i], ends[i])
+			out[i] = h.open(time.UnixMicro(starts[i]), time.UnixMicro(ends[i]))
 		}
 	}
 	return out
 }
 
-// timeline is the open spans of a range of days in order, each with the
-// open time of the spans before it.
+// timeline is the open spans of a range of days in order, in microseconds
+// since 1970, each with the open time of the spans before it.
 type timeline struct {
-	from, to []time.Time
+	from, to []int64
 	before   []time.Duration
 }
 
@@ -164,39 +172,40 @@ func (h *hours) spans(lo, hi time.Time) (t timeline, ok bool) {
 		start := len(t.from)
 		for _, s := range spans {
 			if from, to := at(day, s[0]), at(day, s[1]); to.After(from) {
-				t.from, t.to = append(t.from, from), append(t.to, to)
+				t.from, t.to = append(t.from, from.UnixMicro()), append(t.to, to.UnixMicro())
 			}
 		}
 		sortSpans(t.from[start:], t.to[start:])
 		for k := start; k < len(t.from); k++ {
-			if k > 0 && t.from[k].Before(t.to[k-1]) {
+			if k > 0 && t.from[k] < t.to[k-1] {
 				return t, false
 			}
 			t.before = append(t.before, total)
-			total += t.to[k].Sub(t.from[k])
+			total += time.Duration(t.to[k]-t.from[k]) * time.Microsecond
 		}
 	}
 	return t, true
 }
 
 // sortSpans orders one day's spans by their start.
-func sortSpans(from, to []time.Time) {
+func sortSpans(from, to []int64) {
 	for i := 1; i < len(from); i++ {
-		for j := i; j > 0 && from[j].Before(from[j-1]); j-- {
+		for j := i; j > 0 && from[j] < from[j-1]; j-- {
 			from[j], from[j-1] = from[j-1], from[j]
 			to[j], to[j-1] = to[j-1], to[j]
 		}
 	}
 }
 
-// until returns the open time of the timeline before instant x.
-func (t timeline) until(x time.Time) time.Duration {
-	k := sort.Search(len(t.from), func(i int) bool { return !t.from[i].Before(x) })
+// until returns the open time of the timeline before instant x (in
+// microseconds since 1970).
+func (t timeline) until(x int64) time.Duration {
+	k, _ := slices.BinarySearch(t.from, x)
 	if k == 0 {
 		return 0
 	}
 	k--
-	return t.before[k] + min(x.Sub(t.from[k]), t.to[k].Sub(t.from[k]))
+	return t.before[k] + time.Duration(min(x-t.from[k], t.to[k]-t.from[k]))*time.Microsecond
 }
 
 // summarize returns the count, average and nearest-rank p90 of secs (as

@@ -34,16 +34,19 @@ func TestOpenTimes(t *testing.T) {
 			}
 			rng := rand.New(rand.NewPCG(7, 11))
 			base := time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)
-			var starts, ends []time.Time
+			// Instants come from the database in microseconds.
+			var starts, ends []int64
 			for range 2000 {
-				a := base.Add(time.Duration(rng.Int64N(int64(200 * 24 * time.Hour))))
-				b := a.Add(time.Duration(rng.Int64N(int64(30*24*time.Hour))) - 2*time.Hour)
-				starts, ends = append(starts, a), append(ends, b)
+				a := base.Add(time.Duration(rng.Int64N(int64(200 * 24 * time.Hour)))).Truncate(time.Microsecond)
+				b := a.Add(time.Duration(rng.Int64N(int64(30*24*time.Hour))) - 2*time.Hour).Truncate(time.Microsecond)
+				starts, ends = append(starts, a.UnixMicro()), append(ends, b.UnixMicro())
 			}
-			starts, ends = append(starts, base, base), append(ends, base, base.Add(-time.Hour))
+			starts = append(starts, base.UnixMicro(), base.UnixMicro())
+			ends = append(ends, base.UnixMicro(), base.Add(-time.Hour).UnixMicro())
 			for i, got := range h.openTimes(starts, ends) {
-				if want := h.open(starts[i], ends[i]); got != want {
-					t.Fatalf("%s – %s: %s, want %s", starts[i], ends[i], got, want)
+				a, b := time.UnixMicro(starts[i]), time.UnixMicro(ends[i])
+				if want := h.open(a, b); got != want {
+					t.Fatalf("%s – %s: %s, want %s", a, b, got, want)
 				}
 			}
 		})

@@ -2,67 +2,72 @@ package kpi
 
 import (
 	"context"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// closes credits each resolve of the period to the agent who made it (per
-// the audit events, whoever is assigned now) and counts it reopened when
-// the conversation left resolved afterwards: by an agent, or by a customer
-// message. A resolve not reopened is final; the handling time runs from
-// the conversation's start to its final resolve. The status changes come
-// from kpi_statuses (migration 00012), each with the status that followed.
-func closes(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
-	// In business hours the resolution is measured in Go, from the start
-	// and end of each final resolve, collected in the total's row.
-	times := `COALESCE(avg(extract(epoch FROM resolved - started)) FILTER (WHERE NOT reopened), 0),
-			COALESCE(percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved - started))
-				FILTER (WHERE NOT reopened), 0), NULL::timestamptz[], NULL::timestamptz[]`
-	if q.BusinessHours {
-		times = `0::numeric, 0::numeric, array_agg(started) FILTER (WHERE NOT reopened),
-			array_agg(resolved) FILTER (WHERE NOT reopened)`
-	}
-	// The agents' rows first, most closes first; then the total.
-	rows, _ := tx.Query(ctx, `WITH res AS MATERIALIZED (
-			SELECT s.actor_id, c.created_at AS started, s.at AS resolved,
+// resolvesSQL is SQL for the resolves of the period as rows (actor_id,
+// started, resolved, reopened). A resolve is credited to the agent who
+// made it (per the audit events, whoever is assigned now) and counts as
+// reopened when the conversation left resolved afterwards: by an agent, or
+// by a customer message. The status changes come from kpi_statuses
+// (migration 00012), each with the status that followed and (00014) its
+// conversation's start, so the conversations are joined only for a
+// channel or team filter; otherwise a final resolve was reopened when its
+// conversation is unresolved now (a short list, by index).
+func resolvesSQL(q Query) string {
+	if q.byConversation() {
+		return `SELECT s.actor_id, c.created_at AS started, s.at AS resolved,
 				(s.next_status IS NOT NULL AND s.next_status <> 'resolved')
 					OR (s.next_status IS NULL AND c.status <> 'resolved') AS reopened
 			FROM kpi_statuses s JOIN conversations c ON c.id = s.conversation_id
-			WHERE s.status = 'resolved' AND s.at >= @from AND s.at < @to AND `+convFilter+`
-				AND (@agent::bigint = 0 OR s.actor_id = @agent)),
-		agents AS (
-			SELECT actor_id, count(*) AS closed, count(*) FILTER (WHERE reopened) AS reopened
-			FROM res GROUP BY actor_id)
-		SELECT true, COALESCE(a.actor_id, 0), COALESCE(u.name, ''), a.closed, a.reopened, 0::bigint,
-			0::numeric, 0::numeric, NULL::timestamptz[], NULL::timestamptz[]
-		FROM agents a LEFT JOIN users u ON u.id = a.actor_id
-		UNION ALL
-		SELECT false, 0, '', count(*), count(*) FILTER (WHERE reopened), count(*) FILTER (WHERE NOT reopened),
-			`+times+`
-		FROM res
-		ORDER BY 1 DESC, 4 DESC, 3, 2`, q.args())
-	var perAgent bool
+			WHERE s.status = 'resolved' AND s.at >= @from AND s.at < @to AND ` + convFilter + `
+				AND (@agent::bigint = 0 OR s.actor_id = @agent)`
+	}
+	return `SELECT s.actor_id, s.started, s.at AS resolved,
+			(s.next_status IS NOT NULL AND s.next_status <> 'resolved')
+				OR (s.next_status IS NULL AND s.conversation_id IN (SELECT id FROM conversations
+					WHERE status IN ('open', 'pending', 'snoozed'))) AS reopened
+		FROM kpi_statuses s
+		WHERE s.status = 'resolved' AND s.at >= @from AND s.at < @to AND s.started IS NOT NULL
+			AND (@agent::bigint = 0 OR s.actor_id = @agent)`
+}
+
+// closes counts each agent's resolves of the period and how many of them
+// were reopened, most closes first.
+func closes(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
+	rows, _ := tx.Query(ctx, `SELECT COALESCE(a.actor_id, 0), COALESCE(u.name, ''), a.closed, a.reopened
+		FROM (SELECT actor_id, count(*) AS closed, count(*) FILTER (WHERE reopened) AS reopened
+			FROM (`+resolvesSQL(q)+`) x GROUP BY actor_id) a
+		LEFT JOIN users u ON u.id = a.actor_id
+		ORDER BY 3 DESC, 2, 1`, q.args())
 	var a AgentStats
-	var final stats
-	var started, resolved []time.Time
 	r.Agents = []AgentStats{}
-	_, err := pgx.ForEachRow(rows, []any{&perAgent, &a.AgentID, &a.Name, &a.Closed, &a.Reopened, &final.n,
-		&final.avg, &final.p90, &started, &resolved}, func() error {
-		if perAgent {
-			a.ReopenRate = float64(a.Reopened) / float64(a.Closed)
-			r.Agents = append(r.Agents, a)
-		} else {
-			r.Resolution = final.durations(false, 0)
-		}
+	_, err := pgx.ForEachRow(rows, []any{&a.AgentID, &a.Name, &a.Closed, &a.Reopened}, func() error {
+		a.ReopenRate = float64(a.Reopened) / float64(a.Closed)
+		r.Agents = append(r.Agents, a)
 		return nil
 	})
-	if err != nil || !q.BusinessHours {
-		return err
+	return err
+}
+
+// resolution measures the handling time of the period's final resolves
+// (those not reopened): from the conversation's start to the resolve.
+func resolution(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
+	// In business hours the handling times are measured in Go, from the
+	// start and end of each.
+	times := avgSQL("started", "resolved", "true") + `, ` + p90SQL("started", "resolved", "true") +
+		`, NULL::int8[], NULL::int8[]`
+	if q.BusinessHours {
+		times = `0::float8, 0::float8, array_agg(` + microsSQL("started") + `), array_agg(` + microsSQL("resolved") + `)`
 	}
-	if final, err = businessStats(started, resolved, *q.Hours); err != nil {
-		return err
+	var final stats
+	var started, resolved []int64
+	err := tx.QueryRow(ctx, `SELECT count(*), `+times+` FROM (`+resolvesSQL(q)+`) x WHERE NOT reopened`,
+		q.args()).Scan(&final.n, &final.avg, &final.p90, &started, &resolved)
+	if err == nil && q.BusinessHours {
+		final, err = businessStats(started, resolved, *q.Hours)
 	}
-	r.Resolution = final.durations(true, 0)
-	return nil
+	r.Resolution = final.durations(q.BusinessHours, 0)
+	return err
 }

@@ -137,6 +137,23 @@ func (q Query) args() pgx.NamedArgs {
 // conversations c.
 const convFilter = `(@channel::bigint = 0 OR c.channel_id = @channel) AND (@team::bigint = 0 OR c.team_id = @team)`
 
+// filtered says whether q keeps some conversations only: by channel, team
+// or agent. Without a filter, tables that name their conversation need no
+// join with the conversations to be counted.
+func (q Query) filtered() bool {
+	return q.ChannelID != 0 || q.TeamID != 0 || q.AgentID != 0
+}
+
+// byConversation says whether q keeps the conversations of one channel
+// or team, which only the conversations know.
+func (q Query) byConversation() bool {
+	return q.ChannelID != 0 || q.TeamID != 0
+}
+
+// ownedSQL is the SQL condition of the channel, team and agent filters
+// on conversations c.
+const ownedSQL = convFilter + ` AND (@agent::bigint = 0 OR c.assignee_id = @agent)`
+
 // Report is every KPI of a Query.
 type Report struct {
 	Query Query `json:"query"`
@@ -284,7 +301,7 @@ func (s *Store) Report(ctx context.Context, q Query) (*Report, error) {
 	}
 	cal := newCalendar(q, loc)
 	r := &Report{Query: q}
-	parts := []part{backlog, calls, closes, firstResponse, sla, requests} // slowest first
+	parts := []part{backlog, firstResponse, callbacks, resolution, closes, calls, requests, sla} // slowest first
 	err = s.snapshot(ctx, "", func(tx pgx.Tx, id string) error {
 		extra := min(int(s.pool.Config().MaxConns)-1, len(parts)-1)
 		errs := make(chan error, len(parts))
@@ -334,11 +351,33 @@ func (s *Store) snapshot(ctx context.Context, id string, f func(tx pgx.Tx, id st
 			if err != nil {
 				return err
 			}
-			// The window sorts and hashes of a year's events fit in memory;
-			// JIT compiling would cost more than these queries run.
-			if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`); err != nil {
+			// The sorts and hashes of a year's events fit in memory; JIT
+			// compiling would cost more than these queries run. Each query
+			// is planned for its own period and filters: a generic plan,
+			// which PostgreSQL may switch a statement to after five runs,
+			// guesses them and can pick nested loops over a year of rows.
+			// The parts already run at once, one per connection; parallel
+			// workers within a query would only add their start-up.
+			if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off;
+				SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
 				return err
 			}
 			return f(tx, id)
 		})
+}
+
+// avgSQL is SQL for the average seconds from a to b over the rows that
+// pass filter (0 when none): in float8, as EXTRACT's numeric is several
+// times slower over a year of rows.
+func avgSQL(a, b, filter string) string {
+	return `COALESCE(avg(date_part('epoch', ` + b + ` - ` + a + `)) FILTER (WHERE ` + filter + `), 0)`
+}
+
+// p90SQL is SQL for the nearest-rank 90th percentile of the seconds from
+// a to b over the rows that pass filter (0 when none). It ranks whole
+// microseconds, so the value picked reads as exactly as the timestamps
+// it came from.
+func p90SQL(a, b, filter string) string {
+	return `COALESCE(percentile_disc(0.9) WITHIN GROUP (ORDER BY (date_part('epoch', ` + b + ` - ` + a + `) * 1000000)::int8)
+		FILTER (WHERE ` + filter + `)::float8 / 1000000, 0)`
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/inbox/kpi"
 )
@@ -369,5 +370,39 @@ func TestOneConnection(t *testing.T) {
 	got.Query.Now, want.Query.Now = time.Time{}, time.Time{}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("one connection\n%+v\nmany\n%+v", got, want)
+	}
+}
+
+// TestCallBackAfterUnmerge checks that a call follows its conversation's
+// contact when contacts are unmerged: C6's 16:00 call, called back on
+// Nima's main number only once his second number was merged into him,
+// counts as not called back again when the merge is undone.
+func TestCallBackAfterUnmerge(t *testing.T) {
+	t.Parallel()
+	pool, f := newFixture(t)
+	// Each call names its conversation's contact, after the merges and
+	// after the unmerge.
+	stale := func() int {
+		return dbtest.Count(t, pool, `SELECT count(*) FROM kpi_calls k JOIN conversations c ON c.id = k.conversation_id
+			WHERE k.contact_id IS DISTINCT FROM c.contact_id`)
+	}
+	if n := stale(); n != 0 {
+		t.Fatalf("%d calls name another contact than their conversation after the merges", n)
+	}
+	var merge int64
+	err := pool.QueryRow(t.Context(), `SELECT m.id FROM contact_merges m JOIN contacts c ON c.id = m.source_id
+		WHERE c.name = 'Nima (second phone)'`).Scan(&merge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := crm.NewStore(pool).Unmerge(t.Context(), merge, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := stale(); n != 0 {
+		t.Fatalf("%d calls name another contact than their conversation after the unmerge", n)
+	}
+	r := f.report(t, kpi.New(pool), kpi.Query{})
+	if r.Calls.NotCalledBack != 2 {
+		t.Errorf("not called back %d, want 2 (C6 16:00 and 18:00)", r.Calls.NotCalledBack)
 	}
 }

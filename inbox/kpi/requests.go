@@ -10,20 +10,20 @@ import (
 // requests counts the conversations started in the period per day and
 // channel, and names the channels.
 func requests(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) error {
-	rows, _ := tx.Query(ctx, `SELECT (c.created_at AT TIME ZONE @zone)::date, COALESCE(c.channel_id, 0), count(*)
+	rows, _ := tx.Query(ctx, `SELECT `+cal.daySQL("c.created_at")+`, COALESCE(c.channel_id, 0), count(*)
 		FROM conversations c
-		WHERE c.created_at >= @from AND c.created_at < @to AND `+convFilter+`
-			AND (@agent::bigint = 0 OR c.assignee_id = @agent)
-		GROUP BY 1, 2`, q.args())
+		WHERE c.created_at >= @from AND c.created_at < @to AND `+ownedSQL+`
+		GROUP BY 1, 2`, cal.args(q))
 	days := make(map[time.Time]tally)
 	perChannel := make(map[int64]int)
 	var day time.Time
 	var channel int64
 	var n int
 	_, err := pgx.ForEachRow(rows, []any{&day, &channel, &n}, func() error {
-		t := days[day]
+		d := cal.dayOf(day)
+		t := days[d]
 		t.add(channel, n, true)
-		days[day] = t
+		days[d] = t
 		perChannel[channel] += n
 		r.Requests.Total += n
 		return nil
@@ -60,30 +60,57 @@ func requests(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report)
 // have no wait. The agent filter keeps the first responses the agent
 // wrote, and the waits still pending in their conversations.
 func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
-	const base = `FROM (SELECT c.contact_id, k.first_in_at, k.first_out_at, COALESCE(k.exchanges, 0) AS exchanges,
-				@agent::bigint = 0 OR c.assignee_id = @agent AS owned,
-				k.first_in_at IS NOT NULL AND (k.first_out_at IS NULL OR k.first_out_at >= k.first_in_at) AS asked,
+	const askedSQL = `k.first_in_at IS NOT NULL AND (k.first_out_at IS NULL OR k.first_out_at >= k.first_in_at)`
+	base := `FROM (SELECT c.contact_id, k.first_in_at, k.first_out_at, COALESCE(k.exchanges, 0) AS exchanges,
+				@agent::bigint = 0 OR c.assignee_id = @agent AS owned, ` + askedSQL + ` AS asked,
 				@agent::bigint = 0 OR k.first_out_by = @agent OR (k.first_out_at IS NULL AND c.assignee_id = @agent) AS mine
 			FROM conversations c LEFT JOIN kpi_conversations k ON k.conversation_id = c.id
 			WHERE c.created_at >= @from AND c.created_at < @to AND ` + convFilter + `) x`
+	if !q.byConversation() {
+		// Without a channel or team filter the waits come from
+		// kpi_conversations alone (migration 00014 gave it the start): a
+		// wait answered is the agent's when they wrote the first response.
+		// The requests, customers, exchanges and pending waits are counted
+		// below.
+		base = `FROM (SELECT NULL::bigint AS contact_id, k.first_in_at, k.first_out_at, k.exchanges, true AS owned,
+				` + askedSQL + ` AS asked, @agent::bigint = 0 OR k.first_out_by = @agent AS mine
+			FROM kpi_conversations k WHERE k.created_at >= @from AND k.created_at < @to) x`
+	}
 	// In business hours the waits are measured in Go, from the ends of
 	// each wait.
-	ends := `NULL::timestamptz[], NULL::timestamptz[]`
+	times := avgSQL("first_in_at", "first_out_at", "asked AND mine") + `,
+			` + p90SQL("first_in_at", "first_out_at", "asked AND mine AND first_out_at IS NOT NULL") + `,
+			NULL::int8[], NULL::int8[]`
 	if q.BusinessHours {
-		ends = `array_agg(first_in_at) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
-			array_agg(first_out_at) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL)`
+		times = `0::float8, 0::float8, array_agg(` + microsSQL("first_in_at") + `) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
+			array_agg(` + microsSQL("first_out_at") + `) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL)`
 	}
 	var waits stats
-	var asked, answered []time.Time
+	var asked, answered []int64
 	err := tx.QueryRow(ctx, `SELECT count(DISTINCT contact_id) FILTER (WHERE owned), count(*) FILTER (WHERE owned),
 			COALESCE(sum(exchanges) FILTER (WHERE owned), 0),
 			count(*) FILTER (WHERE asked AND mine AND first_out_at IS NULL),
 			count(*) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
-			COALESCE(avg(extract(epoch FROM first_out_at - first_in_at)) FILTER (WHERE asked AND mine), 0),
-			COALESCE(percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_out_at - first_in_at))
-				FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL), 0), `+ends+`
+			`+times+`
 		`+base, q.args()).Scan(&r.Requests.Customers, &r.Exchanges.Requests, &r.Exchanges.Exchanges,
 		&r.FirstResponse.Pending, &waits.n, &waits.avg, &waits.p90, &asked, &answered)
+	if err != nil {
+		return err
+	}
+	switch {
+	case q.byConversation():
+	case q.AgentID == 0:
+		err = tx.QueryRow(ctx, `SELECT count(DISTINCT contact_id), count(*) FROM conversations
+			WHERE created_at >= @from AND created_at < @to`, q.args()).Scan(&r.Requests.Customers, &r.Exchanges.Requests)
+	default:
+		// The agent's requests are those assigned to them now, and so are
+		// the waits still pending.
+		err = tx.QueryRow(ctx, `SELECT count(DISTINCT c.contact_id), count(*), COALESCE(sum(k.exchanges), 0),
+				count(*) FILTER (WHERE `+askedSQL+` AND k.first_out_at IS NULL)
+			FROM conversations c LEFT JOIN kpi_conversations k ON k.conversation_id = c.id
+			WHERE c.created_at >= @from AND c.created_at < @to AND c.assignee_id = @agent`, q.args()).Scan(
+			&r.Requests.Customers, &r.Exchanges.Requests, &r.Exchanges.Exchanges, &r.FirstResponse.Pending)
+	}
 	if err != nil {
 		return err
 	}

@@ -12,16 +12,22 @@ import (
 // another, by an agent's assign or by the SLA check (the agent filter
 // keeps those from or to the agent).
 func sla(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
-	err := tx.QueryRow(ctx, `SELECT count(*) FROM sla_breaches b JOIN conversations c ON c.id = b.conversation_id
-		WHERE b.breached_at >= @from AND b.breached_at < @to AND `+convFilter+`
+	join := func(t string) string {
+		if !q.byConversation() {
+			return ""
+		}
+		return ` JOIN conversations c ON c.id = ` + t + `.conversation_id AND ` + convFilter
+	}
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM sla_breaches b`+join("b")+`
+		WHERE b.breached_at >= @from AND b.breached_at < @to
 			AND (@agent::bigint = 0 OR b.from_user_id = @agent)`, q.args()).Scan(&r.SLA.Breaches)
 	if err != nil {
 		return err
 	}
 	// kpi_assignments (migration 00012) holds each change's agent before.
 	return tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE x.by_sla)
-		FROM kpi_assignments x JOIN conversations c ON c.id = x.conversation_id
+		FROM kpi_assignments x`+join("x")+`
 		WHERE x.at >= @from AND x.at < @to AND x.owner IS NOT NULL AND x.before IS NOT NULL AND x.owner <> x.before
-			AND `+convFilter+` AND (@agent::bigint = 0 OR x.owner = @agent OR x.before = @agent)`,
+			AND (@agent::bigint = 0 OR x.owner = @agent OR x.before = @agent)`,
 		q.args()).Scan(&r.SLA.Reassignments, &r.SLA.BySLA)
 }
