@@ -104,14 +104,17 @@ func Retry(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = pgx.BeginFunc(ctx, pool, fn)
-		if err == nil || !retryable(err) {
+		if err == nil || !Retryable(err) {
 			return err
 		}
 	}
 	return err
 }
 
-func retryable(err error) bool {
+// Retryable reports whether Retry starts a transaction over for err: a
+// race lost to a concurrent writer (ErrRace), a serialization failure, a
+// deadlock or a unique violation.
+func Retryable(err error) bool {
 	if errors.Is(err, ErrRace) {
 		return true
 	}

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,7 +25,7 @@ const bulkLocks = 2000
 // the group commit: the rows are copied into a staging table, their
 // senders resolved to contacts (new ones created, merged ones followed),
 // their conversations found or opened by the same rule as Ingest's, the
-// messages inserted, and each touched conversation updated once from the
+// messages inserted, and each touched conversation written once from the
 // batch's aggregates, with the call-back reminders and one notification
 // Ingest would give. It returns how many messages were new: messages
 // already stored (same channel and external id) are skipped, so importing
@@ -41,40 +42,75 @@ func (ib *Inbox) IngestBulk(ctx context.Context, batch []channels.Inbound, rejec
 }
 
 func (ib *Inbox) ingestBulk(ctx context.Context, batch []channels.Inbound, reject func(int, error), maxLocks int) (int, error) {
+	return ib.ingestParts(ctx, func(yield func([]channels.Inbound, func(int, error)) bool) {
+		yield(batch, reject)
+	}, maxLocks)
+}
+
+// IngestBulkParts is IngestBulk for a batch handed over in parts, each
+// with its own reject function (called with indexes into that part): each
+// part is checked and copied into the staging table as it comes, so the
+// caller need hold only one in memory, and all are stored in one
+// transaction, each conversation written once however many parts touch
+// it. The transaction stays open while parts are awaited.
+func (ib *Inbox) IngestBulkParts(ctx context.Context, parts iter.Seq2[[]channels.Inbound, func(int, error)]) (int, error) {
+	return ib.ingestParts(ctx, parts, bulkLocks)
+}
+
+func (ib *Inbox) ingestParts(ctx context.Context, parts iter.Seq2[[]channels.Inbound, func(int, error)], maxLocks int) (int, error) {
 	start := time.Now()
-	rows, dups, bad := ib.stage(batch, reject, time.Now().UTC())
-	ib.metrics.Messages.WithLabelValues("rejected").Add(float64(bad))
-	ib.metrics.Messages.WithLabelValues("duplicate").Add(float64(dups))
-	inserted, err := ib.bulkCommit(ctx, rows, maxLocks)
+	var l bulkLoad
+	inserted, err := l.run(ctx, ib, parts, maxLocks)
 	result := "ok"
 	if err != nil {
 		result = "error"
+		err = fmt.Errorf("inbox: bulk ingest: %w", noChannel(err))
 	}
+	ib.metrics.Messages.WithLabelValues("rejected").Add(float64(l.bad))
+	ib.metrics.Messages.WithLabelValues("inserted").Add(float64(inserted))
+	ib.metrics.Messages.WithLabelValues("duplicate").Add(float64(l.staged - inserted))
 	ib.metrics.Calls.WithLabelValues(result).Observe(time.Since(start).Seconds())
 	return inserted, err
 }
 
-// bulkCommit stores rows, then the rows it deferred for want of locks,
-// in groups of at most maxLocks customers.
-func (ib *Inbox) bulkCommit(ctx context.Context, rows [][]any, maxLocks int) (int, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
+// run stages the parts in one transaction and stores them, then the rows
+// it deferred for want of locks, in groups of at most maxLocks customers.
+func (l *bulkLoad) run(ctx context.Context, ib *Inbox, parts iter.Seq2[[]channels.Inbound, func(int, error)], maxLocks int) (int, error) {
 	start := time.Now()
-	var tx *bulkTx
-	err := crm.Retry(ctx, ib.pool, func(t pgx.Tx) error {
-		tx = &bulkTx{Tx: t, cfg: ib.cfg, rows: rows, maxLocks: maxLocks, now: time.Now().UTC()}
-		return tx.run(ctx)
+	var t *bulkTx
+	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+		if err := staging(ctx, tx); err != nil {
+			return err
+		}
+		var next int32
+		for batch, reject := range parts {
+			rows, bad := ib.stage(batch, reject, next, time.Now().UTC())
+			next += int32(len(batch))
+			l.staged, l.bad = l.staged+len(rows), l.bad+bad
+			l.note(rows)
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"bulk_rows"}, bulkColumns, pgx.CopyFromRows(rows)); err != nil {
+				return err
+			}
+		}
+		if l.staged == 0 {
+			return nil
+		}
+		t = &bulkTx{cfg: ib.cfg, maxLocks: maxLocks, now: time.Now().UTC(), repeats: l.repeats}
+		return t.runFrom(ctx, tx)
 	})
 	ib.metrics.Commits.Observe(time.Since(start).Seconds())
-	ib.metrics.GroupSize.Observe(float64(len(rows)))
-	if err != nil {
-		return 0, fmt.Errorf("inbox: bulk ingest: %w", noChannel(err))
+	ib.metrics.GroupSize.Observe(float64(l.staged))
+	if err != nil || t == nil {
+		return 0, err
 	}
-	ib.metrics.Messages.WithLabelValues("inserted").Add(float64(tx.inserted))
-	ib.metrics.Messages.WithLabelValues("duplicate").Add(float64(len(rows) - len(tx.deferred) - tx.inserted))
-	inserted := tx.inserted
-	for _, part := range tx.deferredParts(maxLocks) {
+	return ib.afterCommit(ctx, t, maxLocks)
+}
+
+// afterCommit stores what the committed t deferred and returns how many
+// messages t and those later transactions stored.
+func (ib *Inbox) afterCommit(ctx context.Context, t *bulkTx, maxLocks int) (int, error) {
+	inserted := t.inserted
+	for _, part := range t.deferredParts(maxLocks) {
 		n, err := ib.bulkCommit(ctx, part, maxLocks)
 		inserted += n
 		if err != nil {
@@ -84,48 +120,24 @@ func (ib *Inbox) bulkCommit(ctx context.Context, rows [][]any, maxLocks int) (in
 	return inserted, nil
 }
 
-// bulkColumns are the staging table's columns, in the order stage fills
-// them.
-var bulkColumns = []string{"idx", "channel", "ext", "dir", "kind", "status", "body", "html", "subject",
-	"headers", "call", "truncated", "sent", "ikind", "ivalue", "name", "name_fold", "callback"}
-
-// stage validates and cleans batch as Ingest does and returns the staging
-// rows of the messages to store, in batch order, with how many were
-// repeats within the batch and how many were rejected.
-func (ib *Inbox) stage(batch []channels.Inbound, reject func(int, error), now time.Time) (rows [][]any, dups, bad int) {
-	seen := make(map[extKey]bool, len(batch))
-	folds := make(map[string]string)
-	rows = make([][]any, 0, len(batch))
-	for i, in := range batch {
-		it, err := ib.prepare(in)
-		if err == nil {
-			err = bulkable(it.in)
+// bulkCommit stores rows staged in Go (the deferred ones) in a
+// transaction of their own, then those it defers in turn.
+func (ib *Inbox) bulkCommit(ctx context.Context, rows [][]any, maxLocks int) (int, error) {
+	var t *bulkTx
+	err := crm.Retry(ctx, ib.pool, func(tx pgx.Tx) error {
+		if err := staging(ctx, tx); err != nil {
+			return err
 		}
-		if err != nil {
-			bad++
-			if reject != nil {
-				reject(i, err)
-			}
-			continue
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"bulk_rows"}, bulkColumns, pgx.CopyFromRows(rows)); err != nil {
+			return err
 		}
-		k := extKey{it.in.ChannelID, it.in.ExternalID}
-		if seen[k] {
-			dups++
-			continue
-		}
-		seen[k] = true
-		from := it.group[0]
-		fold, ok := folds[from.Name]
-		if !ok {
-			fold = crm.Fold(from.Name)
-			folds[from.Name] = fold
-		}
-		dir, status := direction(it.in)
-		rows = append(rows, []any{int32(i), it.in.ChannelID, it.in.ExternalID, dir, string(it.in.Kind), status,
-			it.in.Text, it.in.HTML, it.in.Thread.Subject, string(it.headers), string(it.call), it.truncated,
-			it.in.SentAt, string(from.Kind), from.Value, from.Name, fold, callbackText(&it, now)})
+		t = &bulkTx{cfg: ib.cfg, maxLocks: maxLocks, now: time.Now().UTC()}
+		return t.runFrom(ctx, tx)
+	})
+	if err != nil {
+		return 0, err
 	}
-	return rows, dups, bad
+	return ib.afterCommit(ctx, t, maxLocks)
 }
 
 // bulkable reports, as an error wrapping ErrInvalid, what IngestBulk

@@ -134,8 +134,9 @@ func (e phoneEnv) history(t *testing.T, now time.Time) {
 // bulkBatch is a call log touching every case of history: a conversation
 // resolved long ago (a new one opens), one resolved lately (reopened),
 // an outbound call answered by the customer's calls, a customer known
-// from SMS, new customers (one named only on a later call), calls older
-// than a day (no call-back) and repeats within the batch.
+// from SMS, new customers (one named only on a later call, one called
+// back between their calls), calls older than a day (no call-back) and
+// repeats within the batch.
 func bulkBatch(ch int64, now time.Time) []channels.Inbound {
 	at := func(h float64) time.Time { return now.Add(time.Duration(h * float64(time.Hour))) }
 	return []channels.Inbound{
@@ -150,22 +151,34 @@ func bulkBatch(ch int64, now time.Time) []channels.Inbound {
 		call(ch, "n-9", "09120000006", "Out Only", channels.Out, "ANSWERED", at(-0.3)),
 		call(ch, "n-5", "09120000003", "", channels.In, "NO ANSWER", at(-0.6)),
 		call(ch, "n-10", "09120000001", "", channels.In, "ANSWERED", at(-0.2)),
+		call(ch, "n-11", "09120000007", "", channels.In, "NO ANSWER", at(-0.25)),
+		call(ch, "n-12", "09120000007", "", channels.Out, "ANSWERED", at(-0.15)),
+		call(ch, "n-13", "09120000007", "", channels.In, "BUSY", at(-0.1)),
+		call(ch, "n-14", "09120000007", "", channels.In, "ANSWERED", at(-0.05)),
 	}
+}
+
+// liveAndBulk returns two databases with the same history, the live one
+// with bulkBatch ingested, and the time of both.
+func liveAndBulk(t *testing.T) (live, bulk phoneEnv, now time.Time) {
+	t.Helper()
+	live, bulk = newPhoneEnv(t), newPhoneEnv(t)
+	now = time.Now().UTC().Truncate(time.Second)
+	live.history(t, now)
+	bulk.history(t, now)
+	if err := live.ib.Ingest(context.Background(), bulkBatch(live.phone, now)); err != nil {
+		t.Fatal(err)
+	}
+	return live, bulk, now
 }
 
 func TestIngestBulkMatchesIngest(t *testing.T) {
 	t.Parallel()
-	live, bulk := newPhoneEnv(t), newPhoneEnv(t)
+	live, bulk, now := liveAndBulk(t)
 	ctx := context.Background()
-	now := time.Now().UTC().Truncate(time.Second)
-	live.history(t, now)
-	bulk.history(t, now)
-	if err := live.ib.Ingest(ctx, bulkBatch(live.phone, now)); err != nil {
-		t.Fatal(err)
-	}
 	n, err := bulk.ib.IngestBulk(ctx, bulkBatch(bulk.phone, now), func(i int, err error) { t.Errorf("row %d rejected: %v", i, err) })
-	if err != nil || n != 10 {
-		t.Fatalf("IngestBulk: %d new, %v; want 10", n, err)
+	if err != nil || n != 14 {
+		t.Fatalf("IngestBulk: %d new, %v; want 14", n, err)
 	}
 	want, got := live.snapshot(t), bulk.snapshot(t)
 	if !slices.Equal(got, want) {

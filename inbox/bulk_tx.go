@@ -2,30 +2,59 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/peykhq/peyk/crm"
 )
 
-// bulkTx is one IngestBulk transaction. Its steps work on three staging
-// tables that live until the commit: bulk_rows (the messages), bulk_ids
-// (their senders and contacts) and bulk_convs (one row per contact and
-// channel, with the conversation its messages go to).
+// bulkTx is the work of one IngestBulk transaction on the rows staged in
+// bulk_rows. Its steps add two staging tables that live until the
+// commit: bulk_ids (the senders and their contacts) and bulk_convs (one
+// row per contact and channel, with the conversation its messages go
+// to).
 type bulkTx struct {
 	pgx.Tx
 	cfg      Config
-	rows     [][]any
 	maxLocks int
 	now      time.Time
+	repeats  []int32 // the rows that may repeat an earlier one (bulkLoad.note)
+	conflict string  // the message insert's conflict clause (insertSQL)
 
 	inserted int
-	deferred []int // indexes into rows of the messages left for a later transaction
+	deferred [][]any // the staging rows of the messages left for a later transaction
+}
+
+// runFrom runs the steps in a savepoint of tx, and again from it when
+// they lose a race to a concurrent ingest or a deadlock, as crm.Retry
+// would start a transaction over: the staged rows stay. After a message
+// stored concurrently, the messages are inserted ON CONFLICT DO NOTHING.
+func (t *bulkTx) runFrom(ctx context.Context, tx pgx.Tx) error {
+	for attempt := 1; ; attempt++ {
+		sp, err := tx.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		t.Tx, t.inserted, t.deferred = sp, 0, nil
+		if err = t.run(ctx); err == nil {
+			return sp.Commit(ctx)
+		}
+		if sp.Rollback(ctx) != nil || attempt == 5 || !crm.Retryable(err) {
+			return err
+		}
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.ConstraintName == "messages_channel_id_external_id_key" {
+			t.conflict = "ON CONFLICT (channel_id, external_id) DO NOTHING"
+		}
+	}
 }
 
 func (t *bulkTx) run(ctx context.Context) error {
-	steps := []func(context.Context) error{t.copyRows, t.resolve, t.lock, t.create, t.write}
+	steps := []func(context.Context) error{t.dedupe, t.resolve, t.lock, t.create, t.write}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
@@ -34,29 +63,30 @@ func (t *bulkTx) run(ctx context.Context) error {
 	return nil
 }
 
-// copyRows loads the rows into bulk_rows.
-func (t *bulkTx) copyRows(ctx context.Context) error {
-	// The steps join and sort whole batches: in memory, and without JIT
-	// compiling each statement anew.
-	_, err := t.Exec(ctx, `SET LOCAL jit = off; SET LOCAL work_mem = '128MB';
-	CREATE TEMP TABLE bulk_rows (
-		idx int NOT NULL, channel bigint NOT NULL, ext text NOT NULL, dir text NOT NULL, kind text NOT NULL,
-		status text NOT NULL, body text NOT NULL, html text NOT NULL, subject text NOT NULL, headers text NOT NULL,
-		call text NOT NULL, truncated bool NOT NULL, sent timestamptz NOT NULL, ikind text NOT NULL,
-		ivalue text NOT NULL, name text NOT NULL, name_fold text NOT NULL, callback text NOT NULL
-	) ON COMMIT DROP`)
-	if err != nil {
-		return err
+// dedupe leaves out of bulk_rows the repeats of a message (the first
+// stays) and the messages already stored, before threading, as Ingest
+// does, so that importing a file again opens no conversation. LATERAL …
+// LIMIT 1 keeps the planner on the unique index. An index on idx then
+// serves the steps that look up one row per sender or conversation (its
+// name, its first message) instead of hashing the whole batch, and
+// statistics let the planner hash-join the staging tables instead of
+// sorting them.
+func (t *bulkTx) dedupe(ctx context.Context) error {
+	if len(t.repeats) > 0 {
+		// Statistics first, so that many repeats are hash-joined.
+		_, err := t.Exec(ctx, `ANALYZE bulk_rows`)
+		if err != nil {
+			return err
+		}
+		_, err = t.Exec(ctx, `DELETE FROM bulk_rows r USING bulk_rows q
+			WHERE r.idx = ANY($1) AND q.channel = r.channel AND q.ext = r.ext AND q.idx < r.idx`, t.repeats)
+		if err != nil {
+			return err
+		}
 	}
-	if _, err = t.CopyFrom(ctx, pgx.Identifier{"bulk_rows"}, bulkColumns, pgx.CopyFromRows(t.rows)); err != nil {
-		return err
-	}
-	// Messages already stored are left out before threading, as Ingest
-	// does, so that importing a file again opens no conversation. LATERAL
-	// … LIMIT 1 keeps the planner on the unique index. Statistics then let
-	// the planner hash-join the staging tables instead of sorting them.
-	_, err = t.Exec(ctx, `DELETE FROM bulk_rows WHERE idx IN (SELECT q.idx FROM bulk_rows q
+	_, err := t.Exec(ctx, `DELETE FROM bulk_rows WHERE idx IN (SELECT q.idx FROM bulk_rows q
 			CROSS JOIN LATERAL (SELECT FROM messages WHERE channel_id = q.channel AND external_id = q.ext LIMIT 1) m);
+		CREATE INDEX ON bulk_rows (idx);
 		ANALYZE bulk_rows`)
 	return err
 }
@@ -70,11 +100,12 @@ const latestSQL = `(SELECT id, NOT COALESCE(status = 'resolved' AND resolved_at 
 	ORDER BY id DESC LIMIT 1)`
 
 // resolveIDsSQL finds the contact of each sender, or numbers a new one,
-// and names a new one after its first call with a name.
-const resolveIDsSQL = `SELECT q.ikind, q.ivalue, q.name, q.name_fold, i.contact_id IS NULL AS fresh,
-		COALESCE(i.contact_id, nextval('contacts_id_seq')) AS contact, c.merged_into
-	FROM (SELECT DISTINCT ON (ikind, ivalue) ikind, ivalue, name, name_fold FROM bulk_rows
-		ORDER BY ikind, ivalue, name = '', idx) q
+// and names a new one after its first call with a name (found by grouping
+// and looking it up by idx, not by sorting the whole batch).
+const resolveIDsSQL = `SELECT q.ikind, q.ivalue, COALESCE(n.name, '') AS name, COALESCE(n.name_fold, '') AS name_fold,
+		i.contact_id IS NULL AS fresh, COALESCE(i.contact_id, nextval('contacts_id_seq')) AS contact, c.merged_into
+	FROM (SELECT ikind, ivalue, min(idx) FILTER (WHERE name <> '') AS named FROM bulk_rows GROUP BY ikind, ivalue) q
+	LEFT JOIN LATERAL (SELECT name, name_fold FROM bulk_rows WHERE idx = q.named LIMIT 1) n ON true
 	LEFT JOIN LATERAL (SELECT contact_id FROM contact_identities
 		WHERE kind = q.ikind AND value = q.ivalue LIMIT 1) i ON true
 	LEFT JOIN contacts c ON c.id = i.contact_id`
@@ -103,10 +134,15 @@ func (t *bulkTx) resolve(ctx context.Context) error {
 	if _, err := t.Exec(ctx, `ANALYZE bulk_ids`); err != nil {
 		return err
 	}
+	// The sums of the messages (last, last_in, unread, out_first and the
+	// last outbound message's last_out) are what a new conversation
+	// starts with (insertConversationsSQL).
 	_, err = t.Exec(ctx, `CREATE TEMP TABLE bulk_convs ON COMMIT DROP AS
-		SELECT p.contact, p.channel, p.fresh, p.first_idx, l.id AS latest,
-			COALESCE(l.usable, false) AS usable, NULL::bigint AS conv
-		FROM (SELECT b.contact, r.channel, bool_or(b.fresh) AS fresh, min(r.idx) AS first_idx
+		SELECT p.*, l.id AS latest, COALESCE(l.usable, false) AS usable, NULL::bigint AS conv
+		FROM (SELECT b.contact, r.channel, bool_or(b.fresh) AS fresh, min(r.idx) AS first_idx,
+				max(r.sent) AS last, max(r.sent) FILTER (WHERE r.dir = 'in') AS last_in,
+				(count(*) FILTER (WHERE r.dir = 'in'))::int AS unread, min(r.sent) FILTER (WHERE r.dir = 'out') AS out_first,
+				max(r.idx) FILTER (WHERE r.dir = 'out') AS last_out
 			FROM bulk_rows r JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
 			GROUP BY b.contact, r.channel) p
 		LEFT JOIN LATERAL `+fmt.Sprintf(latestSQL, "p")+` l ON NOT p.fresh`, t.now.Add(-t.cfg.ReopenWithin))
@@ -145,39 +181,25 @@ func (t *bulkTx) lock(ctx context.Context) error {
 	return t.SendBatch(ctx, b).Close()
 }
 
-// deferContacts takes the messages of contacts out of this transaction.
+// deferContacts takes the messages of contacts out of this transaction
+// and keeps their staging rows, in order, for a later one.
 func (t *bulkTx) deferContacts(ctx context.Context, contacts []int64) error {
 	rows, _ := t.Query(ctx, `WITH gone AS (DELETE FROM bulk_rows r USING bulk_ids b
-			WHERE b.contact = ANY($1) AND r.ikind = b.ikind AND r.ivalue = b.ivalue RETURNING r.idx),
+			WHERE b.contact = ANY($1) AND r.ikind = b.ikind AND r.ivalue = b.ivalue RETURNING r.*),
 		ids AS (DELETE FROM bulk_ids WHERE contact = ANY($1)),
 		convs AS (DELETE FROM bulk_convs WHERE contact = ANY($1))
-		SELECT idx FROM gone`, contacts)
-	idxs, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-	if err != nil {
-		return err
-	}
-	at := make(map[int32]int, len(t.rows))
-	for i, r := range t.rows {
-		at[r[0].(int32)] = i
-	}
-	t.deferred = t.deferred[:0]
-	for _, idx := range idxs {
-		t.deferred = append(t.deferred, at[idx])
-	}
-	return nil
+		SELECT * FROM gone ORDER BY idx`, contacts)
+	var err error
+	t.deferred, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) ([]any, error) { return r.Values() })
+	return err
 }
 
 // deferredParts returns the deferred rows, in order, split into parts of
 // at most maxLocks senders each, a sender's rows in one part.
 func (t *bulkTx) deferredParts(maxLocks int) [][][]any {
-	if len(t.deferred) == 0 {
-		return nil
-	}
 	part := make(map[string]int)
 	var parts [][][]any
-	slices.Sort(t.deferred)
-	for _, i := range t.deferred {
-		r := t.rows[i]
+	for _, r := range t.deferred {
 		sender := r[13].(string) + ":" + r[14].(string)
 		p, ok := part[sender]
 		if !ok {

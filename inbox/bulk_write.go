@@ -40,14 +40,37 @@ func (t *bulkTx) create(ctx context.Context) error {
 	for i := range tokens {
 		tokens[i] = newToken()
 	}
-	_, err = t.Exec(ctx, `INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
-			created_at, last_message_at)
-		SELECT v.conv, v.contact, v.channel, r.subject, ($1::text[])[row_number() OVER (ORDER BY v.first_idx)],
-			'open', r.sent, r.sent
-		FROM bulk_convs v JOIN bulk_rows r ON r.idx = v.first_idx
-		WHERE v.conv IS NOT NULL ORDER BY v.conv`, tokens)
+	// Statistics again: bulk_convs was analyzed with no conversation
+	// numbered, and the planner took the new ones for one row.
+	if _, err := t.Exec(ctx, `ANALYZE bulk_convs`); err != nil {
+		return err
+	}
+	_, err = t.Exec(ctx, insertConversationsSQL, tokens)
 	return err
 }
+
+// insertConversationsSQL opens the new conversations of bulk_convs in the
+// state their messages leave them in (as updateConversationsSQL would set
+// it after opening them as Ingest does), so that they are written once:
+// the messages go in batch order, the first one giving the subject and
+// the creation time, and the customer waits from their first message
+// after the last one to them. $1 are the reply tokens, joined by their
+// ordinal: subscripting a text array walks it from the start, which made
+// taking each conversation's token quadratic.
+const insertConversationsSQL = `INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
+		created_at, last_message_at, last_inbound_at, unread, first_response_at, waiting_since)
+	SELECT v.conv, v.contact, v.channel, f.subject, t.token, 'open', f.sent, v.last, v.last_in, v.unread,
+		v.out_first, w.sent
+	FROM (SELECT *, row_number() OVER (ORDER BY first_idx) AS n FROM bulk_convs WHERE conv IS NOT NULL) v
+	JOIN unnest($1::text[]) WITH ORDINALITY t(token, n) ON t.n = v.n
+	JOIN bulk_rows f ON f.idx = v.first_idx
+	LEFT JOIN (SELECT v.conv, min(r.idx) AS idx
+		FROM bulk_rows r JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
+		JOIN bulk_convs v ON v.contact = b.contact AND v.channel = r.channel
+		WHERE v.conv IS NOT NULL AND r.dir = 'in' AND r.idx > COALESCE(v.last_out, -1)
+		GROUP BY v.conv) x ON x.conv = v.conv
+	LEFT JOIN LATERAL (SELECT sent FROM bulk_rows WHERE idx = x.idx LIMIT 1) w ON true
+	ORDER BY v.conv`
 
 // adopt gives the senders whose identity a concurrent Ingest created
 // first (this transaction waited for it to commit) that Ingest's contact
@@ -84,13 +107,26 @@ func (t *bulkTx) adopt(ctx context.Context) error {
 	return nil
 }
 
-// insertSQL inserts the messages in batch order (so their ids follow it)
-// and keeps the new ones in bulk_new. It is a statement of its own, as in
+// bulkChunk is about how many messages one insert statement takes.
+// PostgreSQL keeps the statement's new rows for the KPI triggers (its
+// transition table), in memory up to work_mem and on disk beyond: half a
+// million messages in one statement took twice as long per message as
+// a hundred thousand.
+const bulkChunk = 100_000
+
+// insertSQL inserts the messages of the contacts whose id modulo $1 is $2
+// in batch order (so their ids follow it) and keeps the new ones in
+// bulk_new. The chunks split the messages by contact, so each
+// conversation's messages go in one statement and the KPI triggers sum
+// each conversation up once. Each chunk is a statement of its own, as in
 // Ingest, so that triggers on messages (the KPI rollup) see the
-// conversations as they were before these messages.
-const insertSQL = `CREATE TEMP TABLE bulk_new (id bigint, conversation_id bigint, channel_id bigint, external_id text,
-		direction text, sent_at timestamptz) ON COMMIT DROP;
-	WITH ins AS (
+// conversations as they were before these messages. %s is the conflict
+// clause: none at first, since dedupe left out the messages already
+// stored and a speculative insert costs each row a second index probe and
+// a WAL record more; a message that a concurrent ingest stores meanwhile
+// then fails the insert with a unique violation, and the steps run again
+// with ON CONFLICT DO NOTHING.
+const insertSQL = `WITH ins AS (
 		INSERT INTO messages (conversation_id, channel_id, external_id, direction, kind, status, body, html,
 			subject, headers, call, truncated, sent_at, identity)
 		SELECT COALESCE(v.conv, v.latest), r.channel, r.ext, r.dir, r.kind, r.status, r.body, r.html, r.subject,
@@ -98,12 +134,13 @@ const insertSQL = `CREATE TEMP TABLE bulk_new (id bigint, conversation_id bigint
 		FROM bulk_rows r
 		JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
 		JOIN bulk_convs v ON v.contact = b.contact AND v.channel = r.channel
-		ORDER BY r.idx
-		ON CONFLICT (channel_id, external_id) DO NOTHING
+		WHERE mod(b.contact, $1) = $2
+		ORDER BY r.idx %s
 		RETURNING id, conversation_id, channel_id, external_id, direction, sent_at)
 	INSERT INTO bulk_new SELECT * FROM ins`
 
-// updateSQL, from the new messages, updates each conversation once, ends
+// updateSQL, from the new messages, updates each conversation once (those
+// opened here are already in their final state), ends
 // follow-ups and snoozes, records call-back reminders, and returns the
 // first $1 new messages with their total count, for the notification.
 var updateSQL = `WITH u AS (
@@ -112,7 +149,7 @@ var updateSQL = `WITH u AS (
 			min(sent_at) FILTER (WHERE direction = 'out') AS out_first, bool_or(direction = 'out') AS out_seen,
 			(array_agg(sent_at ORDER BY id) FILTER (WHERE direction = 'in' AND id > COALESCE(last_out, 0)))[1] AS wait_from
 		FROM (SELECT *, max(id) FILTER (WHERE direction = 'out') OVER (PARTITION BY conversation_id) AS last_out
-			FROM bulk_new) x
+			FROM bulk_new n WHERE NOT EXISTS (SELECT FROM bulk_convs v WHERE v.conv = n.conversation_id)) x
 		GROUP BY conversation_id
 	), upd AS (` + fmt.Sprintf(updateConversationsSQL, "u") + `
 	), cancel AS (` + fmt.Sprintf(cancelWaitsSQL, "SELECT id FROM u WHERE reopen") + `
@@ -128,14 +165,34 @@ var updateSQL = `WITH u AS (
 
 // write stores the messages, updates their conversations and notifies.
 func (t *bulkTx) write(ctx context.Context) error {
-	if _, err := t.Exec(ctx, insertSQL); err != nil {
+	// The conversations are locked here, in id order as the KPI
+	// triggers' kpi_0_lock would lock them, so that the foreign-key
+	// checks of the messages and that trigger find the locks held
+	// instead of each writing a lock of its own to every row.
+	if _, err := t.Exec(ctx, `SELECT FROM conversations WHERE id IN (SELECT COALESCE(conv, latest) FROM bulk_convs)
+		ORDER BY id FOR NO KEY UPDATE`); err != nil {
 		return err
+	}
+	_, err := t.Exec(ctx, `CREATE TEMP TABLE bulk_new (id bigint, conversation_id bigint, channel_id bigint,
+		external_id text, direction text, sent_at timestamptz) ON COMMIT DROP`)
+	if err != nil {
+		return err
+	}
+	var staged int
+	if err := t.QueryRow(ctx, `SELECT count(*) FROM bulk_rows`).Scan(&staged); err != nil {
+		return err
+	}
+	chunks := max(1, (staged+bulkChunk/2)/bulkChunk)
+	for k := range chunks {
+		if _, err := t.Exec(ctx, fmt.Sprintf(insertSQL, t.conflict), chunks, k); err != nil {
+			return err
+		}
 	}
 	rows, _ := t.Query(ctx, updateSQL, bulkNotify+1)
 	var payloads []string
 	var n int
 	var e Event
-	_, err := pgx.ForEachRow(rows, []any{&n, &e.MessageID, &e.ConversationID, &e.ContactID, &e.ChannelID, &e.NewConversation},
+	_, err = pgx.ForEachRow(rows, []any{&n, &e.MessageID, &e.ConversationID, &e.ContactID, &e.ChannelID, &e.NewConversation},
 		func() error {
 			e.Type = "message.created"
 			payloads = append(payloads, event(e))

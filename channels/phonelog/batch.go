@@ -5,6 +5,7 @@ import (
 	"errors"
 	"hash/fnv"
 	"io"
+	"iter"
 	"sync"
 
 	"github.com/peykhq/peyk/channels"
@@ -16,10 +17,11 @@ type counter interface {
 	IngestCount(ctx context.Context, batch []channels.Inbound) (int, error)
 }
 
-// bulker is a sink that stores a large batch at once and names the rows it
-// rejects instead of failing the batch, as the inbox's IngestBulk does.
+// bulker is a sink that stores a large batch, handed over in parts, in
+// one transaction and names the rows it rejects instead of failing the
+// batch, as the inbox's IngestBulkParts does.
 type bulker interface {
-	IngestBulk(ctx context.Context, batch []channels.Inbound, reject func(i int, err error)) (int, error)
+	IngestBulkParts(ctx context.Context, parts iter.Seq2[[]channels.Inbound, func(int, error)]) (int, error)
 }
 
 // batch is a run of calls and the lines they came from.
@@ -39,6 +41,9 @@ type importer struct {
 	mu       sync.Mutex
 	progress Progress
 	errs     []RowError
+	// free holds the buffers of batches a bulk sink has staged, for the
+	// reader to fill again.
+	free chan batch
 }
 
 // read fills batches from rd and sends them to the committers until the
@@ -46,6 +51,9 @@ type importer struct {
 // committer, so they are stored in file order.
 func (im *importer) read(ctx context.Context, rd *Reader, work []chan batch) error {
 	bufs := make([]batch, len(work))
+	for i := range bufs {
+		bufs[i] = im.newBatch()
+	}
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -71,13 +79,35 @@ func (im *importer) read(ctx context.Context, rd *Reader, work []chan batch) err
 		b := &bufs[i]
 		b.calls = append(b.calls, in)
 		b.lines = append(b.lines, rd.Line())
-		if len(b.calls) == im.opts.BatchSize {
+		if len(b.calls) == im.opts.PartSize {
 			b.mark(rd)
 			if !send(ctx, work[i], *b) {
 				return nil
 			}
-			*b = batch{calls: make([]channels.Inbound, 0, im.opts.BatchSize), lines: make([]int, 0, im.opts.BatchSize)}
+			*b = im.newBatch()
 		}
+	}
+}
+
+// newBatch returns an empty batch with room for a part: a staged one's
+// buffers if there is one, else new ones (growing a slice of a hundred
+// thousand calls copied it over and over, and each new one is zeroed).
+func (im *importer) newBatch() batch {
+	select {
+	case b := <-im.free:
+		return batch{calls: b.calls[:0], lines: b.lines[:0]}
+	default:
+		n := min(im.opts.PartSize, 1<<16)
+		return batch{calls: make([]channels.Inbound, 0, n), lines: make([]int, 0, n)}
+	}
+}
+
+// reuse offers the buffers of a batch that is no longer needed to
+// newBatch.
+func (im *importer) reuse(b batch) {
+	select {
+	case im.free <- b:
+	default:
 	}
 }
 

@@ -12,17 +12,23 @@ import (
 
 // Options tunes Import. The zero value is usable.
 type Options struct {
-	// BatchSize is how many calls go into one sink call (one
-	// transaction). Default 1000, or BulkSize for a sink that stores
-	// batches in bulk (the inbox's IngestBulk).
+	// BatchSize is how many calls go into one transaction (one sink
+	// call). Default 1000, or BulkSize for a sink that stores batches in
+	// bulk (the inbox's IngestBulkParts).
 	BatchSize int
+	// PartSize is how many calls a bulk sink is handed at a time: it
+	// stages each part as it comes, so that only the parts being filled
+	// and staged are held in memory. Default BulkPart, at most
+	// BatchSize; without a bulk sink, BatchSize.
+	PartSize int
 	// Parallel is how many batches may be committing at once, while the
 	// next ones are read. Each customer's calls go through one committer,
 	// so they are stored in file order (the first call from a new number
 	// names its contact). Default 2.
 	Parallel int
-	// Progress, if set, is called after each committed batch and once at
-	// the end, from one goroutine at a time.
+	// Progress, if set, is called after each batch handed over (with
+	// its bad rows), after each committed transaction (with its new
+	// calls) and once at the end, from one goroutine at a time.
 	Progress func(Progress)
 	// MaxErrors is how many RowErrors Stats.Errors keeps; all are counted
 	// in Failed. Default 1000.
@@ -79,7 +85,7 @@ func Import(ctx context.Context, rd *Reader, sink channels.Sink, opts Options) (
 	opts = opts.withDefaults(bulk)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	im := &importer{opts: opts, sink: sink}
+	im := &importer{opts: opts, sink: sink, free: make(chan batch, opts.Parallel)}
 	work := make([]chan batch, opts.Parallel)
 	var wg sync.WaitGroup
 	for i := range work {
@@ -87,11 +93,7 @@ func Import(ctx context.Context, rd *Reader, sink channels.Sink, opts Options) (
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range work[i] {
-				if err := im.commit(ctx, b); err != nil {
-					cancel(err)
-				}
-			}
+			im.committer(ctx, work[i], cancel)
 		}()
 	}
 	err := im.read(ctx, rd, work)
@@ -120,8 +122,13 @@ func Import(ctx context.Context, rd *Reader, sink channels.Sink, opts Options) (
 }
 
 // BulkSize is the default number of calls per transaction for a sink that
-// stores batches in bulk.
-const BulkSize = 100_000
+// stores batches in bulk: the more calls of a customer one transaction
+// holds, the fewer times their conversation is written.
+const BulkSize = 1_000_000
+
+// BulkPart is the default number of calls handed to a bulk sink at a
+// time.
+const BulkPart = 100_000
 
 func (o Options) withDefaults(bulk bool) Options {
 	switch {
@@ -130,6 +137,12 @@ func (o Options) withDefaults(bulk bool) Options {
 		o.BatchSize = BulkSize
 	default:
 		o.BatchSize = 1000
+	}
+	switch {
+	case !bulk || o.PartSize > o.BatchSize:
+		o.PartSize = o.BatchSize
+	case o.PartSize <= 0:
+		o.PartSize = min(BulkPart, o.BatchSize)
 	}
 	if o.Parallel <= 0 {
 		o.Parallel = 2
