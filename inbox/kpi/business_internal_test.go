@@ -1,9 +1,15 @@
 package kpi
 
 import (
+	"encoding/binary"
+	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/peykhq/peyk/inbox"
 )
@@ -60,4 +66,114 @@ func TestOpenTimes(t *testing.T) {
 			t.Errorf("%v", got)
 		}
 	})
+}
+
+// timestamptzArray encodes micros (since 2000) as PostgreSQL sends a
+// one-dimensional timestamptz[]; a nil element stands for NULL.
+func timestamptzArray(micros ...*int64) []byte {
+	b := binary.BigEndian.AppendUint32(nil, 1)
+	b = binary.BigEndian.AppendUint32(b, 0)
+	b = binary.BigEndian.AppendUint32(b, pgtype.TimestamptzOID)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(micros)))
+	b = binary.BigEndian.AppendUint32(b, 1)
+	for _, m := range micros {
+		if m == nil {
+			b = binary.BigEndian.AppendUint32(b, math.MaxUint32)
+			continue
+		}
+		b = binary.BigEndian.AppendUint32(b, 8)
+		b = binary.BigEndian.AppendUint64(b, uint64(*m))
+	}
+	return b
+}
+
+func TestInstants(t *testing.T) {
+	t.Parallel()
+	at := func(v int64) *int64 { return &v }
+	nowruz := time.Date(2026, 3, 20, 14, 45, 41, 123456000, time.UTC)
+	sincePG := nowruz.UnixMicro() - time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	empty := binary.BigEndian.AppendUint32(nil, 0)
+	empty = binary.BigEndian.AppendUint32(empty, 0)
+	empty = binary.BigEndian.AppendUint32(empty, pgtype.TimestamptzOID)
+	ints := timestamptzArray(at(1))
+	binary.BigEndian.PutUint32(ints[8:], pgtype.Int8OID)
+	for _, c := range []struct {
+		name string
+		in   []byte
+		want []int64
+		bad  bool
+	}{
+		{name: "NULL", in: nil},
+		{name: "empty", in: empty},
+		{name: "instants", in: timestamptzArray(at(sincePG), at(0), at(-1)),
+			want: []int64{nowruz.UnixMicro(), pgEpoch, pgEpoch - 1}},
+		{name: "a NULL element", in: timestamptzArray(at(1), nil), bad: true},
+		{name: "infinity", in: timestamptzArray(at(math.MaxInt64)), bad: true},
+		{name: "minus infinity", in: timestamptzArray(at(math.MinInt64)), bad: true},
+		{name: "int8 elements", in: ints, bad: true},
+		{name: "truncated", in: timestamptzArray(at(1), at(2))[:35], bad: true},
+		{name: "short header", in: []byte{0, 0, 0, 1}, bad: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := instants(c.in)
+			if (err != nil) != c.bad || !slices.Equal(got, c.want) {
+				t.Fatalf("instants = %v, %v", got, err)
+			}
+		})
+	}
+	if got, _ := instants(timestamptzArray(at(sincePG))); !time.UnixMicro(got[0]).Equal(nowruz) {
+		t.Errorf("%v, want %v", time.UnixMicro(got[0]).UTC(), nowruz)
+	}
+}
+
+func FuzzInstants(f *testing.F) {
+	one := int64(1)
+	f.Add(timestamptzArray(&one, &one))
+	f.Add(timestamptzArray(nil))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := instants(b)
+		if err == nil && len(got) > 0 && len(b) != 20+12*len(got) {
+			t.Fatalf("%d instants from %d bytes", len(got), len(b))
+		}
+	})
+}
+
+// TestSummarize checks the p90 picked by selection against the sorted
+// nearest rank, on sizes around the selection's cut-over to sorting and
+// on values with many repeats.
+func TestSummarize(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 5))
+	for _, n := range []int{1, 2, 9, 10, 16, 17, 18, 100, 1001, 50_000} {
+		for _, spread := range []int{3, 1_000_000} {
+			t.Run(fmt.Sprintf("%d values of %d", n, spread), func(t *testing.T) {
+				secs := make([]float64, n)
+				for i := range secs {
+					secs[i] = float64(rng.IntN(spread)) / 7
+				}
+				sorted := slices.Sorted(slices.Values(secs))
+				got := summarize(secs)
+				want := sorted[int(math.Ceil(0.9*float64(n)))-1]
+				if got.n != n || got.p90 != want {
+					t.Fatalf("n %d p90 %v, want %v", got.n, got.p90, want)
+				}
+				sum := 0.0
+				for _, s := range sorted {
+					sum += s
+				}
+				if math.Abs(got.avg-sum/float64(n)) > 1e-9*math.Abs(sum/float64(n)) {
+					t.Fatalf("avg %v, want %v", got.avg, sum/float64(n))
+				}
+				for _, k := range []int{0, n / 2, n - 1} {
+					if v := nth(secs, k); v != sorted[k] {
+						t.Fatalf("rank %d: %v, want %v", k, v, sorted[k])
+					}
+				}
+			})
+		}
+	}
+	if got := summarize(nil); got != (stats{}) {
+		t.Errorf("nothing: %+v", got)
+	}
 }

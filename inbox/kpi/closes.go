@@ -57,14 +57,13 @@ func resolution(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report)
 	// In business hours the handling times are measured in Go, from the
 	// start and end of each.
 	times := avgSQL("started", "resolved", "true") + `, ` + p90SQL("started", "resolved", "true") +
-		`, NULL::int8[], NULL::int8[]`
+		`, NULL::timestamptz[], NULL::timestamptz[]`
 	if q.BusinessHours {
-		times = `0::float8, 0::float8, array_agg(` + microsSQL("started") + `), array_agg(` + microsSQL("resolved") + `)`
+		times = `0::float8, 0::float8, array_agg(started), array_agg(resolved)`
 	}
 	var final stats
-	var started, resolved []int64
-	err := tx.QueryRow(ctx, `SELECT count(*), `+times+` FROM (`+resolvesSQL(q)+`) x WHERE NOT reopened`,
-		q.args()).Scan(&final.n, &final.avg, &final.p90, &started, &resolved)
+	started, resolved, err := queryIntervals(ctx, tx, `SELECT count(*), `+times+` FROM (`+resolvesSQL(q)+`) x WHERE NOT reopened`,
+		q.args(), &final.n, &final.avg, &final.p90)
 	if err == nil && q.BusinessHours {
 		final, err = businessStats(started, resolved, *q.Hours)
 	}

@@ -80,20 +80,19 @@ func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Repo
 	// each wait.
 	times := avgSQL("first_in_at", "first_out_at", "asked AND mine") + `,
 			` + p90SQL("first_in_at", "first_out_at", "asked AND mine AND first_out_at IS NOT NULL") + `,
-			NULL::int8[], NULL::int8[]`
+			NULL::timestamptz[], NULL::timestamptz[]`
 	if q.BusinessHours {
-		times = `0::float8, 0::float8, array_agg(` + microsSQL("first_in_at") + `) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
-			array_agg(` + microsSQL("first_out_at") + `) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL)`
+		times = `0::float8, 0::float8, array_agg(first_in_at) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
+			array_agg(first_out_at) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL)`
 	}
 	var waits stats
-	var asked, answered []int64
-	err := tx.QueryRow(ctx, `SELECT count(DISTINCT contact_id) FILTER (WHERE owned), count(*) FILTER (WHERE owned),
+	asked, answered, err := queryIntervals(ctx, tx, `SELECT count(DISTINCT contact_id) FILTER (WHERE owned), count(*) FILTER (WHERE owned),
 			COALESCE(sum(exchanges) FILTER (WHERE owned), 0),
 			count(*) FILTER (WHERE asked AND mine AND first_out_at IS NULL),
 			count(*) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
 			`+times+`
-		`+base, q.args()).Scan(&r.Requests.Customers, &r.Exchanges.Requests, &r.Exchanges.Exchanges,
-		&r.FirstResponse.Pending, &waits.n, &waits.avg, &waits.p90, &asked, &answered)
+		`+base, q.args(), &r.Requests.Customers, &r.Exchanges.Requests, &r.Exchanges.Exchanges,
+		&r.FirstResponse.Pending, &waits.n, &waits.avg, &waits.p90)
 	if err != nil {
 		return err
 	}
