@@ -52,21 +52,15 @@ func closes(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) err
 }
 
 // resolution measures the handling time of the period's final resolves
-// (those not reopened): from the conversation's start to the resolve.
+// (those not reopened): from the conversation's start to the resolve,
+// measured in Go from the ends of each (see intervalStats).
 func resolution(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
-	// In business hours the handling times are measured in Go, from the
-	// start and end of each.
-	times := avgSQL("started", "resolved", "true") + `, ` + p90SQL("started", "resolved", "true") +
-		`, NULL::timestamptz[], NULL::timestamptz[]`
-	if q.BusinessHours {
-		times = `0::float8, 0::float8, array_agg(started), array_agg(resolved)`
+	started, resolved, err := queryIntervals(ctx, tx, `SELECT array_agg(started), array_agg(resolved)
+		FROM (`+resolvesSQL(q)+`) x WHERE NOT reopened`, q.args())
+	if err != nil {
+		return err
 	}
-	var final stats
-	started, resolved, err := queryIntervals(ctx, tx, `SELECT count(*), `+times+` FROM (`+resolvesSQL(q)+`) x WHERE NOT reopened`,
-		q.args(), &final.n, &final.avg, &final.p90)
-	if err == nil && q.BusinessHours {
-		final, err = businessStats(started, resolved, *q.Hours)
-	}
+	final, err := intervalStats(started, resolved, q.calendar())
 	r.Resolution = final.durations(q.BusinessHours, 0)
 	return err
 }
