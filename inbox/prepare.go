@@ -32,6 +32,15 @@ type attachment struct {
 
 var subjectRef = regexp.MustCompile(`\[#(\d{1,18})\]`)
 
+// callJSON is a call's stored details (messages.call). Its fields are in
+// the order of their names, as encoding/json writes a map's keys.
+type callJSON struct {
+	Billable     int64  `json:"billable"`
+	Disposition  string `json:"disposition"`
+	Duration     int64  `json:"duration"`
+	RecordingURL string `json:"recording_url"`
+}
+
 // prepare validates and cleans one Inbound. Errors wrap ErrInvalid and say
 // which field is wrong. Documented fallbacks instead of errors: invalid
 // UTF-8 is replaced by U+FFFD and NUL bytes dropped; bodies longer than
@@ -103,9 +112,8 @@ func (ib *Inbox) prepare(in channels.Inbound) (item, error) {
 		c := *in.Call
 		c.Disposition, _ = clean(strings.ToUpper(strings.TrimSpace(c.Disposition)), 40)
 		c.RecordingURL, _ = clean(c.RecordingURL, 2000)
-		it.call, _ = json.Marshal(map[string]any{
-			"disposition": c.Disposition, "duration": int64(c.Duration / time.Second),
-			"billable": int64(c.Billable / time.Second), "recording_url": c.RecordingURL})
+		it.call, _ = json.Marshal(callJSON{Billable: int64(c.Billable / time.Second), Disposition: c.Disposition,
+			Duration: int64(c.Duration / time.Second), RecordingURL: c.RecordingURL})
 	}
 	it.atts = cleanAttachments(in.Attachments)
 	if in.SentAt.IsZero() {
