@@ -66,8 +66,11 @@ func (t *bulkTx) run(ctx context.Context) error {
 // dedupe leaves out of bulk_rows the repeats of a message (the first
 // stays) and the messages already stored, before threading, as Ingest
 // does, so that importing a file again opens no conversation. LATERAL …
-// LIMIT 1 keeps the planner on the unique index. An index on idx then
-// serves the steps that look up one row per sender or conversation (its
+// LIMIT 1 keeps the planner on the unique index. Only the rows of
+// channels that have messages are looked up, so the first import into a
+// channel looks up none: a message that a concurrent ingest stores
+// meanwhile fails the insert, and the steps run again (runFrom), finding
+// it here. An index on idx then serves the steps that look up one row per sender or conversation (its
 // name, its first message) instead of hashing the whole batch, and
 // statistics let the planner hash-join the staging tables instead of
 // sorting them.
@@ -85,7 +88,9 @@ func (t *bulkTx) dedupe(ctx context.Context) error {
 		}
 	}
 	_, err := t.Exec(ctx, `DELETE FROM bulk_rows WHERE idx IN (SELECT q.idx FROM bulk_rows q
-			CROSS JOIN LATERAL (SELECT FROM messages WHERE channel_id = q.channel AND external_id = q.ext LIMIT 1) m);
+			CROSS JOIN LATERAL (SELECT FROM messages WHERE channel_id = q.channel AND external_id = q.ext LIMIT 1) m
+			WHERE q.channel IN (SELECT c.channel FROM (SELECT DISTINCT channel FROM bulk_rows) c
+				WHERE EXISTS (SELECT FROM messages WHERE channel_id = c.channel)));
 		CREATE INDEX ON bulk_rows (idx);
 		ANALYZE bulk_rows`)
 	return err
@@ -134,15 +139,16 @@ func (t *bulkTx) resolve(ctx context.Context) error {
 	if _, err := t.Exec(ctx, `ANALYZE bulk_ids`); err != nil {
 		return err
 	}
-	// The sums of the messages (last, last_in, unread, out_first and the
-	// last outbound message's last_out) are what a new conversation
-	// starts with (insertConversationsSQL).
+	// The sums of the messages (last, last_in, unread, out_first, the
+	// last outbound message's last_out and the first inbound one's
+	// first_in) are what a new conversation starts with
+	// (insertConversationsSQL).
 	_, err = t.Exec(ctx, `CREATE TEMP TABLE bulk_convs ON COMMIT DROP AS
 		SELECT p.*, l.id AS latest, COALESCE(l.usable, false) AS usable, NULL::bigint AS conv
 		FROM (SELECT b.contact, r.channel, bool_or(b.fresh) AS fresh, min(r.idx) AS first_idx,
 				max(r.sent) AS last, max(r.sent) FILTER (WHERE r.dir = 'in') AS last_in,
 				(count(*) FILTER (WHERE r.dir = 'in'))::int AS unread, min(r.sent) FILTER (WHERE r.dir = 'out') AS out_first,
-				max(r.idx) FILTER (WHERE r.dir = 'out') AS last_out
+				max(r.idx) FILTER (WHERE r.dir = 'out') AS last_out, min(r.idx) FILTER (WHERE r.dir = 'in') AS first_in
 			FROM bulk_rows r JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
 			GROUP BY b.contact, r.channel) p
 		LEFT JOIN LATERAL `+fmt.Sprintf(latestSQL, "p")+` l ON NOT p.fresh`, t.now.Add(-t.cfg.ReopenWithin))

@@ -54,7 +54,9 @@ func (t *bulkTx) create(ctx context.Context) error {
 // it after opening them as Ingest does), so that they are written once:
 // the messages go in batch order, the first one giving the subject and
 // the creation time, and the customer waits from their first message
-// after the last one to them. $1 are the reply tokens, joined by their
+// after the last one to them (their first message when none was to
+// them: only the conversations with an outbound message are looked
+// through). $1 are the reply tokens, joined by their
 // ordinal: subscripting a text array walks it from the start, which made
 // taking each conversation's token quadratic.
 const insertConversationsSQL = `INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
@@ -67,9 +69,10 @@ const insertConversationsSQL = `INSERT INTO conversations (id, contact_id, chann
 	LEFT JOIN (SELECT v.conv, min(r.idx) AS idx
 		FROM bulk_rows r JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
 		JOIN bulk_convs v ON v.contact = b.contact AND v.channel = r.channel
-		WHERE v.conv IS NOT NULL AND r.dir = 'in' AND r.idx > COALESCE(v.last_out, -1)
+		WHERE v.conv IS NOT NULL AND v.last_out IS NOT NULL AND r.dir = 'in' AND r.idx > v.last_out
 		GROUP BY v.conv) x ON x.conv = v.conv
-	LEFT JOIN LATERAL (SELECT sent FROM bulk_rows WHERE idx = x.idx LIMIT 1) w ON true
+	LEFT JOIN LATERAL (SELECT sent FROM bulk_rows
+		WHERE idx = CASE WHEN v.last_out IS NULL THEN v.first_in ELSE x.idx END LIMIT 1) w ON true
 	ORDER BY v.conv`
 
 // adopt gives the senders whose identity a concurrent Ingest created
