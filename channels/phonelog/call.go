@@ -101,8 +101,14 @@ func Summary(dir channels.Direction, c *channels.Call) string {
 }
 
 // parseDisposition returns the canonical disposition for s, accepting
-// Asterisk's words in any case and a few common synonyms.
+// Asterisk's words in any case and a few common synonyms. A canonical one,
+// as Asterisk writes it, is returned as it is without being split and
+// joined.
 func parseDisposition(s string) (string, error) {
+	switch s {
+	case Answered, NoAnswer, Busy, Failed, Congestion:
+		return s, nil
+	}
 	switch strings.ToUpper(strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return r == ' ' || r == '_' || r == '-' || r == '\t'
 	}), " ")) {
