@@ -86,27 +86,19 @@ func (h *hours) open(a, b time.Time) time.Duration {
 	return total
 }
 
-// intervalStats summarizes the intervals from each of starts to the end
-// at the same index, both in microseconds since 1970: their length, or
-// with a calendar their open time under it. Seconds are whole
-// microseconds over a million, as PostgreSQL's epoch of an interval.
-func intervalStats(starts, ends []int64, cal *inbox.Calendar) (stats, error) {
-	if len(starts) != len(ends) {
-		return stats{}, fmt.Errorf("kpi: %d starts for %d ends", len(starts), len(ends))
-	}
-	secs := make([]float64, len(starts))
-	if cal == nil {
-		for i := range secs {
-			secs[i] = float64(ends[i]-starts[i]) / 1e6
-		}
-		return summarize(secs), nil
-	}
-	h, err := compileHours(*cal)
+// businessStats summarizes the open time under cal from each of starts
+// to the end at the same index, both in microseconds since 1970.
+func businessStats(starts, ends []int64, cal inbox.Calendar) (stats, error) {
+	h, err := compileHours(cal)
 	if err != nil {
 		return stats{}, err
 	}
+	if len(starts) != len(ends) {
+		return stats{}, fmt.Errorf("kpi: business hours: %d starts for %d ends", len(starts), len(ends))
+	}
+	secs := make([]float64, len(starts))
 	for i, d := range h.openTimes(starts, ends) {
-		secs[i] = float64(d/time.Microsecond) / 1e6
+		secs[i] = d.Seconds()
 	}
 	return summarize(secs), nil
 }

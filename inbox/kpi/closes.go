@@ -34,33 +34,67 @@ func resolvesSQL(q Query) string {
 }
 
 // closes counts each agent's resolves of the period and how many of them
-// were reopened, most closes first.
+// were reopened, most closes first. In business hours resolution counts
+// them in its own scan of the resolves.
 func closes(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
-	rows, _ := tx.Query(ctx, `SELECT COALESCE(a.actor_id, 0), COALESCE(u.name, ''), a.closed, a.reopened
-		FROM (SELECT actor_id, count(*) AS closed, count(*) FILTER (WHERE reopened) AS reopened
-			FROM (`+resolvesSQL(q)+`) x GROUP BY actor_id) a
-		LEFT JOIN users u ON u.id = a.actor_id
-		ORDER BY 3 DESC, 2, 1`, q.args())
-	var a AgentStats
-	r.Agents = []AgentStats{}
-	_, err := pgx.ForEachRow(rows, []any{&a.AgentID, &a.Name, &a.Closed, &a.Reopened}, func() error {
-		a.ReopenRate = float64(a.Reopened) / float64(a.Closed)
-		r.Agents = append(r.Agents, a)
+	if q.BusinessHours {
 		return nil
-	})
+	}
+	_, _, err := agentCloses(ctx, tx, q, r, false)
 	return err
 }
 
+// agentCloses fills r.Agents; with ends it also returns the starts and
+// ends of the final resolves (those not reopened), in microseconds since
+// 1970, packed by instantsSQL per agent.
+func agentCloses(ctx context.Context, tx pgx.Tx, q Query, r *Report, ends bool) (starts, resolves []byte, err error) {
+	packed := `NULL::bytea, NULL::bytea`
+	if ends {
+		packed = instantsSQL("started", "NOT reopened") + `, ` + instantsSQL("resolved", "NOT reopened")
+	}
+	rows, _ := tx.Query(ctx, `SELECT COALESCE(a.actor_id, 0), COALESCE(u.name, ''), a.closed, a.reopened, a.starts, a.ends
+		FROM (SELECT actor_id, count(*) AS closed, count(*) FILTER (WHERE reopened) AS reopened, `+packed+`
+			FROM (`+resolvesSQL(q)+`) x GROUP BY actor_id) a (actor_id, closed, reopened, starts, ends)
+		LEFT JOIN users u ON u.id = a.actor_id
+		ORDER BY 3 DESC, 2, 1`, q.args())
+	var a AgentStats
+	var from, to []byte
+	r.Agents = []AgentStats{}
+	_, err = pgx.ForEachRow(rows, []any{&a.AgentID, &a.Name, &a.Closed, &a.Reopened, &from, &to}, func() error {
+		a.ReopenRate = float64(a.Reopened) / float64(a.Closed)
+		r.Agents = append(r.Agents, a)
+		starts, resolves = append(starts, from...), append(resolves, to...)
+		return nil
+	})
+	return starts, resolves, err
+}
+
 // resolution measures the handling time of the period's final resolves
-// (those not reopened): from the conversation's start to the resolve,
-// measured in Go from the ends of each (see intervalStats).
+// (those not reopened): from the conversation's start to the resolve. In
+// business hours the handling times are measured in Go, from the start
+// and end of each, which one scan of the resolves returns with the closes
+// per agent.
 func resolution(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
-	started, resolved, err := queryIntervals(ctx, tx, `SELECT array_agg(started), array_agg(resolved)
-		FROM (`+resolvesSQL(q)+`) x WHERE NOT reopened`, q.args())
-	if err != nil {
+	if q.BusinessHours {
+		a, b, err := agentCloses(ctx, tx, q, r, true)
+		if err != nil {
+			return err
+		}
+		started, err := instants(a)
+		if err != nil {
+			return err
+		}
+		resolved, err := instants(b)
+		if err != nil {
+			return err
+		}
+		final, err := businessStats(started, resolved, *q.Hours)
+		r.Resolution = final.durations(true, 0)
 		return err
 	}
-	final, err := intervalStats(started, resolved, q.calendar())
-	r.Resolution = final.durations(q.BusinessHours, 0)
+	var final stats
+	err := tx.QueryRow(ctx, `SELECT count(*), `+avgSQL("started", "resolved", "true")+`, `+p90SQL("started", "resolved", "true")+`
+		FROM (`+resolvesSQL(q)+`) x WHERE NOT reopened`, q.args()).Scan(&final.n, &final.avg, &final.p90)
+	r.Resolution = final.durations(false, 0)
 	return err
 }

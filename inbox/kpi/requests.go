@@ -76,14 +76,23 @@ func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Repo
 				` + askedSQL + ` AS asked, @agent::bigint = 0 OR k.first_out_by = @agent AS mine
 			FROM kpi_conversations k WHERE k.created_at >= @from AND k.created_at < @to) x`
 	}
-	// The waits are measured in Go, from the ends of each (see
-	// intervalStats).
+	// In business hours the waits are measured in Go, from the ends of
+	// each wait.
+	times := avgSQL("first_in_at", "first_out_at", "asked AND mine") + `,
+			` + p90SQL("first_in_at", "first_out_at", "asked AND mine AND first_out_at IS NOT NULL") + `,
+			NULL::bytea, NULL::bytea`
+	if q.BusinessHours {
+		const answered = `asked AND mine AND first_out_at IS NOT NULL`
+		times = `0::float8, 0::float8, ` + instantsSQL("first_in_at", answered) + `, ` + instantsSQL("first_out_at", answered)
+	}
+	var waits stats
 	asked, answered, err := queryIntervals(ctx, tx, `SELECT count(DISTINCT contact_id) FILTER (WHERE owned), count(*) FILTER (WHERE owned),
 			COALESCE(sum(exchanges) FILTER (WHERE owned), 0),
 			count(*) FILTER (WHERE asked AND mine AND first_out_at IS NULL),
-			array_agg(first_in_at) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
-			array_agg(first_out_at) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL)
-		`+base, q.args(), &r.Requests.Customers, &r.Exchanges.Requests, &r.Exchanges.Exchanges, &r.FirstResponse.Pending)
+			count(*) FILTER (WHERE asked AND mine AND first_out_at IS NOT NULL),
+			`+times+`
+		`+base, q.args(), &r.Requests.Customers, &r.Exchanges.Requests, &r.Exchanges.Exchanges,
+		&r.FirstResponse.Pending, &waits.n, &waits.avg, &waits.p90)
 	if err != nil {
 		return err
 	}
@@ -107,9 +116,13 @@ func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Repo
 	if r.Exchanges.Requests > 0 {
 		r.Exchanges.Average = float64(r.Exchanges.Exchanges) / float64(r.Exchanges.Requests)
 	}
-	waits, err := intervalStats(asked, answered, q.calendar())
+	if q.BusinessHours {
+		if waits, err = businessStats(asked, answered, *q.Hours); err != nil {
+			return err
+		}
+	}
 	r.FirstResponse = waits.durations(q.BusinessHours, r.FirstResponse.Pending)
-	return err
+	return nil
 }
 
 // stats is a count, average and p90 in seconds.
