@@ -25,6 +25,7 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 	}
 	before := 0
 	perDay := make(map[time.Time]int)
+	r.backlogMoves = perDay
 	moves := backlogMoves(q, cal)
 	batch := &pgx.Batch{}
 	for _, sql := range moves {
@@ -48,20 +49,25 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 			return err
 		}
 	}
-	if err := results.Close(); err != nil {
-		return err
-	}
-	level := before
+	r.backlogBefore = before
+	return results.Close()
+}
+
+// backlogDaily lays out the backlog at the end of each day once every
+// part is done: from the level before the period, the backlog part's
+// moves and the starts the requests part counted.
+func backlogDaily(cal *calendar, r *Report) {
+	level := r.backlogBefore
 	for _, d := range cal.days() {
-		level += perDay[d]
-		b.Daily = append(b.Daily, Bucket{Key: cal.dayKey(d), Label: cal.dayLabel(d), Start: cal.start(d), Count: level})
+		level += r.backlogMoves[d] + r.starts[d]
+		r.Backlog.Daily = append(r.Backlog.Daily, Bucket{Key: cal.dayKey(d), Label: cal.dayLabel(d), Start: cal.start(d), Count: level})
 	}
-	return nil
 }
 
 // backlogMoves are the queries that sum each move of the backlog into its
 // day, or into the level before the period (day NULL): +1 when a
-// conversation starts; -1 at resolved_at for a resolve no change recorded
+// conversation starts (before the period; the requests part counts the
+// starts of each day of it); -1 at resolved_at for a resolve no change recorded
 // (the conversation is resolved now, its last change before @to was not a
 // resolve); and ±1 at each status change into or out of resolved
 // (kpi_statuses, migration 00012, knows the status before each change).
@@ -77,8 +83,7 @@ func backlogMoves(q Query, cal *calendar) []string {
 	const lastResolve = `FROM kpi_statuses s WHERE s.conversation_id = c.id AND s.at < @to
 		AND (s.next_at IS NULL OR s.next_at >= @to) AND s.status = 'resolved'`
 	day := func(col string) string { return `CASE WHEN ` + col + ` >= @from THEN ` + cal.daySQL(col) + ` END` }
-	starts := `SELECT ` + day("c.created_at") + `, count(*) FROM conversations c
-		WHERE c.created_at < @to AND ` + ownedSQL + ` GROUP BY 1`
+	starts := `SELECT NULL::timestamptz, count(*) FROM conversations c WHERE c.created_at < @from AND ` + ownedSQL
 	if q.filtered() {
 		// The few conversations a filter keeps look their last change up
 		// by index (LIMIT keeps the planner from hashing every change).

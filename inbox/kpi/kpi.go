@@ -172,6 +172,11 @@ type Report struct {
 	Calls      Calls     `json:"calls"`
 	SLA        SLA       `json:"sla"`
 	Backlog    Backlog   `json:"backlog"`
+
+	// The backlog's level before the period and moves per day, and the
+	// starts per day, which parts fill for backlogDaily.
+	backlogBefore        int
+	backlogMoves, starts map[time.Time]int
 }
 
 // Bucket is one period (a day, week, month, weekday or day of the month)
@@ -334,6 +339,7 @@ func (s *Store) Report(ctx context.Context, q Query) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kpi: report: %w", err)
 	}
+	backlogDaily(cal, r)
 	return r, nil
 }
 

@@ -8,7 +8,8 @@ import (
 )
 
 // requests counts the conversations started in the period per day and
-// channel, and names the channels.
+// channel, and names the channels. Its counts per day are the backlog's
+// starts too.
 func requests(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) error {
 	rows, _ := tx.Query(ctx, `SELECT `+cal.daySQL("c.created_at")+`, COALESCE(c.channel_id, 0), count(*)
 		FROM conversations c
@@ -16,6 +17,7 @@ func requests(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report)
 		GROUP BY 1, 2`, cal.args(q))
 	days := make(map[time.Time]tally)
 	perChannel := make(map[int64]int)
+	r.starts = make(map[time.Time]int)
 	var day time.Time
 	var channel int64
 	var n int
@@ -25,6 +27,7 @@ func requests(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report)
 		t.add(channel, n, true)
 		days[d] = t
 		perChannel[channel] += n
+		r.starts[d] += n
 		r.Requests.Total += n
 		return nil
 	})
