@@ -25,7 +25,7 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 	}
 	before := 0
 	perDay := make(map[time.Time]int)
-	r.backlogMoves = perDay
+	r.moves = perDay
 	moves := backlogMoves(q, cal)
 	batch := &pgx.Batch{}
 	for _, sql := range moves {
@@ -59,7 +59,7 @@ func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) 
 func backlogDaily(cal *calendar, r *Report) {
 	level := r.backlogBefore
 	for _, d := range cal.days() {
-		level += r.backlogMoves[d] + r.starts[d]
+		level += r.moves[d] + r.starts[d]
 		r.Backlog.Daily = append(r.Backlog.Daily, Bucket{Key: cal.dayKey(d), Label: cal.dayLabel(d), Start: cal.start(d), Count: level})
 	}
 }

@@ -175,8 +175,8 @@ type Report struct {
 
 	// The backlog's level before the period and moves per day, and the
 	// starts per day, which parts fill for backlogDaily.
-	backlogBefore        int
-	backlogMoves, starts map[time.Time]int
+	backlogBefore int
+	moves, starts map[time.Time]int
 }
 
 // Bucket is one period (a day, week, month, weekday or day of the month)

@@ -85,8 +85,8 @@ func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Repo
 			` + p90SQL("first_in_at", "first_out_at", "asked AND mine AND first_out_at IS NOT NULL") + `,
 			NULL::bytea, NULL::bytea`
 	if q.BusinessHours {
-		const answered = `asked AND mine AND first_out_at IS NOT NULL`
-		times = `0::float8, 0::float8, ` + instantsSQL("first_in_at", answered) + `, ` + instantsSQL("first_out_at", answered)
+		const answeredSQL = `asked AND mine AND first_out_at IS NOT NULL`
+		times = `0::float8, 0::float8, ` + instantsSQL("first_in_at", answeredSQL) + `, ` + instantsSQL("first_out_at", answeredSQL)
 	}
 	var waits stats
 	asked, answered, err := queryIntervals(ctx, tx, `SELECT count(DISTINCT contact_id) FILTER (WHERE owned), count(*) FILTER (WHERE owned),
