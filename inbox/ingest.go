@@ -31,6 +31,7 @@ var _ channels.Sink = (*Inbox)(nil)
 // but without its cursors once ctx is done before the commit holds the
 // channel's row: a receiver restarted meanwhile never sees its cursor
 // moved back by the run it replaced.
+//
 // Concurrent callers are coalesced into shared transactions (group commit).
 //
 // A message that fails validation fails the whole call with an error

@@ -34,12 +34,9 @@ func resolvesSQL(q Query) string {
 }
 
 // closes counts each agent's resolves of the period and how many of them
-// were reopened, most closes first. In business hours resolution counts
-// them in its own scan of the resolves.
+// were reopened, most closes first. In business hours the report leaves
+// this part out: resolution counts them in its own scan of the resolves.
 func closes(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error {
-	if q.BusinessHours {
-		return nil
-	}
 	_, _, err := agentCloses(ctx, tx, q, r, false)
 	return err
 }
@@ -80,11 +77,7 @@ func resolution(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report)
 		if err != nil {
 			return err
 		}
-		started, err := instants(a)
-		if err != nil {
-			return err
-		}
-		resolved, err := instants(b)
+		started, resolved, err := intervals(a, b)
 		if err != nil {
 			return err
 		}

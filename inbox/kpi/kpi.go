@@ -306,7 +306,11 @@ func (s *Store) Report(ctx context.Context, q Query) (*Report, error) {
 	}
 	cal := newCalendar(q, loc)
 	r := &Report{Query: q}
-	parts := []part{backlog, firstResponse, callbacks, resolution, closes, calls, requests, sla} // slowest first
+	parts := []part{backlog, firstResponse, callbacks, resolution} // slowest first
+	if !q.BusinessHours {
+		parts = append(parts, closes) // else resolution counts them in its scan
+	}
+	parts = append(parts, calls, requests, sla)
 	err = s.snapshot(ctx, "", func(tx pgx.Tx, id string) error {
 		extra := min(int(s.pool.Config().MaxConns)-1, len(parts)-1)
 		errs := make(chan error, len(parts))

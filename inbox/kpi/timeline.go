@@ -9,8 +9,8 @@ import (
 // in microseconds since 1970. It lays the open spans of the days the
 // intervals cover end to end with a running total and indexes them by
 // hour, so each interval costs two lookups rather than a walk over its
-// days; the sums are the same to the nanosecond. Calendars whose spans overlap, and
-// ranges of over twenty years, are measured by open.
+// days; the sums are the same to the nanosecond. Calendars whose spans
+// overlap, and ranges of over twenty years, are measured by open.
 func (h *hours) openTimes(starts, ends []int64) []time.Duration {
 	out := make([]time.Duration, len(starts))
 	lo, hi, seen := int64(0), int64(0), false
@@ -30,7 +30,6 @@ func (h *hours) openTimes(starts, ends []int64) []time.Duration {
 		return out
 	}
 	spans, ok := h.spans(time.UnixMicro(lo), time.UnixMicro(hi))
-	spans.index(hi)
 	for i := range starts {
 		switch {
 		case ends[i] <= starts[i]:
@@ -73,8 +72,8 @@ func (t *timeline) index(hi int64) {
 }
 
 // spans lays out the open spans of the days from lo's to the last one
-// starting before hi; ok is false when spans overlap or the range is too
-// long.
+// starting before hi, indexed by hour up to hi; ok is false when spans
+// overlap or the range is too long.
 func (h *hours) spans(lo, hi time.Time) (t timeline, ok bool) {
 	lo = lo.In(h.loc)
 	first := time.Date(lo.Year(), lo.Month(), lo.Day(), 0, 0, 0, 0, h.loc)
@@ -102,6 +101,7 @@ func (h *hours) spans(lo, hi time.Time) (t timeline, ok bool) {
 			total += time.Duration(t.to[k]-t.from[k]) * time.Microsecond
 		}
 	}
+	t.index(hi.UnixMicro())
 	return t, true
 }
 

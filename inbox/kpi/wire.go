@@ -28,6 +28,11 @@ func queryIntervals(ctx context.Context, tx pgx.Tx, sql string, args pgx.NamedAr
 	if err := tx.QueryRow(ctx, sql, args).Scan(append(dest, &a, &b)...); err != nil {
 		return nil, nil, err
 	}
+	return intervals(a, b)
+}
+
+// intervals decodes the packed starts a and ends b of intervals.
+func intervals(a, b []byte) (starts, ends []int64, err error) {
 	if starts, err = instants(a); err == nil {
 		ends, err = instants(b)
 	}
