@@ -146,8 +146,12 @@ func followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string
 		return err
 	}
 	if p.Step > p.Nudges {
-		return note(ctx, tx, s, `UPDATE conversations SET status = 'resolved',
-			resolved_at = now(), updated_at = now() WHERE id = $1 AND status <> 'resolved'`,
+		// The resolve is the system's, audited as an agent's would be:
+		// the reports count closes and the backlog from these events.
+		return note(ctx, tx, s, `WITH resolved AS (UPDATE conversations SET status = 'resolved',
+				resolved_at = now(), updated_at = now() WHERE id = $1 AND status <> 'resolved' RETURNING id)
+			INSERT INTO audit_events (action, subject_type, subject_id, data)
+			SELECT 'conversation.status', 'conversation', id, '{"status": "resolved", "until": null}' FROM resolved`,
 			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges))
 	}
 	if f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, s, p, text); err != nil {

@@ -109,6 +109,14 @@ func TestEmailThreading(t *testing.T) {
 		if c.Status != inbox.StatusResolved {
 			t.Errorf("stray auto-reply opened a conversation: %s", c.Status)
 		}
+		// Its conversation starts resolved by the system, which is audited
+		// (the reports' backlog reads the audited resolves).
+		var at time.Time
+		err := e.pool.QueryRow(ctx, `SELECT s.at FROM kpi_statuses s JOIN audit_events e ON e.id = s.id AND s.ord = 0
+			WHERE s.conversation_id = $1 AND s.status = 'resolved' AND e.actor_id IS NULL`, c.ID).Scan(&at)
+		if err != nil || c.ResolvedAt == nil || !at.Equal(*c.ResolvedAt) {
+			t.Errorf("audited resolve at %s (%v), want one at %v", at, err, c.ResolvedAt)
+		}
 	})
 }
 

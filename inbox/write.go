@@ -64,6 +64,19 @@ func (p *plan) queueConversations(b *pgx.Batch) {
 		SELECT id, ct, ch, s, tok, st, CASE WHEN st = 'resolved' THEN now() END, t, t
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
 			AS u(id, ct, ch, s, tok, st, t)`, ids, contacts, chans, subjects, tokens, statuses, created)
+	// An auto-reply's conversation starts resolved, by the system; the
+	// reports count the backlog from the audited resolves.
+	var resolved []int64
+	for i, st := range statuses {
+		if st == StatusResolved {
+			resolved = append(resolved, ids[i])
+		}
+	}
+	if len(resolved) > 0 {
+		b.Queue(`INSERT INTO audit_events (action, subject_type, subject_id, data)
+			SELECT 'conversation.status', 'conversation', id, '{"status": "resolved", "until": null}'
+			FROM unnest($1::bigint[]) AS id`, resolved)
+	}
 }
 
 func (p *plan) queueMessages(b *pgx.Batch) {

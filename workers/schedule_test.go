@@ -157,6 +157,13 @@ func TestFollowUp(t *testing.T) {
 		if n := f.count(t, `SELECT count(*) FROM messages WHERE body = 'any news?'`); n != 1 {
 			t.Fatalf("nudges sent = %d, want 1", n)
 		}
+		// The system's resolve is audited and so reaches the reports.
+		n := f.count(t, `SELECT count(*) FROM kpi_statuses s JOIN audit_events e ON e.id = s.id AND s.ord = 0
+			WHERE e.subject_id = $1 AND e.action = 'conversation.status' AND e.actor_id IS NULL
+				AND s.status = 'resolved' AND s.actor_id IS NULL`, f.conv)
+		if n != 1 {
+			t.Fatalf("audited resolves = %d, want 1", n)
+		}
 	})
 
 	t.Run("the customer replies: cancelled", func(t *testing.T) {

@@ -10,8 +10,7 @@ import (
 // backlog counts the unresolved conversations now, by status, and at the
 // end of each day of the period. The history replays each conversation:
 // it joins the backlog when it starts, leaves it at each resolve and
-// rejoins at each reopening; a resolve no audit event recorded (follow-ups
-// that ran out, auto-replies) counts at resolved_at.
+// rejoins at each reopening.
 func backlog(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) error {
 	b := &r.Backlog
 	err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'open'),
@@ -67,43 +66,27 @@ func backlogDaily(cal *calendar, r *Report) {
 // backlogMoves are the queries that sum each move of the backlog into its
 // day, or into the level before the period (day NULL): +1 when a
 // conversation starts (before the period; the requests part counts the
-// starts of each day of it); -1 at resolved_at for a resolve no change recorded
-// (the conversation is resolved now, its last change before @to was not a
-// resolve); and ±1 at each status change into or out of resolved
-// (kpi_statuses, migration 00012, knows the status before each change).
-// Each is a scan and grouping of its own, joined to the conversations only
+// starts of each day of it), and ±1 at each status change into or out of
+// resolved (kpi_statuses, migration 00012, knows the status before each
+// change; every resolve is audited since 00015, the system's too). Each
+// is a scan and grouping of its own, joined to the conversations only
 // for the filters; without them, a last one takes back the changes of
 // conversations started at or after @to (a clock's skew), which the
 // replay leaves out.
 func backlogMoves(q Query, cal *calendar) []string {
 	const change = `CASE WHEN s.status = 'resolved' THEN -1 ELSE 1 END`
 	const crosses = `(s.status = 'resolved') <> CASE WHEN s.has_prev THEN s.prev_status = 'resolved' ELSE false END`
-	// lastResolve finds the last change of conversation c before @to when
-	// that is a resolve.
-	const lastResolve = `FROM kpi_statuses s WHERE s.conversation_id = c.id AND s.at < @to
-		AND (s.next_at IS NULL OR s.next_at >= @to) AND s.status = 'resolved'`
-	day := func(col string) string { return `CASE WHEN ` + col + ` >= @from THEN ` + cal.daySQL(col) + ` END` }
+	day := `CASE WHEN s.at >= @from THEN ` + cal.daySQL("s.at") + ` END`
 	starts := `SELECT NULL::timestamptz, count(*) FROM conversations c WHERE c.created_at < @from AND ` + ownedSQL
 	if q.filtered() {
-		// The few conversations a filter keeps look their last change up
-		// by index (LIMIT keeps the planner from hashing every change).
 		return []string{starts,
-			`SELECT ` + day("c.resolved_at") + `, -count(*) FROM conversations c
-				LEFT JOIN LATERAL (SELECT 1 AS hit ` + lastResolve + ` LIMIT 1) l ON true
-				WHERE c.created_at < @to AND c.status = 'resolved' AND c.resolved_at < @to AND ` + ownedSQL + `
-					AND l.hit IS NULL
-				GROUP BY 1`,
-			`SELECT ` + day("s.at") + `, sum(` + change + `) FROM kpi_statuses s
+			`SELECT ` + day + `, sum(` + change + `) FROM kpi_statuses s
 				JOIN conversations c ON c.id = s.conversation_id
 				WHERE s.at < @to AND ` + crosses + ` AND c.created_at < @to AND ` + ownedSQL + ` GROUP BY 1`}
 	}
 	return []string{starts,
-		`SELECT ` + day("c.resolved_at") + `, -count(*) FROM conversations c
-			WHERE c.created_at < @to AND c.status = 'resolved' AND c.resolved_at < @to
-				AND NOT EXISTS (SELECT ` + lastResolve + `)
-			GROUP BY 1`,
-		`SELECT ` + day("s.at") + `, sum(` + change + `) FROM kpi_statuses s
+		`SELECT ` + day + `, sum(` + change + `) FROM kpi_statuses s
 			WHERE s.at < @to AND ` + crosses + ` GROUP BY 1`,
-		`SELECT ` + day("s.at") + `, -sum(` + change + `) FROM conversations c JOIN kpi_statuses s ON s.conversation_id = c.id
+		`SELECT ` + day + `, -sum(` + change + `) FROM conversations c JOIN kpi_statuses s ON s.conversation_id = c.id
 			WHERE c.created_at >= @to AND s.at < @to AND ` + crosses + ` GROUP BY 1`}
 }
