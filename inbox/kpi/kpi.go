@@ -306,7 +306,7 @@ func (s *Store) Report(ctx context.Context, q Query) (*Report, error) {
 	}
 	cal := newCalendar(q, loc)
 	r := &Report{Query: q}
-	parts := []part{backlog, firstResponse, callbacks, resolution} // slowest first
+	parts := []part{firstResponse, resolution, backlog} // slowest first
 	if !q.BusinessHours {
 		parts = append(parts, closes) // else resolution counts them in its scan
 	}
