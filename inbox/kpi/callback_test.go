@@ -50,6 +50,8 @@ func TestCalledBackAt(t *testing.T) {
 		{name: "an earlier call back arrives last",
 			steps: []step{{[]time.Time{at(9, 0), at(15, 0)}, []string{"FAILED", ""}}, {[]time.Time{at(10, 0)}, []string{""}}},
 			call:  at(9, 0), want: at(10, 0)},
+		{name: "an outgoing call at the same instant is no call back",
+			steps: []step{{[]time.Time{at(7, 0), at(7, 0)}, []string{"BUSY", ""}}}, call: at(7, 0)},
 		{name: "only calls before it",
 			steps: []step{{[]time.Time{at(8, 0), at(9, 0)}, []string{"", "NO ANSWER"}}}, call: at(9, 0)},
 	} {
