@@ -121,19 +121,25 @@ CREATE TRIGGER kpi_messages_calls AFTER INSERT ON messages
 -- kpi_calls_inserted makes a statement's new outgoing calls the call back
 -- of their customer's missed calls before them (the statement's own
 -- included) that had none or a later one, updating those whose call back
--- changes.
+-- changes. It looks at the missed calls since the customer's outgoing
+-- call before the statement's first: the earlier ones were called back
+-- by then.
 -- +goose StatementBegin
 CREATE FUNCTION kpi_calls_inserted() RETURNS trigger LANGUAGE plpgsql
 SET enable_seqscan = off SET enable_bitmapscan = off SET enable_material = off
 SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 BEGIN
     UPDATE kpi_calls m SET called_back_at = b.at
-    FROM (SELECT contact_id, min(sent_at) AS first, max(sent_at) AS last FROM kpi_new_calls
-        WHERE direction = 'out' AND contact_id IS NOT NULL GROUP BY contact_id) x
+    FROM (SELECT g.contact_id, g.first, g.last,
+            COALESCE((SELECT o.sent_at FROM kpi_calls o WHERE o.direction = 'out' AND o.contact_id = g.contact_id
+                AND o.sent_at < g.first ORDER BY o.sent_at DESC LIMIT 1), '-infinity') AS since
+        FROM (SELECT contact_id, min(sent_at) AS first, max(sent_at) AS last FROM kpi_new_calls
+            WHERE direction = 'out' AND contact_id IS NOT NULL GROUP BY contact_id) g) x
     CROSS JOIN LATERAL (SELECT k.message_id, (SELECT o.sent_at FROM kpi_calls o WHERE o.direction = 'out'
             AND o.contact_id = k.contact_id AND o.sent_at > k.sent_at ORDER BY o.sent_at LIMIT 1) AS at
         FROM kpi_calls k
-        WHERE k.contact_id = x.contact_id AND k.direction = 'in' AND NOT k.answered AND k.sent_at < x.last
+        WHERE k.contact_id = x.contact_id AND k.direction = 'in' AND NOT k.answered
+            AND k.sent_at >= x.since AND k.sent_at < x.last
             AND (k.called_back_at IS NULL OR k.called_back_at > x.first)) b
     WHERE m.message_id = b.message_id AND m.called_back_at IS DISTINCT FROM b.at;
     RETURN NULL;
