@@ -109,7 +109,9 @@ func services(t *testing.T, data, url string, args ...string) (string, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "./services.sh", args...)
 	cmd.Env = append(os.Environ(), "PEYK_DATA_DIR="+data, "PEYK_DATABASE_URL="+url)
+	start := time.Now()
 	out, err := cmd.CombinedOutput()
+	t.Logf("services.sh %v: %v", args, time.Since(start))
 	return string(out), err
 }
 

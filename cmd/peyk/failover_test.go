@@ -174,15 +174,19 @@ type servePeyk struct {
 // database connections named name; it is killed when the test ends.
 func startServe(t *testing.T, bin string, env []string, dbURL, name string) *servePeyk {
 	t.Helper()
-	u, err := url.Parse(dbURL)
-	if err != nil {
-		t.Fatal(err)
+	named := dbURL + " application_name=" + name // a key=value DSN
+	if strings.Contains(dbURL, "://") {
+		u, err := url.Parse(dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("application_name", name)
+		u.RawQuery = q.Encode()
+		named = u.String()
 	}
-	q := u.Query()
-	q.Set("application_name", name)
-	u.RawQuery = q.Encode()
 	p := &servePeyk{out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(bin, "serve", "--workers=false", "--http-addr=127.0.0.1:0", "--database-url="+u.String())
+	p.cmd = exec.Command(bin, "serve", "--workers=false", "--http-addr=127.0.0.1:0", "--database-url="+named)
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
