@@ -344,10 +344,6 @@ pg_login_error() {
 	esac
 }
 
-# pg_login_ok HOST PORT USER PASSWORD reports whether USER can log in (or
-# fails for a reason other than authentication).
-pg_login_ok() { ! pg_login_error "$@" >/dev/null; }
-
 # pg_check_login URL HOST PORT USER PASSWORD NOTE makes sure USER gets in;
 # where a local server refuses a password-free login, the private server in
 # .data serves instead (pg_fallback).
