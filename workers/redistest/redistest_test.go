@@ -107,6 +107,7 @@ func TestSharedServerUntouched(t *testing.T) {
 		t.Cleanup(func() { c.Close() })
 		sentinels[n] = c
 	}
+	t.Logf("a key in %d databases of %s (the others are held by a test run now)", len(sentinels), base.Addr)
 	for n, c := range sentinels {
 		if err := c.Set(ctx, key, n, 10*time.Minute).Err(); err != nil {
 			t.Fatal(err)
