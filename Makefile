@@ -25,6 +25,12 @@ PEYK_REDIS_URL := redis://127.0.0.1:6379/0
 endif
 export PEYK_DATABASE_URL PEYK_REDIS_URL GO
 
+# Where the PostgreSQL there refuses a password-free login, `make services`
+# starts a private server in .data on another port instead (its
+# configuration is never changed) and writes its URL to .data/env. $(ENV)
+# exports that URL in the recipes that come after `services`.
+ENV = eval "$$(scripts/services.sh env)";
+
 # -race needs cgo; `scripts/services.sh cc` installs gcc as root when missing.
 # Expanded when the test recipe runs, after its prerequisites.
 RACE = $(if $(filter 1,$(shell $(GO) env CGO_ENABLED)),-race,)
@@ -40,7 +46,7 @@ run: ## start PostgreSQL and Redis, migrate, serve the demo workspace on :8080 (
 .PHONY: test
 test: services cc browser ## run all tests (with -race) against real PostgreSQL and Redis
 	$(if $(RACE),,@echo "warning: cgo is off (no C compiler), so the tests run without -race" >&2)
-	$(GO) test $(RACE) -count=1 $(TESTFLAGS) $(PKG)
+	$(ENV) $(GO) test $(RACE) -count=1 $(TESTFLAGS) $(PKG)
 
 .PHONY: check
 check: ## gofmt, go vet and staticcheck
@@ -53,11 +59,11 @@ check: ## gofmt, go vet and staticcheck
 
 .PHONY: bench
 bench: services ## run the benchmarks (BENCHFLAGS='-benchtime 1x' for a quick pass)
-	$(GO) test -run '^$$' -bench . $(BENCHFLAGS) $(PKG)
+	$(ENV) $(GO) test -run '^$$' -bench . $(BENCHFLAGS) $(PKG)
 
 .PHONY: fuzz
 fuzz: services ## run every Fuzz test for FUZZTIME (30s) each
-	@targets=$$($(GO) test -list '^Fuzz' $(PKG) | awk '/^Fuzz/ { f[n++] = $$1; next } /^ok / { for (i = 0; i < n; i++) print $$2 "\t" f[i]; n = 0 }'); \
+	@$(ENV) targets=$$($(GO) test -list '^Fuzz' $(PKG) | awk '/^Fuzz/ { f[n++] = $$1; next } /^ok / { for (i = 0; i < n; i++) print $$2 "\t" f[i]; n = 0 }'); \
 	if [[ -z $$targets ]]; then echo "fuzz: no Fuzz tests found"; exit 0; fi; \
 	while IFS=$$'\t' read -r pkg name; do \
 		echo "fuzz: $$pkg $$name for $(FUZZTIME)"; \
@@ -84,7 +90,7 @@ browser:
 
 .PHONY: screenshots
 screenshots: services browser ## refresh docs/screenshots/ from the browser tests
-	PEYK_SCREENSHOTS=1 $(GO) test -count=1 ./web/browsertest/
+	$(ENV) PEYK_SCREENSHOTS=1 $(GO) test -count=1 ./web/browsertest/
 
 .PHONY: stop
 stop: ## stop the PostgreSQL and Redis that `make services` started in .data

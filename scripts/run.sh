@@ -18,6 +18,9 @@ admin_password=${PEYK_ADMIN_PASSWORD:-peyk-demo}
 unset PEYK_ADMIN_PASSWORD # the server has no use for it
 
 scripts/services.sh ensure
+# A private PostgreSQL in .data serves instead when the one at
+# PEYK_DATABASE_URL refuses a password-free login: use its URL.
+eval "$(scripts/services.sh env)"
 "${GO:-go}" build -o bin/peyk ./cmd/peyk
 bin/peyk migrate
 

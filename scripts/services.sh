@@ -2,7 +2,10 @@
 # services.sh makes sure PostgreSQL and Redis answer where PEYK_DATABASE_URL
 # and PEYK_REDIS_URL point, for `make test`, `make run` and .ci/run.
 #
-#   scripts/services.sh ensure   make both reachable (idempotent)
+#   scripts/services.sh ensure [postgres|redis]
+#                                make both (or one) reachable (idempotent)
+#   scripts/services.sh env      print the export line for the URL ensure chose,
+#                                if it chose another (eval "$(scripts/services.sh env)")
 #   scripts/services.sh stop     stop only the servers this script started in .data
 #   scripts/services.sh status   say what answers where
 #   scripts/services.sh cc       make sure cgo has a C compiler (go test -race)
@@ -16,21 +19,25 @@
 #      with its files in .data/redis);
 #   c. running as root: install it from Debian's packages, then as in b;
 #   d. otherwise: say what is missing and how to install it, and exit 1.
+# When a local PostgreSQL answers but refuses the URL's password-free login
+# (Debian's pg_hba.conf asks for a password on TCP), the private server in
+# .data/postgres is started on another free port instead, and its URL is
+# written to .data/env, which `scripts/services.sh env` turns into an export
+# line for the Makefile and scripts/run.sh (pg_fallback below).
 # Servers are only ever started for loopback addresses. Nothing outside .data
-# is stopped or reconfigured, with one exception: on a Debian cluster that
-# refuses password-less loopback connections, root adds trust lines to its
-# pg_hba.conf (see pg_allow_trust below).
+# is stopped or reconfigured: no server's configuration is rewritten.
+#
+# PEYK_DATA_DIR moves .data elsewhere (the script's own tests use it).
 #
 # Quiet on success apart from one line per service saying what was done.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-DATA=$ROOT/.data
+DATA=$(realpath -m "${PEYK_DATA_DIR:-$ROOT/.data}")
 DEFAULT_DATABASE_URL='postgres://postgres@127.0.0.1:5432/peyk?sslmode=disable'
 DEFAULT_REDIS_URL='redis://127.0.0.1:6379/0'
 WAIT_SECONDS=30
 PG_USER=postgres
-TRUST_MARK='# peyk: password-less loopback connections for local development and tests'
 
 die() {
 	printf '%s\n' "$@" >&2
@@ -241,7 +248,7 @@ pg_base() {
 		echo "$DATA"
 		return
 	fi
-	base=/var/tmp/peyk-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)
+	base=/var/tmp/peyk-$(printf '%s' "${PEYK_DATA_DIR:-$ROOT}" | cksum | cut -d' ' -f1)
 	mkdir -p "$base"
 	[[ $(stat -c %u "$base") == 0 ]] || die "postgres: $base is not owned by root; remove it"
 	chmod 755 "$base"
@@ -283,8 +290,13 @@ pg_start_private() {
 		rm -f "$DATA/initdb.log"
 	fi
 
-	# An earlier private server still running on another port: restart it here.
+	# Already running on that port (make run serving while make test starts):
+	# leave it be. Running on another port: restart it here.
 	if pg_as "$owner" "$bindir/pg_ctl" -D "$datadir" status >/dev/null 2>&1 </dev/null; then
+		if [[ $(sed -n 4p "$datadir/postmaster.pid" 2>/dev/null) == "$port" ]] && pg_ready "$host" "$port"; then
+			echo "using PostgreSQL $(<"$datadir/PG_VERSION") in $(rel "$DATA")/postgres on $(hp "$host" "$port")"
+			return 0
+		fi
 		pg_as "$owner" "$bindir/pg_ctl" -D "$datadir" -m fast -w -s stop </dev/null 9>&- >/dev/null
 	fi
 
@@ -314,34 +326,6 @@ pg_start_cluster() {
 	echo "started Debian cluster $ver/$name on port $1"
 }
 
-# pg_allow_trust VERSION NAME lets TCP connections on loopback in without a
-# password on a Debian cluster, and reloads it.
-#
-# Debian's pg_hba.conf asks for scram-sha-256 passwords on TCP, while Peyk's
-# default URL (postgres://postgres@127.0.0.1:5432/peyk) carries none. For a
-# local development and test setup we choose trust on 127.0.0.1/32 and ::1/128
-# over a generated password, so the default URL works unchanged for `make
-# test`, `make run` and a plain `bin/peyk serve`. Any local user can then
-# connect as any role over loopback: fine on a developer or CI machine, not on
-# a shared server (use a password in PEYK_DATABASE_URL there).
-pg_allow_trust() {
-	local hba=/etc/postgresql/$1/$2/pg_hba.conf tmp
-	[[ -f $hba ]] || return 1
-	if ! grep -qF "$TRUST_MARK" "$hba"; then
-		tmp=$(mktemp)
-		{
-			printf '%s\n' "$TRUST_MARK (added by peyk's scripts/services.sh)" \
-				'host    all    all    127.0.0.1/32    trust' \
-				'host    all    all    ::1/128         trust' ''
-			cat "$hba"
-		} >"$tmp"
-		cat "$tmp" >"$hba" # keeps the file's owner and mode
-		rm -f "$tmp"
-	fi
-	pg_ctlcluster --skip-systemctl-redirect "$1" "$2" reload </dev/null >/dev/null 2>&1 9>&-
-	echo "$hba"
-}
-
 # pg_login_error HOST PORT USER PASSWORD prints why USER cannot log in, if
 # the reason is authentication (other errors are left to the application).
 pg_login_error() {
@@ -360,40 +344,111 @@ pg_login_error() {
 	esac
 }
 
-# pg_login_ok HOST PORT USER PASSWORD reports whether USER can log in (or
-# fails for a reason other than authentication).
-pg_login_ok() { ! pg_login_error "$@" >/dev/null; }
-
-# pg_check_login HOST PORT USER PASSWORD NOTE makes sure USER gets in; on a
-# local Debian cluster, as root, by allowing password-less loopback access.
+# pg_check_login URL HOST PORT USER PASSWORD NOTE makes sure USER gets in;
+# where a local server refuses a password-free login, the private server in
+# .data serves instead (pg_fallback).
 pg_check_login() {
-	local host=$1 port=$2 user=$3 pass=$4 note=$5 err ver name status hba
+	local url=$1 host=$2 port=$3 user=$4 pass=$5 note=$6 err
 	err=$(pg_login_error "$host" "$port" "$user" "$pass") || {
 		echo "postgres: $note"
+		if pg_env_applies "$url"; then rm -f "$DATA/env"; fi # the server lets us in now
 		return 0
 	}
-	if is_root && is_local "$host" && [[ $err != *"does not exist"* ]] &&
-		read -r ver name status < <(pg_cluster "$port") &&
-		hba=$(pg_allow_trust "$ver" "$name") &&
-		wait_for 10 pg_login_ok "$host" "$port" "$user" "$pass"; then
-		echo "postgres: $note; allowed password-less loopback connections in $hba"
-		return 0
+	if [[ -z $pass ]] && is_local "$host" && pg_bindir >/dev/null; then
+		pg_fallback "$url" "$host" "$port" "$user"
+		return
 	fi
-	local fix=("or allow password-less loopback connections for local development by putting" \
-		"  host all all 127.0.0.1/32 trust" "  host all all ::1/128 trust" \
-		"at the top of that server's pg_hba.conf and reloading it.")
+	local fix=()
 	if [[ $err == *"does not exist"* ]]; then
 		fix=("or create that role: createuser -h $host -p $port -U postgres --superuser $user")
-	elif ! is_root && pg_cluster "$port" >/dev/null; then
-		fix=("or allow password-less loopback connections for local development by running" \
-			"  sudo scripts/services.sh ensure" \
-			"once: it puts 'host all all 127.0.0.1/32 trust' and 'host all all ::1/128 trust'" \
-			"at the top of the Debian cluster's pg_hba.conf and reloads it.")
+	elif [[ -z $pass ]] && is_local "$host"; then
+		fix=("or install the PostgreSQL server programs (sudo apt-get install postgresql)" \
+			"so that a private server can be started in $(rel "$DATA")/postgres instead.")
 	fi
 	die "postgres: $(hp "$host" "$port") answers, but user '$user' cannot log in:" "  $err" \
 		"Either put the right user and password in PEYK_DATABASE_URL, e.g." \
 		"  export PEYK_DATABASE_URL='postgres://$user:PASSWORD@$(hp "$host" "$port")/peyk?sslmode=disable'" \
 		"${fix[@]}"
+}
+
+# pg_env_get KEY prints KEY's value from .data/env, if it is there.
+pg_env_get() {
+	[[ -f $DATA/env ]] || return 1
+	local line
+	line=$(grep -m1 "^$1=" "$DATA/env") || return 1
+	line=${line#*=}
+	line=${line#\'}
+	printf '%s' "${line%\'}"
+}
+
+# pg_env_applies URL reports whether .data/env stands in for URL: it names
+# the private server that serves because URL's server refused us.
+pg_env_applies() {
+	local refused
+	refused=$(pg_env_get PEYK_DATABASE_URL_REFUSED) && [[ $refused == "$1" ]]
+}
+
+# pg_free_port FROM prints a free TCP port on 127.0.0.1 from FROM up, where
+# no Debian cluster is configured either.
+pg_free_port() {
+	local p
+	for ((p = $1; p < $1 + 200 && p < 65536; p++)); do
+		tcp_open 127.0.0.1 "$p" || pg_cluster "$p" >/dev/null || { echo "$p" && return 0; }
+	done
+	return 1
+}
+
+# pg_with_hostport URL HOST PORT prints URL with its host and port replaced
+# (and no password: the private server trusts loopback connections).
+pg_with_hostport() {
+	local url=$1 host=$2 port=$3 rest user
+	if [[ $url != *://* ]]; then # key=value DSN
+		url=$(printf '%s' "$url" | sed -E 's/(^|[[:space:]])(host|port|password)=[^[:space:]]*//g')
+		printf '%s host=%s port=%s' "$url" "$host" "$port"
+		return
+	fi
+	rest=${url#*://}
+	user=''
+	[[ ${rest%%[/?#]*} == *@* ]] && user=${rest%%@*} && user=${user%%:*}@
+	rest=${rest#"${rest%%[/?#]*}"}
+	printf '%s://%s%s:%s%s' "${url%%://*}" "$user" "$host" "$port" "$rest"
+}
+
+# pg_fallback URL HOST PORT USER starts the private server in .data/postgres
+# on a free port (the one it had before, when free) because the server at
+# HOST:PORT refuses USER's password-free login, and writes its URL to
+# .data/env. Nothing of the refusing server is touched.
+pg_fallback() {
+	local url=$1 host=$2 port=$3 user=$4 private note p='' running err
+	[[ $url != *\'* ]] || die "postgres: PEYK_DATABASE_URL contains a quote; cannot record a private server's URL for it"
+	if pg_env_applies "$url" && private=$(pg_env_get PEYK_DATABASE_URL); then
+		parse_url "$private" 5432
+		running=$(sed -n 4p "$DATA/postgres/postmaster.pid" 2>/dev/null) || true
+		if [[ $running == "$U_PORT" ]] || ! tcp_open 127.0.0.1 "$U_PORT"; then p=$U_PORT; fi
+	fi
+	[[ -n $p ]] || p=$(pg_free_port $((port + 1))) ||
+		die "postgres: no free port above $port for a private server"
+	note=$(pg_start_private 127.0.0.1 "$p" "$user")
+	private=$(pg_with_hostport "$url" 127.0.0.1 "$p")
+	if err=$(pg_login_error 127.0.0.1 "$p" "$user" ''); then
+		die "postgres: $(hp "$host" "$port") refuses a password-free login for '$user', and so does the private server in $(rel "$DATA")/postgres ($note):" \
+			"  $err" "Its data was made for another user: 'scripts/services.sh stop && rm -rf $(rel "$DATA")/postgres' starts it afresh."
+	fi
+	{
+		echo "# Written by scripts/services.sh: the server of PEYK_DATABASE_URL_REFUSED refused a"
+		echo "# password-free login, so the private server in $(rel "$DATA")/postgres serves instead."
+		printf "PEYK_DATABASE_URL_REFUSED='%s'\n" "$url"
+		printf "PEYK_DATABASE_URL='%s'\n" "$private"
+	} >"$DATA/env"
+	echo "postgres: $(hp "$host" "$port") refuses a password-free login for '$user', so a private server serves instead: $note; PEYK_DATABASE_URL=$private (in $(rel "$DATA")/env)"
+}
+
+# print_env prints the export line for the PostgreSQL URL that ensure chose
+# instead of PEYK_DATABASE_URL, if it chose another.
+print_env() {
+	local url=${PEYK_DATABASE_URL:-$DEFAULT_DATABASE_URL} private
+	pg_env_applies "$url" && private=$(pg_env_get PEYK_DATABASE_URL) || return 0
+	printf "export PEYK_DATABASE_URL='%s'\n" "$private"
 }
 
 ensure_postgres() {
@@ -407,7 +462,7 @@ ensure_postgres() {
 		note="using $(hp "$host" "$port")"
 		[[ $(sed -n 4p "$DATA/postgres/postmaster.pid" 2>/dev/null) == "$port" ]] &&
 			note+=" (server in $(rel "$DATA")/postgres)"
-		pg_check_login "$host" "$port" "$user" "$pass" "$note"
+		pg_check_login "$url" "$host" "$port" "$user" "$pass" "$note"
 		return
 	fi
 	is_local "$host" ||
@@ -415,13 +470,14 @@ ensure_postgres() {
 
 	# b. Installed: a Debian cluster on that port, else a private server.
 	if note=$(pg_start_cluster "$port") && wait_for "$WAIT_SECONDS" pg_ready "$host" "$port"; then
-		pg_check_login "$host" "$port" "$user" "$pass" "$note"
+		pg_check_login "$url" "$host" "$port" "$user" "$pass" "$note"
 		return
 	fi
 	if pg_bindir >/dev/null; then
 		note=$(pg_start_private "$host" "$port" "$user")
 		echo "postgres: $note"
-		return
+		if pg_env_applies "$url"; then rm -f "$DATA/env"; fi # the URL's own port serves now
+		return 0
 	fi
 
 	# c. Root: install from Debian's packages. The package creates (and, where
@@ -434,14 +490,14 @@ ensure_postgres() {
 				die "postgres: installed, but cluster $ver/$name would not start (see /var/log/postgresql/)"
 			wait_for "$WAIT_SECONDS" pg_ready "$host" "$port" ||
 				die "postgres: installed cluster $ver/$name does not answer on $(hp "$host" "$port")"
-			pg_allow_trust "$ver" "$name" >/dev/null
-			pg_check_login "$host" "$port" "$user" "$pass" \
-				"installed postgresql from Debian packages; started cluster $ver/$name on $(hp "$host" "$port") (password-less loopback)"
+			pg_check_login "$url" "$host" "$port" "$user" "$pass" \
+				"installed postgresql from Debian packages; started cluster $ver/$name on $(hp "$host" "$port")"
 			return
 		fi
 		note=$(pg_start_private "$host" "$port" "$user")
 		echo "postgres: installed postgresql from Debian packages; $note"
-		return
+		if pg_env_applies "$url"; then rm -f "$DATA/env"; fi
+		return 0
 	fi
 
 	# d. Nothing to start it with.
@@ -625,6 +681,7 @@ ensure_browser() {
 status() {
 	local url
 	url=${PEYK_DATABASE_URL:-$DEFAULT_DATABASE_URL}
+	pg_env_applies "$url" && url=$(pg_env_get PEYK_DATABASE_URL) # the private server serves instead
 	parse_url "$url" 5432
 	if pg_ready "$U_HOST" "$U_PORT"; then echo "postgres: $(hp "$U_HOST" "$U_PORT") answers"; else echo "postgres: $(hp "$U_HOST" "$U_PORT") does not answer"; fi
 	url=${PEYK_REDIS_URL:-$DEFAULT_REDIS_URL}
@@ -645,9 +702,17 @@ lock() {
 case ${1:-} in
 ensure)
 	lock
-	ensure_postgres
-	ensure_redis
+	case ${2:-} in
+	'')
+		ensure_postgres
+		ensure_redis
+		;;
+	postgres) ensure_postgres ;;
+	redis) ensure_redis ;;
+	*) die "usage: $0 ensure [postgres|redis]" ;;
+	esac
 	;;
+env) print_env ;;
 stop)
 	lock
 	stop_postgres
@@ -662,5 +727,5 @@ browser)
 	lock
 	ensure_browser
 	;;
-*) die "usage: $0 ensure|stop|status|cc|browser" ;;
+*) die "usage: $0 ensure [postgres|redis]|env|stop|status|cc|browser" ;;
 esac
