@@ -71,8 +71,9 @@ func normalize(name string) string {
 var (
 	// userinfo: scheme://user:password@ — group 1 is the password.
 	userinfo = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@?#"'{}]*:([^/\s@?#"']+)@`)
-	// pair: name=value in a query or form — group 1 the name, 2 the value.
-	pair = regexp.MustCompile(`(?:^|[?&;\s"'])([A-Za-z0-9_.\-\[\]]+)=([^&;\s"'#]*)`)
+	// pair: name=value in a query or form — group 1 the name, 2 the value
+	// (which ends at a "?" too, where a URL inside a value has its own query).
+	pair = regexp.MustCompile(`(?:^|[?&;\s"'])([A-Za-z0-9_.\-\[\]]+)=([^&;?\s"'#]*)`)
 	// member: "name": "value" in JSON — group 1 the name, 2 the value.
 	member = regexp.MustCompile(`"((?:[^"\\]|\\.)+)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
 )
@@ -273,6 +274,11 @@ func (w walker) collect(v any, out *[]string) {
 		}
 	case string:
 		*out = append(*out, Values(v, w.extra...)...)
+		// A URL carried inside another one (a dlr-url in a send URL) is
+		// escaped: look into it too.
+		if d, err := url.QueryUnescape(v); err == nil && d != v {
+			*out = append(*out, Values(d, w.extra...)...)
+		}
 	}
 }
 

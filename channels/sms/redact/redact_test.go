@@ -88,6 +88,7 @@ func TestSettings(t *testing.T) {
 		"form": {"to": "{{.To}}", "pin": "9876", "dlr-url": "https://peyk.example.com/webhooks/7/status?secret=whsec-42&id={{.MessageID}}&status=%d",
 			"note": "copy of whsec-42 and ` + url.QueryEscape("whsec-42") + `"},
 		"body": "{\"api_key\": \"k-777777\", \"to\": {{json .To}}}",
+		"nested": "http://k/s?dlr-url=` + url.QueryEscape("https://p/w?token=nest-8888&id=1") + `",
 		"secret": "whsec-42",
 		"secret_params": ["pin"],
 		"secret_header": "X-Gateway-Token",
@@ -95,7 +96,7 @@ func TestSettings(t *testing.T) {
 		"poll_seconds": 30
 	}`)
 	out := string(redact.Settings(raw, "secret"))
-	for _, leak := range []string{"hunter22", "tok-123456", "9876", "whsec-42", "k-777777"} {
+	for _, leak := range []string{"hunter22", "tok-123456", "9876", "whsec-42", "k-777777", "nest-8888"} {
 		if strings.Contains(out, leak) {
 			t.Errorf("public settings show %q:\n%s", leak, out)
 		}
