@@ -282,7 +282,7 @@ func TestKannelRoundTrip(t *testing.T) {
 	}
 
 	// Inbound: fakesmsc → bearerbox → smsbox → GET get-url → Peyk.
-	k.mo(t, "09121234567", "3000", "سلام، سفارش من کی می‌رسد؟")
+	k.mo(t, "09121234567", "3000", "سلام، سفارش من کی می\u200cرسد؟")
 	waitFor(t, "the inbound SMS in the inbox", func() bool {
 		return count(`SELECT count(*) FROM messages WHERE channel_id = 1 AND direction = 'in'`) == 1
 	}, func() { k.dumpLogs(t) })
@@ -292,7 +292,7 @@ func TestKannelRoundTrip(t *testing.T) {
 		Scan(&conv, &body, &ext); err != nil {
 		t.Fatal(err)
 	}
-	if body != "سلام، سفارش من کی می‌رسد؟" || len(ext) != 36 {
+	if body != "سلام، سفارش من کی می\u200cرسد؟" || len(ext) != 36 {
 		t.Fatalf("inbound body %q, external id %q (want Kannel's message UUID)", body, ext)
 	}
 
@@ -320,7 +320,7 @@ func TestKannelRoundTrip(t *testing.T) {
 		}
 		return string(b)
 	}
-	reply := "فردا صبح می‌رسد. Tomorrow morning."
+	reply := "فردا صبح می\u200cرسد. Tomorrow morning."
 	api("POST", fmt.Sprintf("/api/v1/conversations/%d/messages", conv), fmt.Sprintf(`{"text": %q}`, reply))
 	var outID int64
 	if err := pool.QueryRow(ctx, `SELECT id FROM messages WHERE conversation_id = $1 AND direction = 'out'`, conv).Scan(&outID); err != nil {
