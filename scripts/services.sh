@@ -21,6 +21,9 @@
 # is stopped or reconfigured, with one exception: on a Debian cluster that
 # refuses password-less loopback connections, root adds trust lines to its
 # pg_hba.conf (see pg_allow_trust below).
+# (Installing Kannel puts a policy-rc.d that forbids starting services in
+# place for the install when there is none, and removes it after, so
+# Kannel's system service does not start; /etc/kannel is left alone.)
 #
 # Quiet on success apart from one line per service saying what was done.
 set -euo pipefail
