@@ -44,7 +44,7 @@ run: ## start PostgreSQL and Redis, migrate, serve the demo workspace on :8080 (
 	@scripts/run.sh
 
 .PHONY: test
-test: services cc browser ## run all tests (with -race) against real PostgreSQL and Redis
+test: services cc browser kannel ## run all tests (with -race) against real PostgreSQL and Redis
 	$(if $(RACE),,@echo "warning: cgo is off (no C compiler), so the tests run without -race" >&2)
 	$(ENV) $(GO) test $(RACE) -count=1 $(TESTFLAGS) $(PKG)
 
@@ -87,6 +87,13 @@ cc:
 .PHONY: browser
 browser:
 	@scripts/services.sh browser
+
+# Kannel (bearerbox, smsbox, fakesmsc) for the SMS gateway round trip in
+# cmd/peyk; installed as root when missing. Without it that test skips,
+# except in CI.
+.PHONY: kannel
+kannel:
+	@scripts/services.sh kannel
 
 .PHONY: screenshots
 screenshots: services browser ## refresh docs/screenshots/ from the browser tests

@@ -10,6 +10,7 @@
 #   scripts/services.sh status   say what answers where
 #   scripts/services.sh cc       make sure cgo has a C compiler (go test -race)
 #   scripts/services.sh browser  make sure Chromium is there for the browser tests
+#   scripts/services.sh kannel   make sure Kannel is there for the SMS gateway round trip
 #
 # For each service, ensure tries in order:
 #   a. it answers at the URL's host and port: use it;
@@ -26,6 +27,9 @@
 # line for the Makefile and scripts/run.sh (pg_fallback below).
 # Servers are only ever started for loopback addresses. Nothing outside .data
 # is stopped or reconfigured: no server's configuration is rewritten.
+# (Installing Kannel puts a policy-rc.d that forbids starting services in
+# place for the install when there is none, and removes it after, so
+# Kannel's system service does not start; /etc/kannel is left alone.)
 #
 # PEYK_DATA_DIR moves .data elsewhere (the script's own tests use it).
 #
@@ -678,6 +682,45 @@ ensure_browser() {
 	echo "browser: no Chromium, so the browser tests skip (in CI they fail); install it with: sudo apt-get install chromium" >&2
 }
 
+# kannel_missing reports whether a Kannel program the SMS round trip test
+# (cmd/peyk TestKannelRoundTrip) runs is missing: bearerbox and smsbox
+# (package kannel), fakesmsc (package kannel-extras).
+kannel_missing() {
+	local name
+	for name in bearerbox smsbox; do
+		command -v "$name" >/dev/null 2>&1 || [[ -x /usr/sbin/$name ]] || return 0
+	done
+	[[ -x /usr/lib/kannel/test/fakesmsc ]] || command -v fakesmsc >/dev/null 2>&1 || return 0
+	return 1
+}
+
+# ensure_kannel makes sure Kannel is there for the SMS gateway round trip:
+# as root it installs Debian's kannel and kannel-extras when missing. The
+# test writes its own configuration and starts bearerbox, smsbox and
+# fakesmsc on free ports; Kannel's system service is not started (a
+# policy-rc.d that forbids it is put in place for the install when none
+# is there) and /etc/kannel is left alone. Without Kannel the test skips,
+# except in CI (CI=true), where it fails.
+ensure_kannel() {
+	kannel_missing || return 0
+	if is_root && command -v apt-get >/dev/null; then
+		local policy=/usr/sbin/policy-rc.d ours=''
+		if [[ ! -e $policy ]]; then
+			printf '#!/bin/sh\n# peyk scripts/services.sh: no service starts during this install\nexit 101\n' >"$policy"
+			chmod 755 "$policy"
+			ours=1
+		fi
+		local rc=0
+		(apt_install kannel kannel-extras) || rc=$?
+		[[ -n $ours ]] && rm -f "$policy"
+		((rc == 0)) || exit "$rc"
+		kannel_missing && die "kannel: installed kannel and kannel-extras, but bearerbox, smsbox or fakesmsc is missing"
+		echo "kannel: installed kannel and kannel-extras from Debian packages (for the SMS gateway round trip test)"
+		return 0
+	fi
+	echo "kannel: not installed, so the Kannel round trip test skips (in CI it fails); install it with: sudo apt-get install kannel kannel-extras" >&2
+}
+
 status() {
 	local url
 	url=${PEYK_DATABASE_URL:-$DEFAULT_DATABASE_URL}
@@ -727,5 +770,9 @@ browser)
 	lock
 	ensure_browser
 	;;
-*) die "usage: $0 ensure [postgres|redis]|env|stop|status|cc|browser" ;;
+kannel)
+	lock
+	ensure_kannel
+	;;
+*) die "usage: $0 ensure [postgres|redis]|env|stop|status|cc|browser|kannel" ;;
 esac

@@ -116,8 +116,12 @@ func (s *Server) Handler() http.Handler {
 		s.handle(mux, auth.RoleAgent, "POST /api/v1/sms/segments", s.smsSegments)
 	}
 	if s.Webhooks != nil {
-		mux.HandleFunc("POST /webhooks/{id}", s.webhook)
-		mux.HandleFunc("POST /webhooks/{id}/{part...}", s.webhook)
+		// GET too: SMS gateways such as Kannel (get-url, dlr-url) call with
+		// a query string; each handler refuses the methods it does not take.
+		for _, method := range []string{"GET", "POST"} {
+			mux.HandleFunc(method+" /webhooks/{id}", s.webhook)
+			mux.HandleFunc(method+" /webhooks/{id}/{part...}", s.webhook)
+		}
 	}
 	s.authRoutes(mux)
 	if s.Events != nil {

@@ -13,7 +13,8 @@ type Webhooks interface {
 }
 
 // webhook passes a provider's call to its channel's handler:
-// POST /webhooks/{channel id}[/{part}] (part: "in", "status" for SMS).
+// GET or POST /webhooks/{channel id}[/{part}] (part: "in", "status" for
+// SMS).
 func (s *Server) webhook(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {

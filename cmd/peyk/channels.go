@@ -33,6 +33,9 @@ type kind struct {
 	// receiver returns the channel's receiver when it pulls messages
 	// itself (IMAP, Telegram polling); nil when it does not.
 	receiver func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Receiver, error)
+	// public, when set, masks the secrets left in a stored public config
+	// before it is shown (channels stored before a rule masked them).
+	public func(config json.RawMessage) json.RawMessage
 }
 
 // channelAdmin implements web.Channels and the channel CLI on the kinds
@@ -46,8 +49,22 @@ func newChannelAdmin(a *app) *channelAdmin {
 	return &channelAdmin{ib: a.ib, kinds: a.kinds}
 }
 
-// List returns every channel (without secrets).
-func (c *channelAdmin) List(ctx context.Context) ([]inbox.Channel, error) { return c.ib.Channels(ctx) }
+// List returns every channel, its secrets masked.
+func (c *channelAdmin) List(ctx context.Context) ([]inbox.Channel, error) {
+	cs, err := c.ib.Channels(ctx)
+	for i := range cs {
+		cs[i] = c.public(cs[i])
+	}
+	return cs, err
+}
+
+// public returns ch with its kind's masking applied to its config.
+func (c *channelAdmin) public(ch inbox.Channel) inbox.Channel {
+	if k, ok := c.kinds[string(ch.Kind)]; ok && k.public != nil {
+		ch.Config = k.public(ch.Config)
+	}
+	return ch
+}
 
 // Create validates the settings of a channel of kind and stores it, its
 // secrets encrypted.
@@ -69,12 +86,12 @@ func (c *channelAdmin) Create(ctx context.Context, kindName, name string, raw js
 	}
 	ch, err := c.ib.Channel(ctx, id)
 	if err != nil || k.setup == nil {
-		return ch, err
+		return c.public(ch), err
 	}
 	if err := k.setup(ctx, ch, c.ib); err != nil {
-		return ch, fmt.Errorf("channel %d created, but registering it with the provider failed (test the channel to retry): %w", id, err)
+		return c.public(ch), fmt.Errorf("channel %d created, but registering it with the provider failed (test the channel to retry): %w", id, err)
 	}
-	return ch, nil
+	return c.public(ch), nil
 }
 
 // Test checks a channel's connection.

@@ -14,6 +14,7 @@ import (
 	"github.com/peykhq/peyk/channels/phonelog"
 	"github.com/peykhq/peyk/channels/sms/generic"
 	"github.com/peykhq/peyk/channels/sms/kavenegar"
+	smsredact "github.com/peykhq/peyk/channels/sms/redact"
 	"github.com/peykhq/peyk/channels/sms/twilio"
 	"github.com/peykhq/peyk/channels/telegram"
 	"github.com/peykhq/peyk/inbox"
@@ -99,7 +100,15 @@ type gateway interface {
 	StatusHandler(channels.Updater) http.Handler
 }
 
-var smsSecrets = []string{"auth_token", "api_key", "callback_secret", "secret", "headers"}
+// smsSecrets are the SMS settings kept only among the encrypted secrets;
+// the public view masks every other secret where it sits (smsredact.Settings:
+// passwords in the send URL or form, header values, tokens in a body).
+var smsSecrets = []string{"auth_token", "api_key", "callback_secret", "secret"}
+
+// smsPublic is the public view of SMS settings, for storing beside the
+// secrets and for showing (also of channels stored before a secret was
+// masked).
+func smsPublic(raw json.RawMessage) json.RawMessage { return smsredact.Settings(raw, smsSecrets...) }
 
 func smsKind(log *slog.Logger) kind {
 	build := func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (gateway, error) {
@@ -114,8 +123,9 @@ func smsKind(log *slog.Logger) kind {
 			if _, err := smsGateway(0, raw, log); err != nil {
 				return nil, nil, err
 			}
-			return redact(raw, smsSecrets...), raw, nil
+			return smsPublic(raw), raw, nil
 		},
+		public: smsPublic,
 		sender: func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Sender, error) {
 			return build(ctx, ch, ib)
 		},

@@ -1,8 +1,10 @@
 // Package generic is the SMS driver for any HTTP gateway: sends are built
-// from URL, form-field or body templates, the provider's message id is
-// read from its JSON reply by a dotted path, and the inbound and
-// delivery-report webhooks take form or JSON fields whose names the
-// configuration gives, authenticated by a shared secret.
+// from URL, form-field or body templates; the provider's message id is
+// read from its JSON reply by a dotted path, from a plain-text reply by a
+// regular expression, or is Peyk's own (a gateway such as Kannel that
+// carries it into its delivery-report URL); and the inbound and
+// delivery-report webhooks take GET query, form or JSON fields whose names
+// the configuration gives, authenticated by a shared secret.
 package generic
 
 import (
@@ -11,11 +13,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"text/template"
 	"time"
 
 	"github.com/peykhq/peyk/channels/sms"
+	"github.com/peykhq/peyk/channels/sms/redact"
 )
 
 // Config describes an HTTP gateway. Templates are text/template with the
@@ -42,9 +46,24 @@ type Config struct {
 	// example); they are secret like the rest of the configuration.
 	Headers map[string]string `json:"headers,omitempty"`
 	// ResponseIDPath is the dotted path of the message id in the JSON reply
-	// ("id", "data.message_id", "messages.0.id"); empty means the gateway
+	// ("id", "data.message_id", "messages.0.id"). With none of
+	// ResponseIDPath, ResponseIDRegexp and ExternalID set, the gateway
 	// returns no id and delivery reports cannot be matched.
 	ResponseIDPath string `json:"response_id_path,omitempty"`
+	// ResponseIDRegexp is a regular expression with one capture group that
+	// finds the message id in a plain-text reply (`^OK (\d+)` for
+	// "OK 12345").
+	ResponseIDRegexp string `json:"response_id_regexp,omitempty"`
+	// ExternalID is the template of the id a message is known by in
+	// delivery reports when the gateway returns none of its own but
+	// carries ours back (Kannel: put the same id in the dlr-url):
+	// "peyk-{{.MessageID}}".
+	ExternalID string `json:"external_id,omitempty"`
+	// SecretParams names query parameters, form fields and JSON members
+	// that hold secrets beyond those whose names say so (password, token,
+	// key, secret…, see docs/security.md); their values are masked in
+	// every view, error and log.
+	SecretParams []string `json:"secret_params,omitempty"`
 	// Inbound names the fields of the incoming-message webhook.
 	Inbound InboundFields `json:"inbound"`
 	// Status names the fields of the delivery-report webhook.
@@ -60,6 +79,10 @@ type Config struct {
 	// Logger receives what the webhooks cannot report otherwise; nil means
 	// slog.Default().
 	Logger *slog.Logger `json:"-"`
+	// ReportWait is how long a delivery report that matches no message yet
+	// is tried again (its send's reply may not be stored yet: a gateway's
+	// report can beat it). Zero means 5 s; negative, not at all.
+	ReportWait time.Duration `json:"-"`
 }
 
 // InboundFields names the fields of an incoming-message webhook: form
@@ -93,6 +116,9 @@ type Gateway struct {
 	body    *template.Template
 	form    map[string]*template.Template
 	headers map[string]string
+	idRE    *regexp.Regexp
+	extID   *template.Template
+	redact  *redact.Redactor
 }
 
 var _ sms.Gateway = (*Gateway)(nil)
@@ -127,6 +153,10 @@ func New(cfg Config) (*Gateway, error) {
 			return nil, err
 		}
 	}
+	if err := g.parseID(); err != nil {
+		return nil, err
+	}
+	g.redact = redact.New(cfg.secrets()...)
 	for status, peyk := range cfg.Status.Values {
 		if _, ok := peykStatus[peyk]; !ok {
 			return nil, fmt.Errorf("generic: status value %q maps to %q; want sent, delivered or failed", status, peyk)
@@ -138,7 +168,62 @@ func New(cfg Config) (*Gateway, error) {
 	if g.log == nil {
 		g.log = slog.Default()
 	}
+	if g.cfg.ReportWait == 0 {
+		g.cfg.ReportWait = 5 * time.Second
+	}
 	return g, nil
+}
+
+// parseID checks the settings that say where a sent message's id comes
+// from (at most one of them) and compiles them.
+func (g *Gateway) parseID() error {
+	n := 0
+	for _, s := range []string{g.cfg.ResponseIDPath, g.cfg.ResponseIDRegexp, g.cfg.ExternalID} {
+		if s != "" {
+			n++
+		}
+	}
+	if n > 1 {
+		return errors.New("generic: set at most one of response_id_path, response_id_regexp and external_id")
+	}
+	var err error
+	if g.cfg.ResponseIDRegexp != "" {
+		if g.idRE, err = regexp.Compile(g.cfg.ResponseIDRegexp); err != nil {
+			return fmt.Errorf("generic: response_id_regexp: %w", err)
+		}
+		if g.idRE.NumSubexp() != 1 {
+			return fmt.Errorf("generic: response_id_regexp %q has %d capture groups; want one, around the id", g.cfg.ResponseIDRegexp, g.idRE.NumSubexp())
+		}
+	}
+	if g.cfg.ExternalID != "" {
+		if g.extID, err = parse("external_id", g.cfg.ExternalID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// secrets returns the secret values of the configuration (docs/security.md,
+// "Secret fields"): the webhook secret, every header value (and the
+// credential after an Authorization scheme), and the secrets that sit in
+// the send URL, the form fields and the body template.
+func (c Config) secrets() []string {
+	out := []string{c.Secret}
+	for _, v := range c.Headers {
+		out = append(out, v)
+		if _, cred, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
+			out = append(out, strings.TrimSpace(cred))
+		}
+	}
+	out = append(out, redact.Values(c.SendURL, c.SecretParams...)...)
+	out = append(out, redact.Values(c.Body, c.SecretParams...)...)
+	for name, v := range c.Form {
+		if redact.Name(name, c.SecretParams...) {
+			out = append(out, v)
+		}
+		out = append(out, redact.Values(v, c.SecretParams...)...)
+	}
+	return out
 }
 
 // funcs are the template functions beyond the built-ins.

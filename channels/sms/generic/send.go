@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"text/template"
 	"time"
@@ -25,49 +26,91 @@ type data struct {
 
 // Send renders the configured request for m and sends it. A 4xx reply
 // wraps channels.ErrPermanent, 429 is a channels.RetryAfterError and other
-// failures are retried. With ResponseIDPath set, a 2xx reply that lacks
-// the id fails permanently (the message may have gone out; sending it
-// again could send it twice).
+// failures are retried. With ResponseIDPath or ResponseIDRegexp set, a 2xx
+// reply that lacks the id fails permanently (the message may have gone
+// out; sending it again could send it twice); with ExternalID set, the id
+// is ours, rendered before the request. Errors never carry a secret of the
+// configuration (see Config.SecretParams).
 func (g *Gateway) Send(ctx context.Context, m channels.Outbound) (channels.SendResult, error) {
+	res, err := g.send(ctx, m)
+	return res, g.redact.Error(err)
+}
+
+func (g *Gateway) send(ctx context.Context, m channels.Outbound) (channels.SendResult, error) {
 	if len(m.Attachments) > 0 {
 		return channels.SendResult{}, fmt.Errorf("generic: SMS cannot carry attachments: %w", channels.ErrPermanent)
 	}
-	req, err := g.request(ctx, data{To: m.To.Value, From: g.cfg.From, Text: m.Text, MessageID: m.MessageID})
+	d := data{To: m.To.Value, From: g.cfg.From, Text: m.Text, MessageID: m.MessageID}
+	var res channels.SendResult
+	if g.extID != nil {
+		id, err := render(g.extID, d)
+		if err != nil || strings.TrimSpace(id) == "" {
+			return res, fmt.Errorf("generic: external_id template gives no id (%v): %w", err, channels.ErrPermanent)
+		}
+		res.ExternalID = strings.TrimSpace(id)
+	}
+	req, err := g.request(ctx, d)
 	if err != nil {
-		return channels.SendResult{}, fmt.Errorf("generic: build request: %v: %w", err, channels.ErrPermanent)
+		return res, fmt.Errorf("generic: build request: %v: %w", err, channels.ErrPermanent)
 	}
 	resp, err := g.http.Do(req)
 	if err != nil {
-		return channels.SendResult{}, fmt.Errorf("generic: send to %s: %w", m.To.Value, err)
+		return res, fmt.Errorf("generic: send to %s: %w", m.To.Value, err)
 	}
 	defer resp.Body.Close()
 	reply, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return channels.SendResult{}, fmt.Errorf("generic: send to %s: read reply: %w", m.To.Value, err)
+		return res, fmt.Errorf("generic: send to %s: read reply: %w", m.To.Value, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		err := fmt.Errorf("generic: send to %s: HTTP %d: %s", m.To.Value, resp.StatusCode, snippet(reply))
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
-			return channels.SendResult{}, &channels.RetryAfterError{After: hook.RetryAfter(resp.Header, 5*time.Second), Err: err}
+			return res, &channels.RetryAfterError{After: hook.RetryAfter(resp.Header, 5*time.Second), Err: err}
 		case resp.StatusCode >= 400 && resp.StatusCode < 500:
-			return channels.SendResult{}, fmt.Errorf("%w: %w", err, channels.ErrPermanent)
+			return res, fmt.Errorf("%w: %w", err, channels.ErrPermanent)
 		}
-		return channels.SendResult{}, err
+		return res, err
 	}
-	if g.cfg.ResponseIDPath == "" {
-		return channels.SendResult{}, nil
+	if g.cfg.ResponseIDPath == "" && g.idRE == nil {
+		return res, nil
+	}
+	if id, ok := g.replyID(reply); ok {
+		return channels.SendResult{ExternalID: id}, nil
+	}
+	where := fmt.Sprintf("at %q", g.cfg.ResponseIDPath)
+	if g.idRE != nil {
+		where = fmt.Sprintf("matching %q", g.cfg.ResponseIDRegexp)
+	}
+	return res, fmt.Errorf("generic: send to %s: reply has no id %s: %s: %w",
+		m.To.Value, where, snippet(reply), channels.ErrPermanent)
+}
+
+// replyID finds the message id in a send reply: by ResponseIDRegexp's
+// capture group, or by ResponseIDPath in its JSON.
+func (g *Gateway) replyID(reply []byte) (string, bool) {
+	if g.idRE != nil {
+		return matchID(g.idRE, reply)
 	}
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(reply))
 	dec.UseNumber()
-	if err := dec.Decode(&v); err == nil {
-		if id, ok := lookup(v, g.cfg.ResponseIDPath); ok && id != "" {
-			return channels.SendResult{ExternalID: id}, nil
-		}
+	if err := dec.Decode(&v); err != nil {
+		return "", false
 	}
-	return channels.SendResult{}, fmt.Errorf("generic: send to %s: reply has no id at %q: %s: %w",
-		m.To.Value, g.cfg.ResponseIDPath, snippet(reply), channels.ErrPermanent)
+	id, ok := lookup(v, g.cfg.ResponseIDPath)
+	return id, ok && id != ""
+}
+
+// matchID returns the first capture group of re's first match in reply,
+// trimmed; ok is false when nothing matches or the group is empty.
+func matchID(re *regexp.Regexp, reply []byte) (id string, ok bool) {
+	m := re.FindSubmatch(reply)
+	if len(m) < 2 {
+		return "", false
+	}
+	id = strings.TrimSpace(string(bytes.ToValidUTF8(m[1], nil)))
+	return id, id != ""
 }
 
 // request renders the send request for d.

@@ -3,9 +3,11 @@ package generic_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -162,6 +164,11 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"bad template", generic.Config{SendURL: "https://x/{{.To"}, "template send_url"},
 		{"bad body", generic.Config{SendURL: "https://x", Body: "{{json}"}, "template body"},
 		{"unknown status", generic.Config{SendURL: "https://x", Status: generic.StatusFields{Values: map[string]string{"DELIVRD": "done"}}}, "want sent, delivered or failed"},
+		{"bad regexp", generic.Config{SendURL: "https://x", ResponseIDRegexp: "OK (\\d+"}, "response_id_regexp"},
+		{"no group", generic.Config{SendURL: "https://x", ResponseIDRegexp: "OK \\d+"}, "want one"},
+		{"two groups", generic.Config{SendURL: "https://x", ResponseIDRegexp: "(OK) (\\d+)"}, "want one"},
+		{"two id sources", generic.Config{SendURL: "https://x", ResponseIDPath: "id", ExternalID: "{{.MessageID}}"}, "at most one"},
+		{"bad external id", generic.Config{SendURL: "https://x", ExternalID: "{{.MessageID"}, "template external_id"},
 	} {
 		if _, err := generic.New(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", tc.name, err, tc.want)
@@ -177,5 +184,100 @@ func TestSendUnknownField(t *testing.T) {
 	_, err = g.Send(context.Background(), out)
 	if !errors.Is(err, channels.ErrPermanent) {
 		t.Fatalf("err = %v, want permanent", err)
+	}
+}
+
+// TestSendPlainTextID: a gateway that answers in plain text yields its id
+// through response_id_regexp; Kannel, which returns none, is matched by
+// our own id (external_id) that the dlr-url carries back.
+func TestSendPlainTextID(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, reply string
+		cfg         generic.Config
+		want        string
+		mention     string
+	}{
+		{name: "OK id", reply: "OK 12345\n", cfg: generic.Config{ResponseIDRegexp: `^OK (\d+)`}, want: "12345"},
+		{name: "id anywhere", reply: "status=0; msgid= A-9 ;", cfg: generic.Config{ResponseIDRegexp: `msgid=([^;]+)`}, want: "A-9"},
+		{name: "Kannel", reply: "0: Accepted for delivery", cfg: generic.Config{ExternalID: "peyk-{{.MessageID}}"}, want: "peyk-9"},
+		{name: "no match", reply: "ERR 17: no credit", cfg: generic.Config{ResponseIDRegexp: `^OK (\d+)`}, mention: `no id matching "^OK (\\d+)": ERR 17`},
+		{name: "empty group", reply: "OK ", cfg: generic.Config{ResponseIDRegexp: `^OK ?(\d*)`}, mention: "no id matching"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.cfg.SendURL = "BASE/send"
+			tc.cfg.Method = "GET"
+			tc.cfg.Form = map[string]string{"to": "{{.To}}", "dlr-url": "https://peyk.example.com/webhooks/7/status?id=peyk-{{.MessageID}}&status=%d"}
+			s := &gatewayServer{status: 202, reply: tc.reply}
+			res, err := newSender(t, s, tc.cfg).Send(context.Background(), out)
+			if tc.mention != "" {
+				if !errors.Is(err, channels.ErrPermanent) || !strings.Contains(err.Error(), tc.mention) {
+					t.Fatalf("err = %v, want permanent mentioning %q", err, tc.mention)
+				}
+				return
+			}
+			if err != nil || res.ExternalID != tc.want {
+				t.Fatalf("Send = %+v, %v; want id %q", res, err, tc.want)
+			}
+			if got := s.got[0].URL.Query().Get("dlr-url"); !strings.Contains(got, "id=peyk-9&status=%d") {
+				t.Fatalf("dlr-url = %q", got)
+			}
+		})
+	}
+}
+
+// TestSendErrorsHideSecrets: a password in the send URL's query, a form
+// field, a header or the body never shows in a send error, whether the
+// error names the URL (a refused connection) or the gateway echoes it.
+func TestSendErrorsHideSecrets(t *testing.T) {
+	t.Parallel()
+	const pw, token, pin = "p@ss w&rd-91", "tok-5ecret-77", "pin-4455"
+	cfg := func(base string) generic.Config {
+		return generic.Config{
+			SendURL: base + "/cgi-bin/sendsms?username=peyk&password=" + url.QueryEscape(pw) + "&to={{urlquery .To}}",
+			Method:  "GET", Form: map[string]string{"text": "{{.Text}}", "pin": pin},
+			Headers: map[string]string{"Authorization": "Bearer " + token}, SecretParams: []string{"pin"},
+		}
+	}
+	// Nothing listens on a closed server's address: *url.Error names the URL.
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	g, err := generic.New(cfg(closed.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, refused := g.Send(context.Background(), out)
+	// A gateway that echoes the request in its error reply.
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, "Authorization failed for %s (%s)", r.URL.RawQuery, r.Header.Get("Authorization"))
+	}))
+	t.Cleanup(echo.Close)
+	g, err = generic.New(cfg(echo.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, echoed := g.Send(context.Background(), out)
+	for name, err := range map[string]error{"refused": refused, "echoed": echoed} {
+		if err == nil {
+			t.Fatalf("%s: no error", name)
+		}
+		msg := err.Error()
+		for _, leak := range []string{pw, url.QueryEscape(pw), token, pin} {
+			if strings.Contains(msg, leak) {
+				t.Errorf("%s: error shows %q: %s", name, leak, msg)
+			}
+		}
+		if !strings.Contains(msg, "REDACTED") {
+			t.Errorf("%s: error = %s, want the secret masked", name, msg)
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) && strings.Contains(ue.URL, url.QueryEscape(pw)) {
+			t.Errorf("%s: url.Error keeps the password: %s", name, ue.URL)
+		}
+	}
+	if !errors.Is(echoed, channels.ErrPermanent) {
+		t.Errorf("403 lost its kind: %v", echoed)
 	}
 }

@@ -23,8 +23,9 @@ var peykStatus = map[string]string{
 	"failed":    channels.StatusFailed,
 }
 
-// InboundHandler serves the gateway's incoming-message webhook: a GET, a
-// form POST or a JSON POST whose fields Config.Inbound names. The message
+// InboundHandler serves the gateway's incoming-message webhook: a GET with
+// a query string (Kannel's get-url), a form POST or a JSON POST whose
+// fields Config.Inbound names. The message
 // goes to sink and the gateway gets 200 once it is committed.
 func (g *Gateway) InboundHandler(sink channels.Sink) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -58,9 +59,11 @@ func (g *Gateway) InboundHandler(sink channels.Sink) http.Handler {
 	})
 }
 
-// StatusHandler serves the gateway's delivery-report webhook, whose fields
-// Config.Status names. Status values Config.Status.Values maps become
-// Updates by ExternalID; others change nothing.
+// StatusHandler serves the gateway's delivery-report webhook (GET query,
+// form or JSON), whose fields Config.Status names. Status values
+// Config.Status.Values maps become Updates by ExternalID; others change
+// nothing. A report for a message not yet known is tried again for up to
+// Config.ReportWait before it is acknowledged.
 func (g *Gateway) StatusHandler(up channels.Updater) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		field, ok := g.fields(w, r)
@@ -78,7 +81,7 @@ func (g *Gateway) StatusHandler(up channels.Updater) http.Handler {
 			if status == channels.StatusFailed {
 				u.Error = or(field(f.Error), value)
 			}
-			if !hook.Update(w, r, g.log, up, []channels.Update{u}) {
+			if !hook.UpdateWait(w, r, g.log, up, []channels.Update{u}, g.cfg.ReportWait) {
 				return
 			}
 		}

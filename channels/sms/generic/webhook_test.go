@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/peykhq/peyk/channels/sms/internal/smstest"
 
@@ -42,12 +43,12 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := generic.New(generic.Config{ChannelID: ch, SendURL: "https://gw.example.com/send", Secret: secret})
+	plain, err := generic.New(generic.Config{ChannelID: ch, SendURL: "https://gw.example.com/send", Secret: secret, ReportWait: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	nested, err := generic.New(generic.Config{ChannelID: ch, SendURL: "https://gw.example.com/send",
-		Secret: secret, SecretHeader: "X-Gateway-Token",
+		Secret: secret, SecretHeader: "X-Gateway-Token", ReportWait: -1,
 		Inbound: generic.InboundFields{From: "message.sender.number", Text: "message.body", ID: "message.id", To: "line"},
 		Status: generic.StatusFields{ID: "report.ref", Status: "report.state", Error: "report.reason",
 			Values: map[string]string{"DELIVRD": "delivered", "UNDELIV": "failed", "ACCEPTD": "sent"}},
@@ -193,5 +194,49 @@ func TestStatus(t *testing.T) {
 	status, body := e.do(t, "POST", "/plain/status/"+secret, form, "status=delivered")
 	if status != 400 || !strings.Contains(body, "missing field") {
 		t.Fatalf("no id = %d %s", status, body)
+	}
+}
+
+// TestStatusBeforeSendStored: a delivery report that arrives before the id
+// it names is stored (Kannel's report can beat the reply to sendsms) is
+// tried again until the message is there, then applied.
+func TestStatusBeforeSendStored(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	g, err := generic.New(generic.Config{ChannelID: e.ch, SendURL: "https://gw.example.com/send", Secret: secret,
+		Status: generic.StatusFields{Values: map[string]string{"1": "delivered", "2": "failed"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(g.StatusHandler(e.rec))
+	t.Cleanup(srv.Close)
+	done := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(srv.URL + "/?secret=" + secret + "&id=late-1&status=1")
+		if err != nil {
+			done <- 0
+			return
+		}
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	// Wait until the report has been tried once, then store the message.
+	for len(e.rec.Updates()) == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	in := channels.Inbound{ChannelID: e.ch, ExternalID: "late-1", Kind: channels.KindText,
+		From: channels.Identity{Kind: channels.IdentityPhone, Value: "+989121234567"}, Text: "x"}
+	if err := e.ib.Ingest(context.Background(), []channels.Inbound{in}); err != nil {
+		t.Fatal(err)
+	}
+	if status := <-done; status != 200 {
+		t.Fatalf("report = %d", status)
+	}
+	var st string
+	if err := e.pool.QueryRow(context.Background(), `SELECT status FROM messages WHERE external_id = 'late-1'`).Scan(&st); err != nil || st != "delivered" {
+		t.Fatalf("status = %q, %v", st, err)
+	}
+	if n := len(e.rec.Updates()); n < 2 {
+		t.Fatalf("report tried %d times, want a retry", n)
 	}
 }

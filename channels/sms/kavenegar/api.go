@@ -13,6 +13,7 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/channels/sms/internal/hook"
+	"github.com/peykhq/peyk/channels/sms/redact"
 )
 
 // reply is the envelope of every Kavenegar API response.
@@ -115,11 +116,13 @@ func (g *Gateway) call(ctx context.Context, method string, params url.Values, en
 	return nil
 }
 
-// redact removes the API key from an error that names the request URL.
+// redact removes the API key from an error that names the request URL
+// (shown as API-KEY there), and the key and callback secret from its text
+// wherever else they sit.
 func (g *Gateway) redact(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		ue.URL = strings.ReplaceAll(ue.URL, url.PathEscape(g.cfg.APIKey), "API-KEY")
 	}
-	return err
+	return redact.New(g.cfg.APIKey, g.cfg.CallbackSecret).Error(err)
 }

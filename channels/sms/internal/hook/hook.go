@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"time"
 	"unicode"
 
 	"github.com/peykhq/peyk/channels"
@@ -86,13 +87,44 @@ func Ingest(w http.ResponseWriter, r *http.Request, log *slog.Logger, sink chann
 // Update applies updates through up and, when that fails, replies with an
 // error and returns false.
 func Update(w http.ResponseWriter, r *http.Request, log *slog.Logger, up channels.Updater, updates []channels.Update) bool {
+	return UpdateWait(w, r, log, up, updates, 0)
+}
+
+// UpdateWait is Update that, while the updates match no stored message,
+// tries again (after 50 ms, doubling up to 1 s) for up to wait: a gateway's
+// delivery report can arrive before its send's reply, and with it the id
+// the report names, is stored. Reports still unmatched then are logged and
+// acknowledged; the gateway retrying them would not help.
+func UpdateWait(w http.ResponseWriter, r *http.Request, log *slog.Logger, up channels.Updater, updates []channels.Update, wait time.Duration) bool {
 	if len(updates) == 0 {
 		return true
 	}
-	if _, err := up.Update(r.Context(), updates); err != nil {
-		log.Error("sms: apply delivery report", "external_id", updates[0].ExternalID, "err", err)
-		storeError(w, err)
-		return false
+	deadline := time.Now().Add(wait)
+	pause := 50 * time.Millisecond
+	for {
+		n, err := up.Update(r.Context(), updates)
+		if err != nil {
+			log.Error("sms: apply delivery report", "external_id", updates[0].ExternalID, "err", err)
+			storeError(w, err)
+			return false
+		}
+		if n > 0 {
+			return true
+		}
+		if wait <= 0 || time.Now().Add(pause).After(deadline) {
+			break
+		}
+		select {
+		case <-r.Context().Done():
+			storeError(w, r.Context().Err())
+			return false
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
+	if wait > 0 {
+		log.Warn("sms: delivery report matches no message", "channel_id", updates[0].ChannelID,
+			"external_id", updates[0].ExternalID, "status", updates[0].Status)
 	}
 	return true
 }

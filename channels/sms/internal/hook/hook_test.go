@@ -119,3 +119,48 @@ func TestIngestErrors(t *testing.T) {
 		}
 	}
 }
+
+// countUpdater matches nothing until its call number match (0: never),
+// and counts the calls.
+type countUpdater struct{ calls, match int }
+
+func (u *countUpdater) Update(context.Context, []channels.Update) (int, error) {
+	u.calls++
+	if u.match > 0 && u.calls >= u.match {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+func TestUpdateWait(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	up := []channels.Update{{ExternalID: "x", Status: channels.StatusDelivered}}
+	for _, tc := range []struct {
+		name        string
+		match       int
+		wait        time.Duration
+		ok          bool
+		calls, most int
+	}{
+		{"no wait", 0, 0, true, 1, 1},
+		{"matched at once", 1, time.Second, true, 1, 1},
+		{"matched on the third try", 3, 5 * time.Second, true, 3, 3},
+		{"never matched: acknowledged after the wait", 0, 300 * time.Millisecond, true, 2, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := &countUpdater{match: tc.match}
+			w := httptest.NewRecorder()
+			ok := UpdateWait(w, httptest.NewRequest("GET", "/", nil), log, u, up, tc.wait)
+			if ok != tc.ok || u.calls < tc.calls || u.calls > tc.most {
+				t.Fatalf("ok %v after %d calls, want %v after %d to %d", ok, u.calls, tc.ok, tc.calls, tc.most)
+			}
+		})
+	}
+	// A request that ends while waiting gets 503, so the gateway retries.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := httptest.NewRecorder()
+	if UpdateWait(w, httptest.NewRequest("GET", "/", nil).WithContext(ctx), log, &countUpdater{}, up, time.Minute) || w.Code != 503 {
+		t.Fatalf("cancelled: status %d", w.Code)
+	}
+}
