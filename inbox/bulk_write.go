@@ -206,8 +206,8 @@ func (t *bulkTx) write(ctx context.Context) error {
 		return nil
 	}
 	b := &pgx.Batch{}
-	b.Queue(callbackSQL(closeCallbacksSQL, `SELECT id FROM bulk_new`))
-	b.Queue(callbackSQL(openCallbacksSQL, `SELECT id FROM bulk_new`))
+	b.Queue(callbackSQL(closeCallbacksSQL, bulkCallIDs))
+	b.Queue(callbackSQL(openCallbacksSQL, bulkCallIDs))
 	queueNotify(b, summarize(payloads, n))
 	return t.SendBatch(ctx, b).Close()
 }

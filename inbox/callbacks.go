@@ -88,6 +88,11 @@ func callbackSQL(sql, ids string) string {
 	return fmt.Sprintf(sql, ids, int(callbackWithin/time.Second))
 }
 
+// bulkCallIDs names the recent messages of a bulk ingest's bulk_new: an
+// import of old calls looks at none of them.
+var bulkCallIDs = fmt.Sprintf(`SELECT id FROM bulk_new WHERE sent_at >= now() - make_interval(secs => %d)`,
+	int(callbackWithin/time.Second))
+
 // queueCallbacks queues the call backs' update for the new messages of
 // the plan: first those the new calls close, then those they open.
 func (p *plan) queueCallbacks(b *pgx.Batch) {
