@@ -123,6 +123,16 @@ func TestTimelineOrder(t *testing.T) {
 		})
 	}
 
+	t.Run("the preview is of the latest in time", func(t *testing.T) {
+		v, err := e.ib.ConversationView(ctx, conv, "", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Conversation.Preview != "salam s-late" {
+			t.Errorf("preview %q, want s-late's (stored before s-tie2, later in time)", v.Conversation.Preview)
+		}
+	})
+
 	t.Run("the older messages API", func(t *testing.T) {
 		msgs, err := e.ib.Messages(ctx, conv)
 		if err != nil {
