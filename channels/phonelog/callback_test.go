@@ -309,3 +309,46 @@ func TestCallBackRecipients(t *testing.T) {
 		})
 	}
 }
+
+// TestCallBackStale: a fired call back stays the customer's open one (a
+// further missed call tells no one again) until its missed call is more
+// than a day old; the next missed call then opens a new one, and an
+// answered call closes only the open one.
+func TestCallBackStale(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Now().Truncate(time.Second)
+	const customer, e164 = "09371234567", "+989371234567"
+	missed := func(ago time.Duration) {
+		t.Helper()
+		e.feed(t, e.phone, masterCSV(customer, now, []cdr{{"C", "100", "", ago, "NO ANSWER"}}), true)
+	}
+	missed(2 * time.Hour)
+	cbs := e.callBacks(t, e164)
+	if len(cbs) != 1 {
+		t.Fatalf("call backs %+v", cbs)
+	}
+	if f, err := e.ib.Fire(ctx, cbs[0].id, cbs[0].due, ""); err != nil || !f.Fired {
+		t.Fatalf("fire: %+v %v", f, err)
+	}
+	missed(time.Hour)
+	if cbs := e.callBacks(t, e164); len(cbs) != 1 || cbs[0].state != "done" || !cbs[0].open {
+		t.Fatalf("a fired call back a missed call later: %+v", cbs)
+	}
+	// A day passes without a call back.
+	if _, err := e.pool.Exec(ctx, `UPDATE schedules SET payload = jsonb_set(payload, '{call_at}', to_jsonb(now() - interval '25 hours'))
+		WHERE id = $1`, cbs[0].id); err != nil {
+		t.Fatal(err)
+	}
+	missed(30 * time.Minute)
+	cbs = e.callBacks(t, e164)
+	if len(cbs) != 2 || cbs[0].state != "done" || cbs[0].open || cbs[1].state != "pending" || !cbs[1].open {
+		t.Fatalf("after a day: %+v, want the old one done and closed, a new one pending", cbs)
+	}
+	e.feed(t, e.phone, masterCSV(customer, now, []cdr{{"101", "C", "", 10 * time.Minute, "ANSWERED"}}), true)
+	cbs = e.callBacks(t, e164)
+	if len(cbs) != 2 || cbs[0].state != "done" || cbs[1].state != "cancelled" || cbs[1].open {
+		t.Fatalf("after the call back: %+v", cbs)
+	}
+}
