@@ -116,8 +116,8 @@ func importCallsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		return fmt.Errorf("import stopped at line %s: %w (run it again to resume: rows already imported are skipped)",
 			strconv.Itoa(rd.Line()), err)
 	case st.Failed > 0:
-		return fmt.Errorf("%d bad rows were not imported, the others were (fix them and import the file again: "+
-			"rows already imported are skipped): %w", st.Failed, errBadRows)
+		return fmt.Errorf("%w: %d not imported, the other rows were (fix them and import the file again: "+
+			"rows already imported are skipped)", errBadRows, st.Failed)
 	}
 	return nil
 }

@@ -83,7 +83,7 @@ func TestImportCallsBadRows(t *testing.T) {
 			if tt.bad != errors.Is(err, errBadRows) || (!tt.bad && err != nil) {
 				t.Fatalf("error %v, want bad rows: %v (stderr %q)", err, tt.bad, errOut)
 			}
-			if tt.bad && !strings.Contains(err.Error(), "2 bad rows were not imported, the others were") {
+			if tt.bad && !strings.Contains(err.Error(), "bad rows: 2 not imported, the other rows were") {
 				t.Errorf("error %q", err)
 			}
 			if !strings.HasPrefix(out, tt.summary) {
