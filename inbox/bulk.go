@@ -84,7 +84,7 @@ func (l *bulkLoad) run(ctx context.Context, ib *Inbox, parts iter.Seq2[[]channel
 		}
 		var next int32
 		for batch, reject := range parts {
-			rows, bad := ib.stage(batch, reject, next, time.Now().UTC())
+			rows, bad := ib.stage(batch, reject, next)
 			next += int32(len(batch))
 			l.staged, l.bad = l.staged+len(rows), l.bad+bad
 			l.note(rows)

@@ -3,7 +3,6 @@ package inbox
 import (
 	"context"
 	"hash/maphash"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -67,19 +66,19 @@ const stagingSQL = `SET LOCAL jit = off; SET LOCAL work_mem = '128MB';
 		idx int NOT NULL, channel bigint NOT NULL, ext text NOT NULL, dir text NOT NULL, kind text NOT NULL,
 		status text NOT NULL, body text NOT NULL, html text NOT NULL, subject text NOT NULL, headers text NOT NULL,
 		call text NOT NULL, truncated bool NOT NULL, sent timestamptz NOT NULL, ikind text NOT NULL,
-		ivalue text NOT NULL, name text NOT NULL, name_fold text NOT NULL, callback text NOT NULL
+		ivalue text NOT NULL, name text NOT NULL, name_fold text NOT NULL
 	) ON COMMIT DROP`
 
 // bulkColumns are the staging table's columns, in the order stage fills
 // them.
 var bulkColumns = []string{"idx", "channel", "ext", "dir", "kind", "status", "body", "html", "subject",
-	"headers", "call", "truncated", "sent", "ikind", "ivalue", "name", "name_fold", "callback"}
+	"headers", "call", "truncated", "sent", "ikind", "ivalue", "name", "name_fold"}
 
 // stage validates and cleans batch as Ingest does and returns the staging
 // rows of the messages to store, in batch order and numbered from first,
 // with how many were rejected. Repeats are staged too: the transaction
 // leaves them out with the messages already stored.
-func (ib *Inbox) stage(batch []channels.Inbound, reject func(int, error), first int32, now time.Time) (rows [][]any, bad int) {
+func (ib *Inbox) stage(batch []channels.Inbound, reject func(int, error), first int32) (rows [][]any, bad int) {
 	folds := make(map[string]string)
 	rows = make([][]any, 0, len(batch))
 	for i, in := range batch {
@@ -103,7 +102,7 @@ func (ib *Inbox) stage(batch []channels.Inbound, reject func(int, error), first 
 		dir, status := direction(it.in)
 		rows = append(rows, []any{first + int32(i), it.in.ChannelID, it.in.ExternalID, dir, string(it.in.Kind), status,
 			it.in.Text, it.in.HTML, it.in.Thread.Subject, string(it.headers), string(it.call), it.truncated,
-			it.in.SentAt, string(from.Kind), from.Value, from.Name, fold, callbackText(&it, now)})
+			it.in.SentAt, string(from.Kind), from.Value, from.Name, fold})
 	}
 	return rows, bad
 }

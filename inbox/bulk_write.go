@@ -144,7 +144,7 @@ const insertSQL = `WITH ins AS (
 
 // updateSQL, from the new messages, updates each conversation once (those
 // opened here are already in their final state), ends
-// follow-ups and snoozes, records call-back reminders, and returns the
+// follow-ups and snoozes, and returns the
 // first $1 new messages with their total count, for the notification.
 var updateSQL = `WITH u AS (
 		SELECT conversation_id AS id, max(sent_at) AS last, max(sent_at) FILTER (WHERE direction = 'in') AS last_in,
@@ -156,9 +156,6 @@ var updateSQL = `WITH u AS (
 		GROUP BY conversation_id
 	), upd AS (` + fmt.Sprintf(updateConversationsSQL, "u") + `
 	), cancel AS (` + fmt.Sprintf(cancelWaitsSQL, "SELECT id FROM u WHERE reopen") + `
-	), cb AS (` + fmt.Sprintf(insertCallbacksSQL, `(SELECT i.conversation_id, c.contact_id, r.callback
-		FROM bulk_new i JOIN bulk_rows r ON r.channel = i.channel_id AND r.ext = i.external_id
-		JOIN conversations c ON c.id = i.conversation_id WHERE r.callback <> '')`) + `
 	)
 	SELECT i.n, i.id, i.conversation_id, c.contact_id, i.channel_id, v.conv IS NOT NULL
 	FROM (SELECT count(*) OVER () AS n, id, conversation_id, channel_id FROM bulk_new ORDER BY id LIMIT $1) i
@@ -209,6 +206,8 @@ func (t *bulkTx) write(ctx context.Context) error {
 		return nil
 	}
 	b := &pgx.Batch{}
+	b.Queue(callbackSQL(closeCallbacksSQL, bulkCallIDs))
+	b.Queue(callbackSQL(openCallbacksSQL, bulkCallIDs))
 	queueNotify(b, summarize(payloads, n))
 	return t.SendBatch(ctx, b).Close()
 }

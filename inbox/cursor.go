@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// cursor is a keyset position in a list ordered by (time, id) descending
-// or, for timelines, by id alone (at is zero).
+// cursor is a keyset position in a list ordered by (time, id) descending:
+// last_message_at for the inbox list, sent_at for timelines. A cursor
+// without a time (at zero) is an older timeline page's, by id alone.
 type cursor struct {
 	at time.Time
 	id int64

@@ -66,14 +66,14 @@ func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string)
 	return f, nil
 }
 
-// remind notifies the agent (the reminder's, else the assignee) and puts
-// the reminder on the conversation's timeline.
+// remind notifies the reminder's agent, else the conversation's assignee,
+// else the members of the conversation's team, else those of its
+// channel's team (the channel config's team_id), else the admins, so
+// that someone is told; and puts the reminder on the conversation's
+// timeline.
 func remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
 	body := "Reminder: " + p.Text
-	if _, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, conversation_id, kind, body)
-		SELECT u, $2, 'reminder', $3 FROM (SELECT COALESCE($1::bigint,
-			(SELECT assignee_id FROM conversations WHERE id = $2)) AS u) x WHERE u IS NOT NULL`,
-		s.UserID, s.ConversationID, body); err != nil {
+	if _, err := tx.Exec(ctx, remindSQL, s.UserID, s.ConversationID, body); err != nil {
 		return err
 	}
 	if s.ConversationID == nil {
@@ -81,6 +81,25 @@ func remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
 	}
 	return timeline(ctx, tx, *s.ConversationID, body)
 }
+
+// remindSQL notifies the first of these that has anyone active: the
+// reminder's agent $1, the assignee of the conversation $2, the members
+// of its team, the members of its channel's team, the admins; $3 is the
+// text.
+const remindSQL = `WITH c AS (
+		SELECT c.assignee_id, c.team_id, CASE WHEN ch.config->>'team_id' ~ '^[0-9]{1,18}$'
+			THEN (ch.config->>'team_id')::bigint END AS channel_team
+		FROM conversations c LEFT JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $2
+	), who AS (
+		SELECT 1 AS rank, id FROM users WHERE id = COALESCE($1::bigint, (SELECT assignee_id FROM c)) AND active
+		UNION ALL SELECT 2, m.user_id FROM team_members m JOIN users u ON u.id = m.user_id AND u.active
+			WHERE m.team_id = (SELECT team_id FROM c)
+		UNION ALL SELECT 3, m.user_id FROM team_members m JOIN users u ON u.id = m.user_id AND u.active
+			WHERE m.team_id = (SELECT channel_team FROM c)
+		UNION ALL SELECT 4, id FROM users WHERE role = 'admin' AND active
+	)
+	INSERT INTO notifications (user_id, conversation_id, kind, body)
+	SELECT id, $2, 'reminder', $3 FROM who WHERE rank = (SELECT min(rank) FROM who) ORDER BY id`
 
 // note runs sql on the schedule's conversation and, when it changed
 // something, notes it on the timeline.

@@ -83,7 +83,7 @@ const itemJoins = `
 	LEFT JOIN users u ON u.id = c.assignee_id
 	LEFT JOIN teams t ON t.id = c.team_id
 	LEFT JOIN LATERAL (SELECT substr(m.body, 1, 400) AS preview, m.direction, m.kind FROM messages m
-		WHERE m.conversation_id = c.id AND m.kind <> 'event' ORDER BY m.id DESC LIMIT 1) lm ON true`
+		WHERE m.conversation_id = c.id AND m.kind <> 'event' ORDER BY m.sent_at DESC, m.id DESC LIMIT 1) lm ON true`
 
 var allStatuses = []string{StatusOpen, StatusPending, StatusSnoozed, StatusResolved}
 

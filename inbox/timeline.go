@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -65,10 +66,12 @@ func pageLimit(limit int) int {
 
 // ConversationView returns a conversation as the list shows it and a page
 // of limit timeline entries (default 50, at most 200): the newest, or
-// those before the Older cursor of a previous page.
+// those before the Older cursor of a previous page. The timeline is in
+// the order things happened (sent_at, then id), not the order they were
+// stored, so an imported backlog lands in its place.
 func (ib *Inbox) ConversationView(ctx context.Context, id int64, before string, limit int) (ConversationView, error) {
 	limit = pageLimit(limit)
-	beforeID, err := beforeCursor(before)
+	c, err := ib.beforeCursor(ctx, before)
 	if err != nil {
 		return ConversationView{}, err
 	}
@@ -82,8 +85,8 @@ func (ib *Inbox) ConversationView(ctx context.Context, id int64, before string, 
 	}
 	item.Preview = preview(item.Preview)
 	rows, _ = ib.pool.Query(ctx, `SELECT `+entryColumns+` FROM (SELECT * FROM messages
-			WHERE conversation_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3) m`+entryJoins+`
-		ORDER BY m.id DESC`, id, beforeID, limit+1)
+			WHERE conversation_id = $1 AND (sent_at, id) < ($2, $3) ORDER BY sent_at DESC, id DESC LIMIT $4) m`+entryJoins+`
+		ORDER BY m.sent_at DESC, m.id DESC`, id, c.at, c.id, limit+1)
 	entries, older, err := collectEntries(rows, limit)
 	if err != nil {
 		return ConversationView{}, fmt.Errorf("inbox: timeline of %d: %w", id, err)
@@ -91,13 +94,31 @@ func (ib *Inbox) ConversationView(ctx context.Context, id int64, before string, 
 	return ConversationView{Conversation: item, Messages: entries, Older: older}, nil
 }
 
-// beforeCursor returns the message id a timeline page ends before.
-func beforeCursor(s string) (int64, error) {
+// timelineEnd is a time after every message, the cursor of a first page.
+var timelineEnd = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// beforeCursor returns the (sent_at, id) a timeline page ends before. A
+// cursor of the id alone, as pages gave before timelines were ordered by
+// time, is looked up.
+func (ib *Inbox) beforeCursor(ctx context.Context, s string) (cursor, error) {
 	if s == "" {
-		return 1<<63 - 1, nil
+		return cursor{at: timelineEnd, id: 1<<63 - 1}, nil
+	}
+	if c, err := parseCursor(s, true); err == nil {
+		return c, nil
 	}
 	c, err := parseCursor(s, false)
-	return c.id, err
+	if err != nil {
+		return c, err
+	}
+	err = ib.pool.QueryRow(ctx, `SELECT sent_at FROM messages WHERE id = $1`, c.id).Scan(&c.at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("inbox: cursor %q: no such message: %w", s, ErrInvalid)
+	}
+	if err != nil {
+		return c, fmt.Errorf("inbox: cursor %q: %w", s, err)
+	}
+	return c, nil
 }
 
 // collectEntries reads up to limit+1 entries, newest first, and returns
@@ -110,7 +131,8 @@ func collectEntries(rows pgx.Rows, limit int) ([]TimelineEntry, string, error) {
 	older := ""
 	if len(entries) > limit {
 		entries = entries[:limit]
-		older = cursor{id: entries[limit-1].ID}.String()
+		last := entries[limit-1]
+		older = cursor{at: last.SentAt, id: last.ID}.String()
 	}
 	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
 		entries[i], entries[j] = entries[j], entries[i]
@@ -120,11 +142,12 @@ func collectEntries(rows pgx.Rows, limit int) ([]TimelineEntry, string, error) {
 
 // ContactTimeline returns a page of a contact's timeline across all its
 // conversations and channels, oldest first, with the cursor of the older
-// page. A contact merged into another shows the one it was merged into
-// (whose timeline holds both), so old links keep working.
+// page; in the order things happened (sent_at, then id), as
+// ConversationView's. A contact merged into another shows the one it was
+// merged into (whose timeline holds both), so old links keep working.
 func (ib *Inbox) ContactTimeline(ctx context.Context, contactID int64, before string, limit int) ([]TimelineEntry, string, error) {
 	limit = pageLimit(limit)
-	beforeID, err := beforeCursor(before)
+	c, err := ib.beforeCursor(ctx, before)
 	if err != nil {
 		return nil, "", err
 	}
@@ -135,10 +158,10 @@ func (ib *Inbox) ContactTimeline(ctx context.Context, contactID int64, before st
 	// Each conversation gives its newest entries from its own index range,
 	// so a contact's page never scans other contacts' messages.
 	rows, _ := ib.pool.Query(ctx, `SELECT `+entryColumns+` FROM (SELECT m.* FROM conversations c
-			CROSS JOIN LATERAL (SELECT * FROM messages WHERE conversation_id = c.id AND id < $2
-				ORDER BY id DESC LIMIT $3) m
-			WHERE c.contact_id = $1 ORDER BY m.id DESC LIMIT $3) m`+entryJoins+`
-		ORDER BY m.id DESC`, live, beforeID, limit+1)
+			CROSS JOIN LATERAL (SELECT * FROM messages WHERE conversation_id = c.id AND (sent_at, id) < ($2, $3)
+				ORDER BY sent_at DESC, id DESC LIMIT $4) m
+			WHERE c.contact_id = $1 ORDER BY m.sent_at DESC, m.id DESC LIMIT $4) m`+entryJoins+`
+		ORDER BY m.sent_at DESC, m.id DESC`, live, c.at, c.id, limit+1)
 	entries, older, err := collectEntries(rows, limit)
 	if err != nil {
 		return nil, "", fmt.Errorf("inbox: timeline of contact %d: %w", contactID, err)

@@ -134,54 +134,6 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 	p.queueCallbacks(b)
 }
 
-// callbackWithin is how recent a missed call must be to ask for a call
-// back: importing last year's call log asks for none.
-const callbackWithin = 24 * time.Hour
-
-// queueCallbacks records a call-back reminder for each recent missed
-// inbound call, for the conversation's assignee, due at once (the workers
-// notify).
-func (p *plan) queueCallbacks(b *pgx.Batch) {
-	var convs, contacts []int64
-	var texts []string
-	for i, it := range p.items {
-		text := callbackText(it, p.now)
-		if p.dup[i] || text == "" {
-			continue
-		}
-		convs, contacts = append(convs, p.convOf[i]), append(contacts, p.res.Contact(i))
-		texts = append(texts, text)
-	}
-	if len(convs) == 0 {
-		return
-	}
-	b.Queue(fmt.Sprintf(insertCallbacksSQL, `unnest($1::bigint[], $2::bigint[], $3::text[])`), convs, contacts, texts)
-}
-
-// callbackText returns the text of the call-back reminder that it asks
-// for, received at now: a recent missed inbound call asks for one; any
-// other message gives "".
-func callbackText(it *item, now time.Time) string {
-	in := it.in
-	if in.Kind != channels.KindCall || in.Direction == channels.Out || in.Call == nil ||
-		strings.EqualFold(strings.TrimSpace(in.Call.Disposition), "ANSWERED") ||
-		in.SentAt.Before(now.Add(-callbackWithin)) {
-		return ""
-	}
-	who := in.From.Name
-	if who == "" {
-		who = it.group[0].Value
-	}
-	return "Call back " + who + " (missed call)"
-}
-
-// insertCallbacksSQL records call-back reminders from the relation %s with
-// the columns (cv, ct, t): conversation, contact and text. The reminder is
-// for the conversation's assignee and due at once.
-const insertCallbacksSQL = `INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id, payload)
-		SELECT 'reminder', now(), u.cv, u.ct, c.assignee_id, jsonb_build_object('text', u.t)
-		FROM %s AS u(cv, ct, t) JOIN conversations c ON c.id = u.cv`
-
 // queueUpdates queues one update per touched conversation: last message
 // times, unread count, waiting time, first response and reopening.
 func (p *plan) queueUpdates(b *pgx.Batch) {

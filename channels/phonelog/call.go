@@ -36,8 +36,20 @@ type record struct {
 // errInternal marks a call between two of our own numbers.
 var errInternal = errors.New("internal call")
 
+// errUnknownCaller marks an inbound call without a caller number
+// (anonymous, withheld, "Unknown" or empty): there is no one to tie it to
+// or to call back.
+var errUnknownCaller = errors.New("no caller number")
+
+// isSkip reports whether err marks a call that is skipped on purpose
+// rather than a bad row: an internal call or one from an unknown caller.
+func isSkip(err error) bool {
+	return errors.Is(err, errInternal) || errors.Is(err, errUnknownCaller)
+}
+
 // inbound decides direction and customer and builds the timeline entry.
-// It returns errInternal for a call whose customer side is ours.
+// It returns errInternal for a call whose customer side is ours and
+// errUnknownCaller for an inbound call without a caller number.
 func (s *setup) inbound(r record) (channels.Inbound, error) {
 	dir := r.direction
 	if dir == "" {
@@ -46,12 +58,15 @@ func (s *setup) inbound(r record) (channels.Inbound, error) {
 			dir = channels.Out
 		}
 	}
-	customer, name := r.from, r.name
+	customer, name := r.from, callerName(r.name)
 	if dir == channels.Out {
 		customer, name = r.to, ""
 	}
 	if s.isOurs(customer) {
 		return channels.Inbound{}, errInternal
+	}
+	if dir == channels.In && unknownNumber(customer) {
+		return channels.Inbound{}, errUnknownCaller
 	}
 	customer, err := checkNumber(customer)
 	if err != nil {

@@ -57,11 +57,12 @@ func (s *Seconds) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// parseEvents reads one event or an array of them.
-func (s *setup) parseEvents(body io.Reader) ([]channels.Inbound, error) {
+// parseEvents reads one event or an array of them, and says in ignored
+// how many were skipped on purpose (internal, or without a caller number).
+func (s *setup) parseEvents(body io.Reader) (calls []channels.Inbound, ignored string, err error) {
 	raw, err := io.ReadAll(body)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	raw = bytes.TrimSpace(raw)
 	var events []Event
@@ -72,26 +73,31 @@ func (s *setup) parseEvents(body io.Reader) ([]channels.Inbound, error) {
 		err = json.Unmarshal(raw, &events[0])
 	}
 	if err != nil {
-		return nil, fmt.Errorf("body is not a JSON call event: %w", err)
+		return nil, "", fmt.Errorf("body is not a JSON call event: %w", err)
 	}
 	if len(events) == 0 || len(events) > MaxEvents {
-		return nil, fmt.Errorf("%d events; send 1 to %d", len(events), MaxEvents)
+		return nil, "", fmt.Errorf("%d events; send 1 to %d", len(events), MaxEvents)
 	}
-	calls := make([]channels.Inbound, 0, len(events))
+	calls = make([]channels.Inbound, 0, len(events))
+	skipped := 0
 	for i, e := range events {
 		in, err := s.event(e)
-		if errors.Is(err, errInternal) {
+		if isSkip(err) {
+			skipped++
 			continue
 		}
 		if err != nil {
 			if len(events) > 1 {
-				return nil, fmt.Errorf("event %d: %w", i, err)
+				return nil, "", fmt.Errorf("event %d: %w", i, err)
 			}
-			return nil, err
+			return nil, "", err
 		}
 		calls = append(calls, in)
 	}
-	return calls, nil
+	if skipped > 0 {
+		ignored = fmt.Sprintf("%d skipped: between our own numbers or without a caller number", skipped)
+	}
+	return calls, ignored, nil
 }
 
 // event turns one JSON event into a call.

@@ -51,7 +51,9 @@ type Counts struct {
 	// Duplicates counts calls that were stored before (importing a file
 	// again gives only duplicates).
 	Duplicates int
-	// Skipped counts internal calls, between two of our own numbers.
+	// Skipped counts calls skipped on purpose: internal ones, between two
+	// of our own numbers, and inbound ones without a caller number
+	// (anonymous, withheld, "Unknown").
 	Skipped int
 	// Failed counts bad rows.
 	Failed int

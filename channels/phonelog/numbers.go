@@ -157,8 +157,45 @@ func checkNumber(number string) (string, error) {
 	return number, nil
 }
 
+// placeholders are what PBXs and carriers write in place of a caller's
+// number or name when they have none, folded as placeholder folds them.
+var placeholders = map[string]bool{
+	"": true, "anonymous": true, "unknown": true, "private": true, "privatenumber": true,
+	"restricted": true, "unavailable": true, "withheld": true, "blocked": true,
+	"nocallerid": true, "nocid": true, "cidunavailable": true, "notavailable": true,
+	"outofarea": true, "asterisk": true, "ناشناس": true, "نامشخص": true, "ناشناخته": true,
+}
+
+// placeholder reports whether s is a placeholder for a missing number or
+// name ("Unknown", "anonymous", "CID Unavailable", "ناشناس", empty), in
+// any case and with any spaces, quotes, dashes or underscores.
+func placeholder(s string) bool {
+	f := strings.Map(func(r rune) rune {
+		if r == '"' || r == '\'' || r == '-' || r == '_' || r == '.' || isSeparator(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+	return placeholders[f]
+}
+
+// unknownNumber reports whether number says there is none: empty or a
+// placeholder such as "anonymous" or "Unknown".
+func unknownNumber(number string) bool { return placeholder(number) }
+
+// callerName returns a caller's display name, or "" for a placeholder
+// ("Unknown", "Anonymous"…), so that no contact is named after one.
+func callerName(name string) string {
+	name = strings.TrimSpace(name)
+	if placeholder(name) {
+		return ""
+	}
+	return name
+}
+
 // splitCallerID splits an Asterisk caller id, `"Name" <number>`, into the
-// name and the number. A name that is only a number is dropped.
+// name and the number. A name that is only a number is dropped; so is a
+// placeholder such as "Unknown" (callerName).
 func splitCallerID(clid string) (name, number string) {
 	clid = strings.TrimSpace(clid)
 	if i := strings.LastIndexByte(clid, '<'); i >= 0 && strings.HasSuffix(clid, ">") {
@@ -172,7 +209,7 @@ func splitCallerID(clid string) (name, number string) {
 	if _, ok := digits(name); ok {
 		name = ""
 	}
-	return name, number
+	return callerName(name), number
 }
 
 // clip shortens s for an error message.

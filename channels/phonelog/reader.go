@@ -102,7 +102,8 @@ func (rd *Reader) Format() Format { return rd.format }
 
 // Next returns the next call. A bad row gives a *RowError and reading may
 // go on; the end of the input gives io.EOF; any other error (the input
-// failed) ends reading. Calls between two of our numbers are skipped.
+// failed) ends reading. Calls between two of our numbers, and inbound
+// calls without a caller number, are skipped.
 func (rd *Reader) Next() (channels.Inbound, error) {
 	for {
 		f, err := rd.read()
@@ -121,7 +122,7 @@ func (rd *Reader) Next() (channels.Inbound, error) {
 			in, err = rd.set.inbound(r)
 		}
 		switch {
-		case errors.Is(err, errInternal):
+		case isSkip(err):
 			rd.skipped++
 			continue
 		case err != nil:
@@ -167,5 +168,6 @@ func (rd *Reader) Offset() int64 { return rd.csv.InputOffset() }
 // Rows returns how many data rows have been read, good, bad or skipped.
 func (rd *Reader) Rows() int { return rd.rows }
 
-// Skipped returns how many calls between our own numbers were skipped.
+// Skipped returns how many calls were skipped: internal ones, between our
+// own numbers, and inbound ones without a caller number.
 func (rd *Reader) Skipped() int { return rd.skipped }

@@ -65,6 +65,9 @@ func (s *setup) parseTwilio(form url.Values) (calls []channels.Inbound, ignored 
 	if errors.Is(err, errInternal) {
 		return nil, "a call between our own numbers", nil
 	}
+	if errors.Is(err, errUnknownCaller) {
+		return nil, "a call without a caller number", nil
+	}
 	if err != nil {
 		return nil, "", err
 	}

@@ -65,7 +65,7 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			reply(w, http.StatusUnauthorized, "missing or wrong secret")
 			return
 		}
-		calls, err = h.set.parseEvents(r.Body)
+		calls, ignored, err = h.set.parseEvents(r.Body)
 	case "application/x-www-form-urlencoded":
 		err = r.ParseForm()
 		if !h.secretOK(r) && (err != nil || !h.twilioOK(r)) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,8 +12,22 @@ import (
 	"github.com/peykhq/peyk/channels/phonelog"
 )
 
+// errBadRows is the error of an import that stored every good row but
+// found bad ones: the command exits non-zero so a script notices.
+var errBadRows = errors.New("bad rows")
+
+// counts says what became of the rows read, in the words both the
+// progress line and the summary use: rows, imported, already there,
+// skipped, bad.
+func counts(c phonelog.Counts, sep string) string {
+	return fmt.Sprintf("%d rows%s%d imported%s%d already there%s%d skipped%s%d bad",
+		c.Rows, sep, c.Imported, sep, c.Duplicates, sep, c.Skipped, sep, c.Failed)
+}
+
 // importCallsCmd imports a PBX call log into a phone channel, showing
-// progress on large files. Importing a file twice adds nothing.
+// progress on large files. Importing a file twice adds nothing. Bad rows
+// are listed by line and the rest is imported; then the command fails
+// (errBadRows) so that a script sees them.
 func importCallsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfg := newFlags("import-calls", stderr)
 	channel := fs.Int64("channel", 0, "the phone channel the calls belong to (required; see peyk channel list)")
@@ -80,8 +95,7 @@ func importCallsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 			pct = float64(p.Bytes) * 100 / float64(info.Size())
 		}
 		rate := float64(p.Rows) / time.Since(start).Seconds()
-		fmt.Fprintf(stderr, "\r%5.1f%%  %d rows  %d imported  %d already there  %d skipped  %d failed  %.0f rows/s ",
-			pct, p.Rows, p.Imported, p.Duplicates, p.Skipped, p.Failed, rate)
+		fmt.Fprintf(stderr, "\r%5.1f%%  %s  %.0f rows/s ", pct, counts(p.Counts, "  "), rate)
 	}
 	st, err := phonelog.Import(ctx, rd, a.ib, phonelog.Options{BatchSize: *batch, Progress: func(p phonelog.Progress) { show(p, false) }})
 	show(phonelog.Progress{Counts: st.Counts, Bytes: info.Size()}, true)
@@ -90,16 +104,20 @@ func importCallsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	for i, e := range st.Errors {
 		if i == 50 {
-			fmt.Fprintf(stderr, "… and %d more bad rows\n", len(st.Errors)-50)
+			fmt.Fprintf(stderr, "… and %d more bad rows\n", st.Failed-50)
 			break
 		}
 		fmt.Fprintln(stderr, "bad row:", e.Error())
 	}
-	fmt.Fprintf(stdout, "%d rows: %d imported, %d already there, %d skipped (internal), %d bad, in %s\n",
-		st.Rows, st.Imported, st.Duplicates, st.Skipped, st.Failed, time.Since(start).Round(time.Millisecond))
-	if err != nil {
+	fmt.Fprintf(stdout, "%s, in %s (skipped: internal or without a caller number)\n",
+		counts(st.Counts, ", "), time.Since(start).Round(time.Millisecond))
+	switch {
+	case err != nil:
 		return fmt.Errorf("import stopped at line %s: %w (run it again to resume: rows already imported are skipped)",
 			strconv.Itoa(rd.Line()), err)
+	case st.Failed > 0:
+		return fmt.Errorf("%w: %d not imported, the other rows were (fix them and import the file again: "+
+			"rows already imported are skipped)", errBadRows, st.Failed)
 	}
 	return nil
 }

@@ -258,6 +258,9 @@ type phoneSettings struct {
 	RecordingURL    string   `json:"recording_url,omitempty"`
 	TwilioAuthToken string   `json:"twilio_auth_token,omitempty"`
 	PublicURL       string   `json:"public_url,omitempty"`
+	// TeamID is the team told of a missed call to call back when its
+	// conversation has no assignee and no team of its own.
+	TeamID int64 `json:"team_id,omitempty"`
 	// Secret authenticates call-event webhooks (X-Peyk-Secret or ?secret=).
 	Secret string `json:"secret"`
 }
