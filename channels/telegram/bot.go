@@ -44,7 +44,8 @@ var (
 )
 
 // New checks cfg and sec, calls getMe to check the token and returns the
-// bot of the channel with id channelID. log may be nil.
+// bot of the channel with id channelID. Every request of the bot, file
+// downloads too, goes through cfg.ProxyURL when it is set. log may be nil.
 func New(ctx context.Context, channelID int64, cfg Config, sec Secrets, log *slog.Logger) (*Bot, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -56,8 +57,13 @@ func New(ctx context.Context, channelID int64, cfg Config, sec Secrets, log *slo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	viaProxy, err := proxy(cfg, sec)
+	if err != nil {
+		return nil, err
+	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 16
+	tr.Proxy = viaProxy
 	b := &Bot{
 		channelID:  channelID,
 		cfg:        cfg,

@@ -38,6 +38,13 @@ type Config struct {
 	// stand-in. Method calls go to APIEndpoint/bot<token>/<method> and
 	// files are downloaded from APIEndpoint/file/bot<token>/<path>.
 	APIEndpoint string `json:"api_endpoint,omitempty"`
+	// ProxyURL is the proxy every Bot API call and file download of the
+	// bot goes through: http://, https:// or socks5:// (socks5h://),
+	// with a port, for networks that filter Telegram. It may name a user
+	// but carries no password: that is Secrets.ProxyPassword (see
+	// MoveProxyPassword). Empty means the HTTPS_PROXY, HTTP_PROXY and
+	// NO_PROXY environment variables.
+	ProxyURL string `json:"proxy_url,omitempty"`
 	// Mode is ModePolling (the default) or ModeWebhook.
 	Mode Mode `json:"mode,omitempty"`
 	// WebhookURL is the public HTTPS address Telegram posts updates to in
@@ -66,6 +73,9 @@ type Secrets struct {
 	// it back in the X-Telegram-Bot-Api-Secret-Token header. NewSecret
 	// makes one.
 	WebhookSecret string `json:"webhook_secret,omitempty"`
+	// ProxyPassword is the password of Config.ProxyURL's user, if the
+	// proxy wants one.
+	ProxyPassword string `json:"proxy_password,omitempty"`
 }
 
 // WithDefaults returns c with every empty optional field set to its default.
@@ -99,6 +109,11 @@ func (c Config) Validate() error {
 	}
 	if c.APIEndpoint != "" && !isHTTPURL(c.APIEndpoint) {
 		bad("api endpoint %q is not an http or https URL", c.APIEndpoint)
+	}
+	if c.ProxyURL != "" {
+		if msg := checkProxyURL(c.ProxyURL); msg != "" {
+			bad("%s", msg)
+		}
 	}
 	switch c.Mode {
 	case "", ModePolling:

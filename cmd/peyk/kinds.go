@@ -165,6 +165,7 @@ type telegramSettings struct {
 	telegram.Config
 	Token         string `json:"token"`
 	WebhookSecret string `json:"webhook_secret,omitempty"`
+	ProxyPassword string `json:"proxy_password,omitempty"`
 }
 
 func telegramKind(log *slog.Logger, bots *cache[*telegram.Bot]) kind {
@@ -190,7 +191,9 @@ func telegramKind(log *slog.Logger, bots *cache[*telegram.Bot]) kind {
 			if s.Mode == telegram.ModeWebhook && s.WebhookSecret == "" {
 				s.WebhookSecret = telegram.NewSecret()
 			}
-			sec := telegram.Secrets{Token: s.Token, WebhookSecret: s.WebhookSecret}
+			sec := telegram.Secrets{Token: s.Token, WebhookSecret: s.WebhookSecret, ProxyPassword: s.ProxyPassword}
+			// A password in proxy_url is kept with the secrets, not in the shown config.
+			s.Config, sec = telegram.MoveProxyPassword(s.Config, sec)
 			if err := s.Config.Validate(); err != nil {
 				return nil, nil, err
 			}
