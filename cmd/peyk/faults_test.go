@@ -6,94 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/web"
 )
-
-// dbProxy forwards TCP connections to the PostgreSQL server. Put down, it
-// drops every open connection and closes each new one at once, as a
-// server that went away does.
-type dbProxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	down   bool
-	conns  map[net.Conn]struct{}
-}
-
-func startProxy(t *testing.T, target string) *dbProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &dbProxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
-	t.Cleanup(func() { ln.Close(); p.setDown(true) })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go p.serve(c)
-		}
-	}()
-	return p
-}
-
-func (p *dbProxy) port() uint16 { return uint16(p.ln.Addr().(*net.TCPAddr).Port) }
-
-func (p *dbProxy) serve(c net.Conn) {
-	p.mu.Lock()
-	down := p.down
-	p.mu.Unlock()
-	if down {
-		c.Close()
-		return
-	}
-	s, err := net.Dial("tcp", p.target)
-	if err != nil {
-		c.Close()
-		return
-	}
-	p.mu.Lock()
-	if p.down {
-		p.mu.Unlock()
-		c.Close()
-		s.Close()
-		return
-	}
-	p.conns[c], p.conns[s] = struct{}{}, struct{}{}
-	p.mu.Unlock()
-	go func() { _, _ = io.Copy(s, c); s.Close() }()
-	_, _ = io.Copy(c, s)
-	c.Close()
-}
-
-// setDown puts the proxy down (dropping every connection) or up again.
-func (p *dbProxy) setDown(down bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.down = down
-	if down {
-		for c := range p.conns {
-			c.Close()
-		}
-		clear(p.conns)
-	}
-}
 
 // logLines returns the JSON log lines written to buf whose message is msg.
 func logLines(buf *syncBuffer, msg string) []map[string]any {
@@ -114,15 +36,7 @@ func logLines(buf *syncBuffer, msg string) []map[string]any {
 // channel never seen answers 503 too, and once the database is back the
 // provider's retry is stored once. Every call is one log line.
 func TestWebhookDatabaseDown(t *testing.T) {
-	base, err := pgxpool.ParseConfig(dbtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := startProxy(t, net.JoinHostPort(base.ConnConfig.Host, strconv.Itoa(int(base.ConnConfig.Port))))
-	pool := dbtest.NewConfig(t, func(c *pgxpool.Config) {
-		c.ConnConfig.Host, c.ConnConfig.Port, c.ConnConfig.Fallbacks = "127.0.0.1", proxy.port(), nil
-		c.ConnConfig.ConnectTimeout = 5 * time.Second
-	})
+	pool, proxy := dbtest.NewBehindProxy(t)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds(log)}
@@ -159,7 +73,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 
 	resp, body := call(pbx, "call-1", "pbx-secret-0123456789")
 	want(t, resp, body, 200, false) // the channel's handler is cached now
-	proxy.setDown(true)
+	proxy.SetDown(true)
 
 	steps := []struct {
 		name       string
@@ -188,7 +102,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 	}
 	setClock(admin.hooks, 0)
 
-	proxy.setDown(false)
+	proxy.SetDown(false)
 	resp, body = call(pbx, "call-2", "pbx-secret-0123456789") // the provider retries
 	want(t, resp, body, 200, false)
 	if n := count(t, a, `SELECT count(*) FROM messages WHERE external_id = 'pbx:call-2'`); n != 1 {
