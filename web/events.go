@@ -16,10 +16,7 @@ import (
 // stream open.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
-	// A stream outlives the server's write and read timeouts; the read
-	// deadline would otherwise end the request's context.
-	_ = rc.SetWriteDeadline(time.Time{})
-	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives any write timeout
 	sub := s.Events.subscribe()
 	defer sub.cancel()
 	h := w.Header()
