@@ -137,7 +137,7 @@ type ChannelInUseError struct {
 }
 
 func (e *ChannelInUseError) Error() string {
-	return fmt.Sprintf("channel %d has %d conversations: disable it instead, or delete with force (its conversations and messages are kept, without a channel; its queued messages fail)",
+	return fmt.Sprintf("channel %d has %d conversation(s): disable it instead, or delete with force (its conversations and messages are kept, without a channel; its queued messages fail)",
 		e.ID, e.Conversations)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -105,13 +106,9 @@ func channelList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 func channelTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfg := newFlags("channel test", stderr)
-	if err := fs.Parse(args); err != nil {
+	id, err := parseID(fs, args, "test ID")
+	if err != nil {
 		return err
-	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-	if fs.NArg() != 1 || err != nil {
-		fmt.Fprintln(stderr, "usage: peyk channel test ID")
-		return errUsage
 	}
 	a, err := openApp(ctx, cfg, stderr)
 	if err != nil {
@@ -145,27 +142,36 @@ func readConfig(config string) (json.RawMessage, error) {
 	return raw, nil
 }
 
-// channelID parses the channel id that leads args, before the flags.
-func channelID(args []string, stderr io.Writer, usage string) (int64, []string, error) {
-	if len(args) > 0 {
-		if id, err := strconv.ParseInt(args[0], 10, 64); err == nil && id > 0 {
-			return id, args[1:], nil
-		}
+// parseID parses a command line of one channel id and flags, the id
+// before or after the flags.
+func parseID(fs *flag.FlagSet, args []string, usage string) (int64, error) {
+	rest := args
+	var first string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		first, rest = args[0], args[1:]
 	}
-	fmt.Fprintln(stderr, "usage: peyk channel "+usage)
-	return 0, nil, errUsage
+	if err := fs.Parse(rest); err != nil {
+		return 0, err
+	}
+	if first == "" && fs.NArg() == 1 {
+		first = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		first = ""
+	}
+	id, err := strconv.ParseInt(first, 10, 64)
+	if err != nil || id <= 0 {
+		fmt.Fprintln(fs.Output(), "usage: peyk channel "+usage)
+		return 0, errUsage
+	}
+	return id, nil
 }
 
 func channelUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "update ID [--name NAME] [--config JSON|@FILE]"
-	id, args, err := channelID(args, stderr, usage)
-	if err != nil {
-		return err
-	}
 	fs, cfg := newFlags("channel update", stderr)
 	name := fs.String("name", "", "a new name for the channel")
 	config := fs.String("config", "", "settings to change, as JSON or @file: merged into the stored ones (omitted keys keep their value; null removes one)")
-	if err := parse(fs, args); err != nil {
+	id, err := parseID(fs, args, "update ID [--name NAME] [--config JSON|@FILE]")
+	if err != nil {
 		return err
 	}
 	if *name == "" && *config == "" {
@@ -193,12 +199,9 @@ func channelUpdate(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 func channelEnable(ctx context.Context, enable bool, args []string, stdout, stderr io.Writer) error {
 	verb := map[bool]string{true: "enable", false: "disable"}[enable]
-	id, args, err := channelID(args, stderr, verb+" ID")
-	if err != nil {
-		return err
-	}
 	fs, cfg := newFlags("channel "+verb, stderr)
-	if err := parse(fs, args); err != nil {
+	id, err := parseID(fs, args, verb+" ID")
+	if err != nil {
 		return err
 	}
 	a, err := openApp(ctx, cfg, stderr)
@@ -215,13 +218,10 @@ func channelEnable(ctx context.Context, enable bool, args []string, stdout, stde
 }
 
 func channelDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	id, args, err := channelID(args, stderr, "delete ID [--force]")
-	if err != nil {
-		return err
-	}
 	fs, cfg := newFlags("channel delete", stderr)
 	force := fs.Bool("force", false, "delete even when the channel has conversations (they are kept, without a channel)")
-	if err := parse(fs, args); err != nil {
+	id, err := parseID(fs, args, "delete ID [--force]")
+	if err != nil {
 		return err
 	}
 	a, err := openApp(ctx, cfg, stderr)
