@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -21,6 +22,10 @@ const DefaultURL = "postgres://postgres@127.0.0.1:5432/peyk?sslmode=disable"
 // the workers run many tasks at once and each holds a connection briefly.
 const DefaultMaxConns = 16
 
+// DefaultConnectTimeout bounds each connection attempt unless the URL
+// sets connect_timeout.
+const DefaultConnectTimeout = 10 * time.Second
+
 // Open connects to the database at dsn, creating the database first when
 // the server does not have it yet, and returns a ready pool.
 func Open(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
@@ -30,6 +35,11 @@ func Open(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	}
 	if !strings.Contains(dsn, "pool_max_conns") {
 		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// Without one, a server that does not answer holds every request
+		// for the operating system's TCP timeout (minutes).
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
 	}
 	return OpenConfig(ctx, cfg)
 }

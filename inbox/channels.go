@@ -83,3 +83,98 @@ func (ib *Inbox) Channels(ctx context.Context) ([]Channel, error) {
 	}
 	return cs, nil
 }
+
+// UpdateChannel replaces a channel's name (kept when empty), its
+// non-secret configuration and its secrets (encrypted; kept when nil) in
+// one statement, and moves updated_at so that what was built from the old
+// settings (cached webhooks, running receivers) is built anew.
+func (ib *Inbox) UpdateChannel(ctx context.Context, id int64, name string, config, secrets any) error {
+	if config == nil {
+		config = map[string]any{}
+	}
+	js, err := json.Marshal(config)
+	if err != nil {
+		return fmt.Errorf("inbox: channel config: %v: %w", err, ErrInvalid)
+	}
+	var sealed []byte
+	if secrets != nil {
+		if sealed, err = ib.sealer.seal(secrets); err != nil {
+			return err
+		}
+	}
+	ct, err := ib.pool.Exec(ctx, `UPDATE channels SET name = coalesce(nullif($2, ''), name), config = $3,
+		secrets = coalesce($4, secrets), updated_at = greatest(now(), updated_at + interval '1 microsecond')
+		WHERE id = $1`, id, name, js, sealed)
+	if err != nil {
+		return fmt.Errorf("inbox: update channel %d: %w", id, err)
+	}
+	if ct.RowsAffected() == 0 {
+		return fmt.Errorf("inbox: channel %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// SetChannelEnabled enables or disables a channel. A disabled channel
+// keeps its settings and history; its receiver stops, its webhooks answer
+// 404 and sends through it fail.
+func (ib *Inbox) SetChannelEnabled(ctx context.Context, id int64, enabled bool) error {
+	ct, err := ib.pool.Exec(ctx, `UPDATE channels SET enabled = $2,
+		updated_at = greatest(now(), updated_at + interval '1 microsecond') WHERE id = $1`, id, enabled)
+	if err != nil {
+		return fmt.Errorf("inbox: set channel %d enabled: %w", id, err)
+	}
+	if ct.RowsAffected() == 0 {
+		return fmt.Errorf("inbox: channel %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// ChannelInUseError is the error of DeleteChannel without force on a
+// channel that has conversations. It wraps ErrConflict.
+type ChannelInUseError struct {
+	ID            int64
+	Conversations int
+}
+
+func (e *ChannelInUseError) Error() string {
+	return fmt.Sprintf("channel %d has %d conversation(s): disable it instead, or delete with force (its conversations and messages are kept, without a channel; its queued messages fail)",
+		e.ID, e.Conversations)
+}
+
+// Unwrap makes the error a kind of ErrConflict.
+func (e *ChannelInUseError) Unwrap() error { return ErrConflict }
+
+// DeleteChannel deletes a channel. When the channel has conversations it
+// refuses with a *ChannelInUseError unless force is set; forced, it keeps
+// the conversations and messages, detached from the channel, and marks
+// the messages still queued for sending through it failed. It returns how
+// many conversations the channel had.
+func (ib *Inbox) DeleteChannel(ctx context.Context, id int64, force bool) (int, error) {
+	var n int
+	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+		var found bool
+		if err := tx.QueryRow(ctx, `SELECT true FROM channels WHERE id = $1 FOR UPDATE`, id).Scan(&found); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("channel %d: %w", id, ErrNotFound)
+			}
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM conversations WHERE channel_id = $1`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 && !force {
+			return &ChannelInUseError{ID: id, Conversations: n}
+		}
+		b := &pgx.Batch{}
+		b.Queue(`UPDATE messages SET status = 'failed', error = 'the channel was deleted'
+			WHERE channel_id = $1 AND direction = 'out' AND status = 'queued'`, id)
+		b.Queue(`UPDATE messages SET channel_id = NULL WHERE channel_id = $1`, id)
+		b.Queue(`UPDATE conversations SET channel_id = NULL WHERE channel_id = $1`, id)
+		b.Queue(`DELETE FROM channels WHERE id = $1`, id)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return n, fmt.Errorf("inbox: delete channel %d: %w", id, err)
+	}
+	return n, nil
+}

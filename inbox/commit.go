@@ -13,19 +13,42 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/db"
 )
 
+// transientRetries is how often a group commit that failed for a reason
+// that may pass (db.IsTransient: the connection was refused, reset or
+// terminated) is tried again, after transientBackoff, doubling each time.
+// A retry is safe at any point: the failed transaction rolled back, or it
+// committed and the retry finds its messages stored (ON CONFLICT DO
+// NOTHING) and moves no cursor backwards.
+const transientRetries = 3
+
+// transientBackoff is the first wait before a retry after a transient
+// failure.
+var transientBackoff = 200 * time.Millisecond
+
 // commit stores a group of requests in one transaction, retried when it
-// loses a race with another process.
+// loses a race with another process, and, with backoff, when the database
+// could not be reached or dropped the connection.
 func (ib *Inbox) commit(ctx context.Context, group []*request) error {
 	start := time.Now()
 	n := 0
 	for _, r := range group {
 		n += len(r.items)
 	}
-	err := crm.Retry(ctx, ib.pool, func(tx pgx.Tx) error {
-		return ib.apply(ctx, tx, group)
-	})
+	var err error
+	wait := transientBackoff
+	for attempt := 0; ; attempt++ {
+		err = crm.Retry(ctx, ib.pool, func(tx pgx.Tx) error {
+			return ib.apply(ctx, tx, group)
+		})
+		if err == nil || !db.IsTransient(err) || attempt == transientRetries || !anyWaiting(group) {
+			break
+		}
+		time.Sleep(wait)
+		wait *= 2
+	}
 
 	ib.metrics.Commits.Observe(time.Since(start).Seconds())
 	ib.metrics.GroupSize.Observe(float64(n))
@@ -33,6 +56,16 @@ func (ib *Inbox) commit(ctx context.Context, group []*request) error {
 		return fmt.Errorf("inbox: ingest: %w", noChannel(err))
 	}
 	return nil
+}
+
+// anyWaiting reports whether a caller of the group still waits for it.
+func anyWaiting(group []*request) bool {
+	for _, r := range group {
+		if r.ctx.Err() == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // noChannel turns the error of a message naming a channel that does not

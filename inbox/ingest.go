@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/db"
 )
 
 // request is one caller's batch waiting for a group commit.
@@ -35,7 +36,9 @@ var _ channels.Sink = (*Inbox)(nil)
 // Concurrent callers are coalesced into shared transactions (group commit).
 //
 // A message that fails validation fails the whole call with an error
-// wrapping ErrInvalid, before anything is written.
+// wrapping ErrInvalid, before anything is written. A database that cannot
+// be reached, or drops the connection, is tried again a few times with
+// backoff; the error then returned satisfies db.IsTransient.
 func (ib *Inbox) Ingest(ctx context.Context, batch []channels.Inbound) error {
 	_, err := ib.IngestCount(ctx, batch)
 	return err
@@ -56,6 +59,7 @@ func (ib *Inbox) IngestCount(ctx context.Context, batch []channels.Inbound) (int
 		if err != nil {
 			ib.metrics.Messages.WithLabelValues("rejected").Add(float64(len(batch)))
 			ib.metrics.Calls.WithLabelValues("error").Observe(time.Since(start).Seconds())
+			noteIngest(ctx, batch, 0, err)
 			return 0, err
 		}
 		r.items[i] = it
@@ -68,9 +72,11 @@ func (ib *Inbox) IngestCount(ctx context.Context, batch []channels.Inbound) (int
 			result = "error"
 		}
 		ib.metrics.Calls.WithLabelValues(result).Observe(time.Since(start).Seconds())
+		noteIngest(ctx, batch, r.stats.inserted, err)
 		return r.stats.inserted, err
 	case <-ctx.Done():
 		// The commit may still happen; a retry is deduplicated.
+		noteIngest(ctx, batch, 0, ctx.Err())
 		return 0, ctx.Err()
 	}
 }
@@ -116,10 +122,12 @@ func (ib *Inbox) drain() {
 
 // commitGroup commits a group in one transaction. When that fails and the
 // group holds several requests, each is retried alone so one caller's
-// problem (a channel that does not exist) fails only that caller.
+// problem (a channel that does not exist) fails only that caller; a
+// database that cannot be reached fails them all, as commit has retried
+// already.
 func (ib *Inbox) commitGroup(group []*request) {
 	err := ib.commit(context.Background(), group)
-	if err != nil && len(group) > 1 {
+	if err != nil && len(group) > 1 && !db.IsTransient(err) {
 		for _, r := range group {
 			r.stats = stats{}
 			ib.finish(r, ib.commit(context.Background(), []*request{r}))

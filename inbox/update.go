@@ -31,6 +31,7 @@ func (ib *Inbox) Update(ctx context.Context, updates []channels.Update) (int, er
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
+	noteUpdate(ctx, updates, err)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: update messages: %w", err)
 	}

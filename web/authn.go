@@ -82,7 +82,7 @@ func (s *Server) requirePage(role string, h http.HandlerFunc) http.HandlerFunc {
 		if err != nil {
 			status, _ := statusOf(err)
 			msg := err.Error()
-			if status == http.StatusInternalServerError {
+			if status >= http.StatusInternalServerError {
 				s.log.Error("request failed", "err", err)
 				msg = "internal error; see the server log"
 			}

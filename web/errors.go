@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/templates"
 )
 
@@ -29,6 +30,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, errForbidden):
 		return http.StatusForbidden, "forbidden"
+	case db.IsTransient(err):
+		return http.StatusServiceUnavailable, "unavailable"
 	}
 	return http.StatusInternalServerError, "internal"
 }
@@ -38,14 +41,24 @@ var (
 	errForbidden    = errors.New("your role may not do this")
 )
 
+// RetryAfter is the Retry-After (seconds) of a 503 answered while the
+// database cannot be reached.
+const RetryAfter = "5"
+
 // writeError answers with the JSON error for err. Internal errors are
-// logged and their text is not sent.
+// logged and their text is not sent; a database that cannot be reached
+// answers 503 with Retry-After, never a generic 500.
 func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	status, code := statusOf(err)
 	msg := err.Error()
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		log.Error("request failed", "err", err)
 		msg = "internal error; see the server log"
+	case http.StatusServiceUnavailable:
+		log.Warn("request failed: a service it needs is unreachable", "err", err)
+		msg = "the database or another service Peyk needs cannot be reached; retry later"
+		w.Header().Set("Retry-After", RetryAfter)
 	}
 	writeJSON(w, status, map[string]apiError{"error": {Code: code, Message: msg}})
 }

@@ -52,7 +52,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		status, _ := statusOf(err)
-		if status == http.StatusInternalServerError {
+		if status >= http.StatusInternalServerError {
 			s.log.Error("report page", "err", err)
 			http.Error(w, "internal error; see the server log", status)
 			return

@@ -105,7 +105,7 @@ func (u *ui) pageData(r *http.Request, name, nav, title string, view any) pageDa
 func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, _ := statusOf(err)
 	msg := err.Error()
-	if status == http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError {
 		u.log.Error("page failed", "path", r.URL.Path, "err", err)
 		msg = http.StatusText(status)
 	}

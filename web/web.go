@@ -111,6 +111,10 @@ func (s *Server) Handler() http.Handler {
 		s.handle(mux, auth.RoleAgent, "GET /api/v1/channels", s.listChannels)
 		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels", s.createChannel)
 		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels/{id}/test", s.testChannel)
+		s.handle(mux, auth.RoleAdmin, "PATCH /api/v1/channels/{id}", s.updateChannel)
+		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels/{id}/disable", s.enableChannel(false))
+		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels/{id}/enable", s.enableChannel(true))
+		s.handle(mux, auth.RoleAdmin, "DELETE /api/v1/channels/{id}", s.deleteChannel)
 	}
 	if s.Segments != nil {
 		s.handle(mux, auth.RoleAgent, "POST /api/v1/sms/segments", s.smsSegments)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 
 	"github.com/hibiken/asynq"
@@ -53,10 +54,13 @@ func EnqueueDelivery(ctx context.Context, c *asynq.Client, id int64, queue strin
 
 // deliverer sends messages: it loads the message, sends it through its
 // channel's sender and records the outcome. A permanent failure, or the
-// last retry, marks the message failed; other failures are retried.
+// last retry, marks the message failed; other failures are retried. Every
+// attempt is logged in one line (message_id, channel_id,
+// conversation_id, attempt, and the error of a failed one).
 type deliverer struct {
 	store   Store
 	senders Senders
+	log     *slog.Logger
 }
 
 func (d *deliverer) ProcessTask(ctx context.Context, t *asynq.Task) error {
@@ -64,28 +68,62 @@ func (d *deliverer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("deliver: payload %q: %v: %w", t.Payload(), err, asynq.SkipRetry)
 	}
+	retried, _ := asynq.GetRetryCount(ctx)
+	attrs := []slog.Attr{slog.Int64("message_id", id), slog.Int("attempt", retried+1)}
 	del, err := d.store.Delivery(ctx, id)
 	if errors.Is(err, inbox.ErrNotFound) {
+		d.logAttempt(attrs, "not_found", err)
 		return fmt.Errorf("deliver %d: %v: %w", id, err, asynq.SkipRetry)
 	}
 	if err != nil {
-		if lastTry(ctx) {
+		final := lastTry(ctx)
+		d.logAttempt(attrs, outcome(final), fmt.Errorf("load the message: %w", err))
+		if final {
 			return d.fail(ctx, id, err, true)
 		}
 		return err
 	}
+	attrs = append(attrs, slog.Int64("channel_id", del.Message.ChannelID), slog.Int64("conversation_id", del.ConversationID))
 	if del.Status != "queued" {
 		return nil // sent (or failed) already: a duplicate run sends nothing
 	}
 	sender, err := d.senders.Sender(ctx, del.Message.ChannelID)
 	if err != nil {
-		return d.fail(ctx, id, fmt.Errorf("no sender for channel %d: %w", del.Message.ChannelID, err), true)
+		err = fmt.Errorf("no sender for channel %d: %w", del.Message.ChannelID, err)
+		d.logAttempt(attrs, "failed", err)
+		return d.fail(ctx, id, err, true)
 	}
 	res, err := sender.Send(ctx, del.Message)
 	if err == nil {
+		d.logAttempt(append(attrs, slog.String("provider_id", res.ExternalID)), "sent", nil)
 		return d.store.MarkSent(ctx, id, res.ExternalID)
 	}
-	return d.fail(ctx, id, err, errors.Is(err, channels.ErrPermanent) || lastTry(ctx))
+	final := errors.Is(err, channels.ErrPermanent) || lastTry(ctx)
+	d.logAttempt(attrs, outcome(final), err)
+	return d.fail(ctx, id, err, final)
+}
+
+// outcome names a failed attempt: the message failed for good, or it is
+// retried.
+func outcome(final bool) string {
+	if final {
+		return "failed"
+	}
+	return "retry"
+}
+
+// logAttempt writes the one log line of a delivery attempt.
+func (d *deliverer) logAttempt(attrs []slog.Attr, result string, err error) {
+	if d.log == nil {
+		return
+	}
+	attrs = append(attrs, slog.String("result", result))
+	level := slog.LevelInfo
+	if err != nil {
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.Any("err", err))
+	}
+	d.log.LogAttrs(context.Background(), level, "delivery attempt", attrs...)
 }
 
 // fail records a failed attempt and tells asynq whether to retry.

@@ -44,7 +44,7 @@ func NewServer(redis asynq.RedisConnOpt, cfg Config, store Inbox, senders Sender
 	})
 	mux := asynq.NewServeMux()
 	client := asynq.NewClient(redis)
-	mux.Handle(TypeDeliver, &deliverer{store: store, senders: senders})
+	mux.Handle(TypeDeliver, &deliverer{store: store, senders: senders, log: log})
 	mux.Handle(TypeFire, &firer{store: store, render: render, client: client})
 	return &Server{cfg: cfg, srv: srv, mux: mux, client: client, store: store, log: log}
 }

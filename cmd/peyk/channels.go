@@ -11,7 +11,9 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/channels/telegram"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/web"
 )
 
 // kind is what cmd knows of one channel kind: how to read its settings
@@ -38,15 +40,35 @@ type kind struct {
 	public func(config json.RawMessage) json.RawMessage
 }
 
-// channelAdmin implements web.Channels and the channel CLI on the kinds
-// this build knows.
+// channelAdmin implements web.Channels, web.Webhooks and the channel CLI
+// on the kinds this build knows.
 type channelAdmin struct {
 	ib    *inbox.Inbox
 	kinds map[string]kind
+	log   *slog.Logger
+	// hooks caches built webhook handlers (see hookTTL).
+	hooks *hookCache
+	// changed is signalled (without blocking) when a channel is changed
+	// through this admin, so this process's receivers look at once.
+	changed chan struct{}
 }
 
 func newChannelAdmin(a *app) *channelAdmin {
-	return &channelAdmin{ib: a.ib, kinds: a.kinds}
+	log := a.log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &channelAdmin{ib: a.ib, kinds: a.kinds, log: log, hooks: newHookCache(), changed: make(chan struct{}, 1)}
+}
+
+// touched drops what was built from channel id's old settings and tells
+// this process's receivers.
+func (c *channelAdmin) touched(id int64) {
+	c.hooks.forget(id)
+	select {
+	case c.changed <- struct{}{}:
+	default:
+	}
 }
 
 // List returns every channel, its secrets masked.
@@ -94,7 +116,8 @@ func (c *channelAdmin) Create(ctx context.Context, kindName, name string, raw js
 	return c.public(ch), nil
 }
 
-// Test checks a channel's connection.
+// Test checks a channel's connection. A kind without a connection test
+// (phone, SMS) answers an error wrapping web.ErrNotApplicable.
 func (c *channelAdmin) Test(ctx context.Context, id int64) error {
 	ch, err := c.ib.Channel(ctx, id)
 	if err != nil {
@@ -102,7 +125,7 @@ func (c *channelAdmin) Test(ctx context.Context, id int64) error {
 	}
 	k, ok := c.kinds[string(ch.Kind)]
 	if !ok || k.test == nil {
-		return fmt.Errorf("channel kind %q has no connection test", ch.Kind)
+		return fmt.Errorf("channel %d (%s): %w", id, ch.Kind, web.ErrNotApplicable)
 	}
 	if err := k.test(ctx, ch, c.ib); err != nil {
 		return err
@@ -132,8 +155,34 @@ func knownKinds(log *slog.Logger) map[string]kind {
 }
 
 // Webhook returns the handler for a webhook of channel id; part is the
-// rest of the path. A channel without such a webhook is ErrNotFound.
+// rest of the path. A channel without such a webhook, or disabled, is
+// ErrNotFound. Handlers are cached for hookTTL, and for up to hookStale
+// more while the database cannot be reached, so that a cached channel
+// still authenticates its provider's calls during a database blip.
 func (c *channelAdmin) Webhook(ctx context.Context, id int64, part string) (http.Handler, error) {
+	if h, ok := c.hooks.get(id, part, hookTTL); ok {
+		return h, nil
+	}
+	h, err := c.buildWebhook(ctx, id, part)
+	if err != nil && db.IsTransient(err) {
+		if h, ok := c.hooks.get(id, part, hookTTL+hookStale); ok {
+			c.log.Warn("webhook: database unreachable; using the cached channel settings",
+				"channel_id", id, "err", err)
+			return h, nil
+		}
+	}
+	if err != nil {
+		if !db.IsTransient(err) {
+			c.hooks.forget(id)
+		}
+		return nil, err
+	}
+	c.hooks.put(id, part, h)
+	return h, nil
+}
+
+// buildWebhook loads channel id and builds the handler of its webhook.
+func (c *channelAdmin) buildWebhook(ctx context.Context, id int64, part string) (http.Handler, error) {
 	ch, err := c.ib.Channel(ctx, id)
 	if err != nil {
 		return nil, err

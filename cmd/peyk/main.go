@@ -5,7 +5,7 @@
 //	peyk serve                 serve HTTP and run the background workers
 //	peyk demo                  serve a demo workspace with simulated customers
 //	peyk worker                run the background workers alone
-//	peyk channel add|list|test  manage channels
+//	peyk channel add|list|test|update|disable|enable|delete  manage channels
 //	peyk import-calls …        import a PBX call log
 //	peyk user create …         add an agent or admin
 //	peyk token create …        make an API token for a user
@@ -52,7 +52,8 @@ commands:
   serve          serve HTTP (/healthz, /readyz, /metrics) and run the workers
   demo           serve a demo workspace: stand-in servers and simulated customers on every channel
   worker         run the background workers alone (delivery, reminders)
-  channel        add KIND --name N --config JSON | list | test ID
+  channel        add KIND --name N --config JSON | list | test ID | update ID [--name N] [--config JSON]
+                 | disable ID | enable ID | delete ID [--force]
   import-calls   import a call log: --channel ID FILE (Asterisk Master.csv or generic CSV)
   user create    add a user (--email, --name, --role, --password)
   token create   make an API token for a user (--email)

@@ -6,11 +6,19 @@ import (
 	"time"
 )
 
+// receiverRescan is how often runReceivers looks for new, changed and
+// disabled channels; a change made through this process's channelAdmin is
+// seen at once.
+const receiverRescan = 10 * time.Second
+
 // runReceivers runs the receiver of every enabled channel that pulls its
 // messages (IMAP, Telegram polling, Kavenegar polling), each in the one
 // process that owns the channel (inbox.Own), until ctx ends. It looks for
-// new, changed and disabled channels every 30 seconds.
-func runReceivers(ctx context.Context, a *app) {
+// new, changed and disabled channels every receiverRescan and whenever
+// changed is signalled (nil: never). Every state change is logged with
+// the channel's id: started, owner acquired, stopped (with the reason),
+// owner released, error.
+func runReceivers(ctx context.Context, a *app, changed <-chan struct{}) {
 	var wg sync.WaitGroup
 	defer wg.Wait() // every receiver stopped before the pool closes
 	type run struct {
@@ -18,7 +26,12 @@ func runReceivers(ctx context.Context, a *app) {
 		cancel context.CancelFunc
 	}
 	running := make(map[int64]run)
-	t := time.NewTicker(30 * time.Second)
+	stop := func(id int64, r run, reason string) {
+		r.cancel()
+		delete(running, id)
+		a.log.Info("receiver stopped", "channel_id", id, "reason", reason)
+	}
+	t := time.NewTicker(receiverRescan)
 	defer t.Stop()
 	for {
 		chs, err := a.ib.Channels(ctx)
@@ -35,31 +48,44 @@ func runReceivers(ctx context.Context, a *app) {
 			if r, ok := running[ch.ID]; ok && r.stamp.Equal(ch.UpdatedAt) {
 				continue
 			} else if ok {
-				r.cancel() // settings changed: start again with the new ones
+				stop(ch.ID, r, "settings changed") // start again with the new ones
 			}
 			rctx, cancel := context.WithCancel(ctx)
 			running[ch.ID] = run{stamp: ch.UpdatedAt, cancel: cancel}
+			a.log.Info("receiver started", "channel_id", ch.ID, "kind", ch.Kind)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				_ = a.ib.Own(rctx, ch.ID, 5*time.Second, func(ctx context.Context) error {
-					return receive(ctx, a, ch.ID, k)
+					a.log.Info("receiver owner acquired", "channel_id", ch.ID)
+					err := receive(ctx, a, ch.ID, k)
+					switch {
+					case rctx.Err() != nil: // stopped here: disabled, changed, shutdown
+						a.log.Info("receiver owner released", "channel_id", ch.ID)
+					case ctx.Err() != nil: // the lock's connection failed
+						a.log.Warn("receiver owner lost", "channel_id", ch.ID)
+					default: // the receiver ended; ownership is sought again
+						a.log.Warn("receiver owner released", "channel_id", ch.ID, "err", err)
+					}
+					return err
 				})
 			}()
 		}
-		for id, r := range running {
-			if !seen[id] {
-				r.cancel()
-				delete(running, id)
+		if err == nil { // a failed listing stops nothing
+			for id, r := range running {
+				if !seen[id] {
+					stop(id, r, "disabled or deleted")
+				}
 			}
 		}
 		select {
 		case <-ctx.Done():
-			for _, r := range running {
-				r.cancel()
+			for id, r := range running {
+				stop(id, r, "shutting down")
 			}
 			return
 		case <-t.C:
+		case <-changed:
 		}
 	}
 }
@@ -73,17 +99,17 @@ func receive(ctx context.Context, a *app, id int64, k kind) error {
 	}
 	r, err := k.receiver(ctx, ch, a.ib)
 	if err != nil {
-		a.log.Warn("receiver: build", "channel", id, "err", err)
+		a.log.Error("receiver error", "channel_id", id, "stage", "build", "err", err)
 		return err
 	}
 	if r == nil { // this channel's settings do not pull (a webhook bot)
 		<-ctx.Done()
 		return nil
 	}
-	a.log.Info("receiver: running", "channel", id, "kind", ch.Kind)
+	a.log.Info("receiver running", "channel_id", id, "kind", ch.Kind, "cursor", ch.Cursor)
 	err = r.Run(ctx, ch.Cursor, a.ib)
 	if err != nil && ctx.Err() == nil {
-		a.log.Warn("receiver: stopped", "channel", id, "err", err)
+		a.log.Error("receiver error", "channel_id", id, "stage", "run", "err", err)
 	}
 	return err
 }

@@ -46,10 +46,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer wsrv.Shutdown()
 	}
+	admin := newChannelAdmin(a)
 	if *withReceivers {
 		rctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
-		go func() { defer close(done); runReceivers(rctx, a) }()
+		go func() { defer close(done); runReceivers(rctx, a, admin.changed) }()
 		defer func() { stop(); <-done }()
 	}
 	pool, reg := a.pool, a.reg
@@ -59,7 +60,6 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hubDone := make(chan struct{})
 	go func() { defer close(hubDone); hub.Run(hubCtx) }()
 	defer func() { stopHub(); <-hubDone }()
-	admin := newChannelAdmin(a)
 	queue := asynq.NewClient(a.redis)
 	defer queue.Close()
 	users := auth.NewStore(pool, 0)
@@ -74,7 +74,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs := web.NewHTTPServer(srv.Handler(), web.DefaultServerConfig, log)
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "version", version())
 	fmt.Fprintf(stdout, "peyk: serving on http://%s\n", ln.Addr())
 

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox"
+)
+
+// Update changes a channel's name (kept when empty) and settings. patch is
+// a JSON merge patch (RFC 7396) on the channel's stored settings: keys it
+// omits keep their stored value, secrets included, and a null removes a
+// key. The merged settings are validated as on create; the kind cannot
+// change.
+func (c *channelAdmin) Update(ctx context.Context, id int64, name string, patch json.RawMessage) (inbox.Channel, error) {
+	ch, err := c.ib.Channel(ctx, id)
+	if err != nil {
+		return inbox.Channel{}, err
+	}
+	k, ok := c.kinds[string(ch.Kind)]
+	if !ok {
+		return inbox.Channel{}, fmt.Errorf("channel kind %q is not in this build: %w", ch.Kind, crm.ErrInvalid)
+	}
+	var config, secrets any
+	if len(bytes.TrimSpace(patch)) > 0 && !bytes.Equal(bytes.TrimSpace(patch), []byte("null")) {
+		stored, err := storedSettings(ctx, c.ib, ch)
+		if err != nil {
+			return inbox.Channel{}, err
+		}
+		var p any
+		if err := json.Unmarshal(patch, &p); err != nil {
+			return inbox.Channel{}, fmt.Errorf("settings: %v: %w", err, crm.ErrInvalid)
+		}
+		if _, ok := p.(map[string]any); !ok {
+			return inbox.Channel{}, fmt.Errorf("settings: want a JSON object: %w", crm.ErrInvalid)
+		}
+		merged, _ := json.Marshal(mergePatch(stored, p))
+		config, secrets, err = k.parse(merged)
+		if errors.Is(err, crm.ErrInvalid) {
+			return inbox.Channel{}, fmt.Errorf("%s settings: %w", ch.Kind, err)
+		}
+		if err != nil {
+			return inbox.Channel{}, fmt.Errorf("%s settings: %v: %w", ch.Kind, err, crm.ErrInvalid)
+		}
+	} else {
+		config = ch.Config // only the name changes
+	}
+	if err := c.ib.UpdateChannel(ctx, id, name, config, secrets); err != nil {
+		return inbox.Channel{}, err
+	}
+	c.touched(id)
+	c.log.Info("channel updated", "channel_id", id, "kind", ch.Kind)
+	if ch, err = c.ib.Channel(ctx, id); err != nil || k.setup == nil || !ch.Enabled {
+		return ch, err
+	}
+	if err := k.setup(ctx, ch, c.ib); err != nil {
+		return ch, fmt.Errorf("channel %d updated, but registering it with the provider failed (test the channel to retry): %w", id, err)
+	}
+	return ch, nil
+}
+
+// SetEnabled enables or disables a channel. A disabled channel's receiver
+// stops, its webhooks answer 404 and sends through it fail.
+func (c *channelAdmin) SetEnabled(ctx context.Context, id int64, enabled bool) (inbox.Channel, error) {
+	if err := c.ib.SetChannelEnabled(ctx, id, enabled); err != nil {
+		return inbox.Channel{}, err
+	}
+	c.touched(id)
+	c.log.Info("channel enabled changed", "channel_id", id, "enabled", enabled)
+	return c.ib.Channel(ctx, id)
+}
+
+// Delete deletes a channel. One with conversations is refused (an error
+// wrapping crm.ErrConflict that says how many) unless force is set; then
+// its conversations and messages stay, without a channel. It returns how
+// many conversations the channel had.
+func (c *channelAdmin) Delete(ctx context.Context, id int64, force bool) (int, error) {
+	n, err := c.ib.DeleteChannel(ctx, id, force)
+	if err != nil {
+		return n, err
+	}
+	c.touched(id)
+	c.log.Info("channel deleted", "channel_id", id, "conversations", n)
+	return n, nil
+}
+
+// storedSettings returns a channel's whole settings as create took them:
+// its public config with its decrypted secrets laid over it.
+func storedSettings(ctx context.Context, ib *inbox.Inbox, ch inbox.Channel) (map[string]any, error) {
+	out := map[string]any{}
+	if len(ch.Config) > 0 {
+		if err := json.Unmarshal(ch.Config, &out); err != nil {
+			return nil, fmt.Errorf("channel %d config: %w", ch.ID, err)
+		}
+	}
+	var sec map[string]any
+	if err := ib.Secrets(ctx, ch.ID, &sec); err != nil {
+		return nil, err
+	}
+	for k, v := range sec {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// mergePatch applies a JSON merge patch (RFC 7396) to target.
+func mergePatch(target, patch any) any {
+	p, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	t, ok := target.(map[string]any)
+	if !ok {
+		t = map[string]any{}
+	}
+	out := make(map[string]any, len(t))
+	for k, v := range t {
+		out[k] = v
+	}
+	for k, v := range p {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		out[k] = mergePatch(out[k], v)
+	}
+	return out
+}
