@@ -41,14 +41,14 @@ func (ib *Inbox) ViewerFor(ctx context.Context, userID int64, admin bool) (Viewe
 }
 
 // cond returns the SQL condition over conversations alias c that keeps
-// what v may see; "true" when v sees everything. It is the one place the
-// rule is written.
+// what v may see; "true" when v sees everything. It is never NULL, so NOT
+// cond is what v may not see. It is the one place the rule is written.
 func (v Viewer) cond(q *sqlBuilder, c string) string {
 	if !v.Restricted {
 		return "true"
 	}
 	u := q.arg(v.UserID)
-	return fmt.Sprintf(`(%[1]s.team_id IS NULL OR %[1]s.assignee_id = %[2]s OR EXISTS (SELECT 1 FROM team_members tm
+	return fmt.Sprintf(`(%[1]s.team_id IS NULL OR coalesce(%[1]s.assignee_id = %[2]s, false) OR EXISTS (SELECT 1 FROM team_members tm
 		WHERE tm.team_id = %[1]s.team_id AND tm.user_id = %[2]s))`, c, u)
 }
 

@@ -7,6 +7,7 @@
 //	peyk worker                run the background workers alone
 //	peyk channel add|list|test  manage channels
 //	peyk import-calls …        import a PBX call log
+//	peyk settings list|set     show or change workspace settings
 //	peyk user create …         add an agent or admin
 //	peyk token create …        make an API token for a user
 //	peyk version               print the version
@@ -54,6 +55,7 @@ commands:
   worker         run the background workers alone (delivery, reminders)
   channel        add KIND --name N --config JSON | list | test ID
   import-calls   import a call log: --channel ID FILE (Asterisk Master.csv or generic CSV)
+  settings       list | set KEY VALUE: workspace settings (team_visibility on|off)
   user create    add a user (--email, --name, --role, --password)
   token create   make an API token for a user (--email)
   version        print the version
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return channelCmd(ctx, rest, stdout, stderr)
 	case "import-calls":
 		return importCallsCmd(ctx, rest, stdout, stderr)
+	case "settings":
+		return settingsCmd(ctx, rest, stdout, stderr)
 	case "user create":
 		return userCreateCmd(ctx, rest, stdout, stderr)
 	case "token create":
