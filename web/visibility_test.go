@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/web"
 	"github.com/peykhq/peyk/web/auth"
 )
 
@@ -303,4 +305,62 @@ func TestTeamVisibilityPages(t *testing.T) {
 	if status != 200 || strings.Contains(body, "hello from Bahar") {
 		t.Errorf("agent A's contact page of Bahar shows B's conversation: %d", status)
 	}
+}
+
+func TestTeamVisibilityEvents(t *testing.T) {
+	t.Parallel()
+	e := newTeamsEnv(t)
+	e.setVisibility(t, true)
+	hub, _, _ := startHub(t, e.pool)
+	srv := httptest.NewServer(web.New(web.Deps{Users: e.users, Sessions: e.users, Inbox: e.ib, Events: hub}).Handler())
+	t.Cleanup(srv.Close)
+	stream := func(token string) <-chan string {
+		resp, lines := sseLines(t, srv.Client(), srv.URL+"/events", map[string]string{"Authorization": "Bearer " + token})
+		if resp.StatusCode != 200 {
+			t.Fatalf("stream: %d", resp.StatusCode)
+		}
+		waitLine(t, e.pool, lines, "", "retry: 3000")
+		return lines
+	}
+	a, b, admin := stream(e.agentA), stream(e.agentB), stream(e.admin)
+	// Other tests notify on the same database: message ids of our own.
+	var mark int64
+	if err := e.pool.QueryRow(context.Background(), `SELECT 1000000000 + (random() * 1e9)::bigint`).Scan(&mark); err != nil {
+		t.Fatal(err)
+	}
+	evA := fmt.Sprintf(`{"type":"message.created","conversation_id":%d,"message_id":%d}`, e.convA, mark)
+	evB := fmt.Sprintf(`{"type":"message.created","conversation_id":%d,"message_id":%d}`, e.convB, mark+1)
+	notify := func() {
+		for _, ev := range []string{evB, evA} { // B's first: A's stream must skip it before A's arrives
+			if _, err := e.pool.Exec(context.Background(), `SELECT pg_notify($1, $2)`, inbox.NotifyChannel, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// expect waits for want on lines, failing on never.
+	expect := func(who string, lines <-chan string, want, never string) {
+		t.Helper()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		deadline := time.After(15 * time.Second)
+		for {
+			select {
+			case line := <-lines:
+				if never != "" && strings.Contains(line, never) {
+					t.Fatalf("%s got a hidden conversation's event: %s", who, line)
+				}
+				if strings.Contains(line, want) {
+					return
+				}
+			case <-tick.C:
+				notify()
+			case <-deadline:
+				t.Fatalf("%s: no %s within 15 s", who, want)
+			}
+		}
+	}
+	expect("agent A", a, evA, evB)
+	expect("agent B", b, evB, evA)
+	expect("admin", admin, evB, "")
+	expect("admin", admin, evA, "")
 }
