@@ -237,9 +237,16 @@ func TestTeamVisibilityAPI(t *testing.T) {
 		}
 	})
 
-	e.setVisibility(t, false)
-	t.Run("off again", func(t *testing.T) {
-		e.run(t, []apiStep{{"A reads B's", "GET", conv(e.convB), e.agentA, "", 200, `"Bahar-of-Support"`}})
+	t.Run("the setting through the API", func(t *testing.T) {
+		e.run(t, []apiStep{
+			{"agent may not read settings", "GET", "/api/v1/settings", e.agentA, "", 403, `"forbidden"`},
+			{"agent may not turn it off", "PUT", "/api/v1/settings/team_visibility", e.agentA, `{"value":"off"}`, 403, `"forbidden"`},
+			{"admin reads it", "GET", "/api/v1/settings", e.admin, "", 200, `{"key":"team_visibility","value":"on","stored":true}`},
+			{"bad value", "PUT", "/api/v1/settings/team_visibility", e.admin, `{"value":"perhaps"}`, 400, `"invalid"`},
+			{"unknown key", "PUT", "/api/v1/settings/colour", e.admin, `{"value":"on"}`, 404, `"not_found"`},
+			{"admin turns it off", "PUT", "/api/v1/settings/team_visibility", e.admin, `{"value":"off"}`, 200, `"value":"off"`},
+			{"A reads B's again", "GET", conv(e.convB), e.agentA, "", 200, `"Bahar-of-Support"`},
+		})
 	})
 }
 
