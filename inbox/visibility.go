@@ -321,3 +321,39 @@ func (s Scoped) Attachment(ctx context.Context, message int64, position int) (At
 	}
 	return f, nil
 }
+
+// checkSchedule returns ErrNotFound when schedule id belongs to a
+// conversation the viewer may not see.
+func (s Scoped) checkSchedule(ctx context.Context, id int64) error {
+	if !s.v.Restricted {
+		return nil
+	}
+	sc, err := s.ib.GetSchedule(ctx, id)
+	if err != nil {
+		return err
+	}
+	if sc.ConversationID != nil {
+		if err := s.check(ctx, *sc.ConversationID); err != nil {
+			return fmt.Errorf("inbox: schedule %d: %w", id, ErrNotFound)
+		}
+	}
+	return nil
+}
+
+// Reschedule is Inbox.Reschedule of a schedule whose conversation (if
+// any) the viewer sees.
+func (s Scoped) Reschedule(ctx context.Context, id int64, due time.Time) (Schedule, error) {
+	if err := s.checkSchedule(ctx, id); err != nil {
+		return Schedule{}, err
+	}
+	return s.ib.Reschedule(ctx, id, due)
+}
+
+// CancelSchedule is Inbox.CancelSchedule of a schedule whose conversation
+// (if any) the viewer sees.
+func (s Scoped) CancelSchedule(ctx context.Context, id int64) error {
+	if err := s.checkSchedule(ctx, id); err != nil {
+		return err
+	}
+	return s.ib.CancelSchedule(ctx, id)
+}

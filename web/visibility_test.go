@@ -215,6 +215,28 @@ func TestTeamVisibilityAPI(t *testing.T) {
 			t.Errorf("B's conversation has %d replies (%v), want 2", replies, err)
 		}
 	})
+	t.Run("on: schedules", func(t *testing.T) {
+		due := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+		later := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+		remind := func(c int64) string {
+			return fmt.Sprintf(`{"kind":"reminder","due_at":"%s","conversation_id":%d,"text":"call back"}`, due, c)
+		}
+		status, body := e.call(t, "POST", "/api/v1/schedules", e.agentB, remind(e.convB))
+		var id int64
+		if _, err := fmt.Sscanf(body, `{"id":%d`, &id); status != 201 || err != nil {
+			t.Fatalf("B's reminder: %d %s", status, body)
+		}
+		sched := fmt.Sprintf("/api/v1/schedules/%d", id)
+		e.run(t, []apiStep{
+			{"A may not remind on B's", "POST", "/api/v1/schedules", e.agentA, remind(e.convB), 404, `"not_found"`},
+			{"A may not list B's", "GET", fmt.Sprintf("/api/v1/schedules?conversation=%d", e.convB), e.agentA, "", 404, `"not_found"`},
+			{"A may not move B's", "PATCH", sched, e.agentA, fmt.Sprintf(`{"due_at":"%s"}`, later), 404, `"not_found"`},
+			{"A may not cancel B's", "DELETE", sched, e.agentA, "", 404, `"not_found"`},
+			{"B moves their own", "PATCH", sched, e.agentB, fmt.Sprintf(`{"due_at":"%s"}`, later), 200, `"state":"pending"`},
+			{"B cancels their own", "DELETE", sched, e.agentB, "", 204, ""},
+			{"A reminds on own team's", "POST", "/api/v1/schedules", e.agentA, remind(e.convA), 201, `"kind":"reminder"`},
+		})
+	})
 	t.Run("on: contact timeline and conversations", func(t *testing.T) {
 		contact := fmt.Sprintf("/api/v1/contacts/%d", e.contactB)
 		status, body := e.call(t, "GET", contact, e.agentA, "")
