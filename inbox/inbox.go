@@ -44,6 +44,9 @@ type Config struct {
 	// SecretKey encrypts channel secrets at rest (PEYK_SECRET_KEY). Without
 	// it channels that need secrets cannot be stored or used.
 	SecretKey string
+	// TeamVisibility is the team_visibility setting while the settings
+	// table holds none (PEYK_TEAM_VISIBILITY); see Viewer.
+	TeamVisibility bool
 }
 
 func (c Config) withDefaults() Config {

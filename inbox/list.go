@@ -36,6 +36,9 @@ type ConversationFilter struct {
 	Cursor string
 	// Limit is the page size: default 50, at most 200.
 	Limit int
+	// Viewer leaves out what it may not see (team_visibility); the zero
+	// Viewer sees everything. Scoped.ListConversations sets it.
+	Viewer Viewer
 }
 
 // ConversationItem is one row of the inbox: the conversation with what
@@ -119,6 +122,9 @@ func (ib *Inbox) ListConversations(ctx context.Context, f ConversationFilter) ([
 	}
 	if f.TeamID != 0 {
 		q.where("c.team_id = " + q.arg(f.TeamID))
+	}
+	if f.Viewer.Restricted {
+		q.where(f.Viewer.cond(&q, "c"))
 	}
 	if tag := crm.CleanTags([]string{f.Tag}); len(tag) == 1 {
 		q.where("c.tags @> ARRAY[" + q.arg(tag[0]) + "]::text[]")

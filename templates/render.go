@@ -53,7 +53,8 @@ func renderText(part, src, locale string, d *Data) (string, error) {
 }
 
 // renderHTML renders src, the html part of a template, as html/template;
-// an empty part renders as "".
+// an empty part renders as "". Output holding markup that runs script (from
+// a part stored before parts were checked) is an error, not a message.
 func renderHTML(part, src, locale string, d *Data) (string, error) {
 	if strings.TrimSpace(src) == "" {
 		return "", nil
@@ -66,7 +67,14 @@ func renderHTML(part, src, locale string, d *Data) (string, error) {
 	if err != nil {
 		return "", describe(part, err)
 	}
-	return r.execute(part, t.Execute)
+	out, err := r.execute(part, t.Execute)
+	if err == nil {
+		err = checkHTMLOutput(out)
+	}
+	if err != nil {
+		return "", err
+	}
+	return out, nil
 }
 
 // renderer holds what one execution of one part needs.

@@ -40,13 +40,21 @@ func (e *Error) Unwrap() error { return ErrInvalid }
 // each part parses and runs — with the sample data of Sample (but no
 // attributes, since those differ from contact to contact) and with empty
 // data — without naming an unknown field, attribute or function, and, for
-// HTML, that it can be escaped safely. A rejected template gives an *Error.
+// HTML, that it can be escaped safely and writes no markup that runs script
+// (scripts, event handlers, javascript: links, forms, frames: see
+// checkHTMLSource), which is refused rather than rewritten. A rejected
+// template gives an *Error.
 func Validate(t Template) error {
 	if err := checkID(t.Name, t.Locale, t.Kind); err != nil {
 		return err
 	}
 	if err := t.checkParts(); err != nil {
 		return err
+	}
+	if t.Kind == Email && strings.TrimSpace(t.HTML) != "" {
+		if err := checkHTMLSource(t.HTML); err != nil {
+			return err
+		}
 	}
 	sample := Sample(t.Locale)
 	sample.Attributes = map[string]any{}

@@ -39,6 +39,8 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		s.handle(mux, agent, "POST /api/v1/schedules", s.createSchedule)
 		s.handle(mux, agent, "PATCH /api/v1/schedules/{id}", s.reschedule)
 		s.handle(mux, agent, "DELETE /api/v1/schedules/{id}", s.cancelSchedule)
+		s.handle(mux, admin, "GET /api/v1/settings", s.listSettings)
+		s.handle(mux, admin, "PUT /api/v1/settings/{key}", s.putSetting)
 	}
 	if s.Accounts != nil {
 		s.handle(mux, admin, "POST /api/v1/users", s.createUser)

@@ -38,10 +38,10 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	var v apiContact
 	if err == nil {
-		v.ContactDetail, err = s.Inbox.ContactDetail(r.Context(), id)
+		v.ContactDetail, err = s.scoped(r).ContactDetail(r.Context(), id)
 	}
 	if err == nil {
-		v.Timeline, v.Older, err = s.Inbox.ContactTimeline(r.Context(), v.ID, "", 0)
+		v.Timeline, v.Older, err = s.scoped(r).ContactTimeline(r.Context(), v.ID, "", 0)
 	}
 	s.respond(w, http.StatusOK, v, err)
 }
@@ -53,7 +53,7 @@ func (s *Server) contactTimeline(w http.ResponseWriter, r *http.Request) {
 	var entries []inbox.TimelineEntry
 	var older string
 	if err == nil {
-		entries, older, err = s.Inbox.ContactTimeline(r.Context(), id, before, limit)
+		entries, older, err = s.scoped(r).ContactTimeline(r.Context(), id, before, limit)
 	}
 	s.respond(w, http.StatusOK, map[string]any{"messages": entries, "older": older}, err)
 }
@@ -61,7 +61,7 @@ func (s *Server) contactTimeline(w http.ResponseWriter, r *http.Request) {
 // updateContact renames a contact and patches its attributes (a JSON merge
 // patch: null removes a key).
 func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, s.Inbox.ContactDetail, func(id int64, in struct {
+	act(s, w, r, s.scoped(r).ContactDetail, func(id int64, in struct {
 		Name       *string        `json:"name"`
 		Attributes map[string]any `json:"attributes"`
 	}) error {
@@ -81,7 +81,7 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) tagContact(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, s.Inbox.ContactDetail, func(id int64, in tagBody) error {
+	act(s, w, r, s.scoped(r).ContactDetail, func(id int64, in tagBody) error {
 		return s.Contacts.Tag(r.Context(), id, in.Add, in.Remove)
 	})
 }
@@ -105,14 +105,14 @@ func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) {
 	}
 	var d inbox.ContactDetail
 	if err == nil {
-		d, err = s.Inbox.ContactDetail(r.Context(), id)
+		d, err = s.scoped(r).ContactDetail(r.Context(), id)
 	}
 	s.respond(w, http.StatusOK, map[string]any{"merge_id": merge, "contact": d}, err)
 }
 
 // unmergeContact undoes merge merge_id into the contact of the path.
 func (s *Server) unmergeContact(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, s.Inbox.ContactDetail, func(id int64, in struct {
+	act(s, w, r, s.scoped(r).ContactDetail, func(id int64, in struct {
 		MergeID int64 `json:"merge_id"`
 	}) error {
 		d, err := s.Inbox.ContactDetail(r.Context(), id)

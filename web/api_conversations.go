@@ -40,7 +40,7 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, err)
 		return
 	}
-	items, next, err := s.Inbox.ListConversations(r.Context(), f)
+	items, next, err := s.scoped(r).ListConversations(r.Context(), f)
 	s.respond(w, http.StatusOK, map[string]any{"conversations": items, "next": next}, err)
 }
 
@@ -50,7 +50,7 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 	id, before, limit, err := pageArgs(r)
 	var v inbox.ConversationView
 	if err == nil {
-		v, err = s.Inbox.ConversationView(r.Context(), id, before, limit)
+		v, err = s.scoped(r).ConversationView(r.Context(), id, before, limit)
 	}
 	s.respond(w, http.StatusOK, v, err)
 }
@@ -76,19 +76,19 @@ func act[T, V any](s *Server, w http.ResponseWriter, r *http.Request, view func(
 }
 
 func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, s.Inbox.Conversation, func(id int64, in struct {
+	act(s, w, r, s.scoped(r).Conversation, func(id int64, in struct {
 		AssigneeID *int64 `json:"assignee_id"`
 	}) error {
 		var to int64
 		if in.AssigneeID != nil {
 			to = *in.AssigneeID
 		}
-		return s.Inbox.Assign(r.Context(), userOf(r).ID, id, to)
+		return s.scoped(r).Assign(r.Context(), id, to)
 	})
 }
 
 func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, s.Inbox.Conversation, func(id int64, in struct {
+	act(s, w, r, s.scoped(r).Conversation, func(id int64, in struct {
 		Status       string     `json:"status"`
 		SnoozedUntil *time.Time `json:"snoozed_until"`
 	}) error {
@@ -96,15 +96,15 @@ func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request) {
 		if in.SnoozedUntil != nil {
 			until = *in.SnoozedUntil
 		}
-		return s.Inbox.SetStatus(r.Context(), userOf(r).ID, id, in.Status, until)
+		return s.scoped(r).SetStatus(r.Context(), id, in.Status, until)
 	})
 }
 
 func (s *Server) setConversationPriority(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, s.Inbox.Conversation, func(id int64, in struct {
+	act(s, w, r, s.scoped(r).Conversation, func(id int64, in struct {
 		Priority string `json:"priority"`
 	}) error {
-		return s.Inbox.SetPriority(r.Context(), userOf(r).ID, id, in.Priority)
+		return s.scoped(r).SetPriority(r.Context(), id, in.Priority)
 	})
 }
 
@@ -115,27 +115,27 @@ type tagBody struct {
 }
 
 func (s *Server) tagConversation(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, s.Inbox.Conversation, func(id int64, in tagBody) error {
-		return s.Inbox.Tag(r.Context(), userOf(r).ID, id, in.Add, in.Remove)
+	act(s, w, r, s.scoped(r).Conversation, func(id int64, in tagBody) error {
+		return s.scoped(r).Tag(r.Context(), id, in.Add, in.Remove)
 	})
 }
 
 func (s *Server) setConversationTeam(w http.ResponseWriter, r *http.Request) {
-	act(s, w, r, s.Inbox.Conversation, func(id int64, in struct {
+	act(s, w, r, s.scoped(r).Conversation, func(id int64, in struct {
 		TeamID *int64 `json:"team_id"`
 	}) error {
 		var team int64
 		if in.TeamID != nil {
 			team = *in.TeamID
 		}
-		return s.Inbox.SetTeam(r.Context(), userOf(r).ID, id, team)
+		return s.scoped(r).SetTeam(r.Context(), id, team)
 	})
 }
 
 func (s *Server) markConversationRead(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err == nil {
-		err = s.Inbox.MarkRead(r.Context(), id)
+		err = s.scoped(r).MarkRead(r.Context(), id)
 	}
 	s.respond(w, http.StatusNoContent, nil, err)
 }

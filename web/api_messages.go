@@ -14,7 +14,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 	id, before, limit, err := pageArgs(r)
 	var v inbox.ConversationView
 	if err == nil {
-		v, err = s.Inbox.ConversationView(r.Context(), id, before, limit)
+		v, err = s.scoped(r).ConversationView(r.Context(), id, before, limit)
 	}
 	s.respond(w, http.StatusOK, map[string]any{"messages": v.Messages, "older": v.Older}, err)
 }
@@ -49,7 +49,7 @@ func (s *Server) replyMessage(w http.ResponseWriter, r *http.Request) {
 	for _, a := range in.Attachments {
 		rep.Attachments = append(rep.Attachments, channels.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data})
 	}
-	msg, err := s.Inbox.AddReply(r.Context(), rep)
+	msg, err := s.scoped(r).AddReply(r.Context(), rep)
 	if err != nil {
 		writeError(w, s.log, err)
 		return
@@ -73,7 +73,7 @@ func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
 	}
 	var note int64
 	if err == nil {
-		note, err = s.Inbox.AddNote(r.Context(), userOf(r).ID, id, in.Text)
+		note, err = s.scoped(r).AddNote(r.Context(), id, in.Text)
 	}
 	s.respond(w, http.StatusCreated, map[string]any{"id": note}, err)
 }

@@ -22,7 +22,7 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) {
 	}
 	var ss []inbox.Schedule
 	if err == nil {
-		ss, err = s.Inbox.Schedules(r.Context(), conv, user)
+		ss, err = s.scoped(r).Schedules(r.Context(), conv, user)
 	}
 	s.respond(w, http.StatusOK, map[string]any{"schedules": ss}, err)
 }
@@ -76,7 +76,7 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) {
 	}
 	var sc inbox.Schedule
 	if err == nil {
-		sc, err = s.Inbox.AddSchedule(r.Context(), ns)
+		sc, err = s.scoped(r).AddSchedule(r.Context(), ns)
 	}
 	if err == nil {
 		s.enqueueSchedule(r, sc)
@@ -98,7 +98,7 @@ func (s *Server) reschedule(w http.ResponseWriter, r *http.Request) {
 	}
 	var sc inbox.Schedule
 	if err == nil {
-		sc, err = s.Inbox.Reschedule(r.Context(), id, in.DueAt)
+		sc, err = s.scoped(r).Reschedule(r.Context(), id, in.DueAt)
 	}
 	if err == nil {
 		s.enqueueSchedule(r, sc)
@@ -110,7 +110,7 @@ func (s *Server) reschedule(w http.ResponseWriter, r *http.Request) {
 func (s *Server) cancelSchedule(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err == nil {
-		err = s.Inbox.CancelSchedule(r.Context(), id)
+		err = s.scoped(r).CancelSchedule(r.Context(), id)
 	}
 	s.respond(w, http.StatusNoContent, nil, err)
 }

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/peykhq/peyk/inbox"
 )
 
 // events streams inbox events to the browser as Server-Sent Events: each
@@ -19,6 +23,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives any write timeout
 	sub := s.Events.subscribe()
 	defer sub.cancel()
+	visible := s.eventFilter(r)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -46,10 +51,35 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 				}
 				return
 			}
-			writeEvent(w, ev)
+			if visible(r.Context(), ev) {
+				writeEvent(w, ev)
+			}
 		case <-beat.C:
 			_, _ = io.WriteString(w, ": ping\n\n")
 		}
+	}
+}
+
+// eventFilter returns what reports whether the caller may see an event:
+// under team_visibility, an event of a conversation hidden from them is
+// left out of their stream (checked when it comes, so a conversation moved
+// to or from their team is seen at once). Events of no conversation
+// (resync, messages.imported) always pass.
+func (s *Server) eventFilter(r *http.Request) func(context.Context, hubEvent) bool {
+	all := func(context.Context, hubEvent) bool { return true }
+	if s.Inbox == nil {
+		return all
+	}
+	sc := s.scoped(r)
+	if !sc.Viewer().Restricted {
+		return all
+	}
+	return func(ctx context.Context, ev hubEvent) bool {
+		var e inbox.Event
+		if err := json.Unmarshal([]byte(ev.data), &e); err != nil || e.ConversationID == 0 {
+			return true
+		}
+		return sc.CanSee(ctx, e.ConversationID) == nil
 	}
 }
 

@@ -42,7 +42,7 @@ func (u *ui) reply(ctx context.Context, r *http.Request, conv int64) error {
 		return err
 	}
 	rep := inbox.Reply{ConversationID: conv, AuthorID: userOf(r).ID, ChannelID: channel, Text: r.FormValue("text")}
-	id, err := u.Inbox.AddReply(ctx, rep)
+	id, err := u.scoped(r).AddReply(ctx, rep)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (u *ui) reply(ctx context.Context, r *http.Request, conv int64) error {
 
 // note is POST /conversations/{id}/note: a private note (text).
 func (u *ui) note(ctx context.Context, r *http.Request, conv int64) error {
-	_, err := u.Inbox.AddNote(ctx, userOf(r).ID, conv, r.FormValue("text"))
+	_, err := u.scoped(r).AddNote(ctx, conv, r.FormValue("text"))
 	return err
 }
 
@@ -67,7 +67,7 @@ func (u *ui) assign(ctx context.Context, r *http.Request, conv int64) error {
 	if err != nil {
 		return err
 	}
-	return u.Inbox.Assign(ctx, userOf(r).ID, conv, to)
+	return u.scoped(r).Assign(ctx, conv, to)
 }
 
 // status is POST /conversations/{id}/status: status, and until (a local
@@ -81,12 +81,12 @@ func (u *ui) status(ctx context.Context, r *http.Request, conv int64) error {
 	if !until.IsZero() {
 		status = inbox.StatusSnoozed
 	}
-	return u.Inbox.SetStatus(ctx, userOf(r).ID, conv, status, until)
+	return u.scoped(r).SetStatus(ctx, conv, status, until)
 }
 
 // priority is POST /conversations/{id}/priority: priority.
 func (u *ui) priority(ctx context.Context, r *http.Request, conv int64) error {
-	return u.Inbox.SetPriority(ctx, userOf(r).ID, conv, strings.TrimSpace(r.FormValue("priority")))
+	return u.scoped(r).SetPriority(ctx, conv, strings.TrimSpace(r.FormValue("priority")))
 }
 
 // remind is POST /conversations/{id}/remind: at (a local date and time)
@@ -100,7 +100,7 @@ func (u *ui) remind(ctx context.Context, r *http.Request, conv int64) error {
 		return fmt.Errorf("a reminder needs a time in the future: %w", crm.ErrInvalid)
 	}
 	me := userOf(r).ID
-	s, err := u.Inbox.AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: at,
+	s, err := u.scoped(r).AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: at,
 		ConversationID: conv, UserID: me, CreatedBy: me, Payload: inbox.Payload{Text: strings.TrimSpace(r.FormValue("text"))}})
 	if err != nil {
 		return err

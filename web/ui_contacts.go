@@ -56,7 +56,8 @@ func (u *ui) contact(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	d, err := u.Inbox.ContactDetail(ctx, id)
+	sc := u.scoped(r)
+	d, err := sc.ContactDetail(ctx, id)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -65,7 +66,7 @@ func (u *ui) contact(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, fmt.Sprintf("/contacts/%d", d.ID), http.StatusSeeOther)
 		return
 	}
-	es, _, err := u.Inbox.ContactTimeline(ctx, id, "", 0)
+	es, _, err := sc.ContactTimeline(ctx, id, "", 0)
 	if err != nil {
 		u.fail(w, r, err)
 		return

@@ -89,13 +89,14 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	before := r.URL.Query().Get("before")
-	cv, err := u.Inbox.ConversationView(ctx, id, before, 0)
+	sc := u.scoped(r)
+	cv, err := sc.ConversationView(ctx, id, before, 0)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
 	c := cv.Conversation
-	detail, err := u.Inbox.ContactDetail(ctx, c.ContactID)
+	detail, err := sc.ContactDetail(ctx, c.ContactID)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -123,7 +124,7 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Canned = u.canned(r, c, detail.Contact)
 	if c.Unread > 0 {
-		if err := u.Inbox.MarkRead(ctx, c.ID); err != nil {
+		if err := sc.MarkRead(ctx, c.ID); err != nil {
 			u.log.Warn("mark read", "conversation", c.ID, "err", err)
 		}
 	}
@@ -140,7 +141,7 @@ func (u *ui) timeline(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	cv, err := u.Inbox.ConversationView(r.Context(), id, "", 0)
+	cv, err := u.scoped(r).ConversationView(r.Context(), id, "", 0)
 	if err != nil {
 		u.fail(w, r, err)
 		return

@@ -37,7 +37,7 @@ func (u *ui) mailHTML(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, fmt.Errorf("message id %q: %w", r.PathValue("message"), crm.ErrInvalid))
 		return
 	}
-	m, err := u.Inbox.Message(r.Context(), id)
+	m, err := u.scoped(r).Message(r.Context(), id)
 	if err == nil && m.ConversationID != conv {
 		err = fmt.Errorf("message %d of conversation %d: %w", id, conv, crm.ErrNotFound)
 	}
@@ -62,7 +62,7 @@ func (u *ui) attachment(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, fmt.Errorf("attachment %q/%q: %w", r.PathValue("message"), r.PathValue("position"), crm.ErrInvalid))
 		return
 	}
-	f, err := u.Inbox.Attachment(r.Context(), id, pos)
+	f, err := u.scoped(r).Attachment(r.Context(), id, pos)
 	if err != nil {
 		u.fail(w, r, err)
 		return

@@ -48,7 +48,7 @@ func (f inboxFilter) values() url.Values {
 
 // list runs the filter for the caller (assignee "me" is them, "none"
 // unassigned).
-func (f inboxFilter) list(r *http.Request, ib *inbox.Inbox) ([]inbox.ConversationItem, string, error) {
+func (f inboxFilter) list(r *http.Request, ib inbox.Scoped) ([]inbox.ConversationItem, string, error) {
 	cf := inbox.ConversationFilter{Status: f.Status, ChannelID: f.Channel, Tag: f.Tag, Query: f.Q, Cursor: f.Cursor}
 	switch f.Assignee {
 	case "", "any":
@@ -66,7 +66,7 @@ func (f inboxFilter) list(r *http.Request, ib *inbox.Inbox) ([]inbox.Conversatio
 // pages.
 func (u *ui) inboxRows(r *http.Request) (inboxView, error) {
 	f := readInboxFilter(r.URL.Query())
-	rows, next, err := f.list(r, u.Inbox)
+	rows, next, err := f.list(r, u.scoped(r))
 	if err != nil {
 		return inboxView{}, err
 	}

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -64,6 +65,9 @@ type Deps struct {
 	// requests (behind a TLS-terminating proxy); it is always Secure over
 	// TLS.
 	CookieSecure bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires
+	// (401 without it); empty leaves /metrics open.
+	MetricsToken string
 	// Events feeds the browser's event stream (GET /events); nil turns it
 	// off.
 	Events *Hub
@@ -106,7 +110,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", s.metricsAuth(promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{})))
 	if s.Channels != nil {
 		s.handle(mux, auth.RoleAgent, "GET /api/v1/channels", s.listChannels)
 		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels", s.createChannel)
@@ -150,6 +154,24 @@ func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
 		"  /api/v1/…    the REST API (Authorization: Bearer <token from peyk token create>)\n"+
 		"  /webhooks/…  channel webhooks (Telegram, SMS, PBX)\n"+
 		"See docs/openapi.yaml.\n")
+}
+
+// metricsAuth lets a request through to next only with the bearer token
+// MetricsToken, compared in constant time; without a MetricsToken, every
+// request.
+func (s *Server) metricsAuth(next http.Handler) http.Handler {
+	if s.MetricsToken == "" {
+		return next
+	}
+	want := []byte("Bearer " + s.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			writeError(w, s.log, fmt.Errorf("metrics: no or bad bearer token: %w", errUnauthorized))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // healthz answers as long as the process serves HTTP.

@@ -21,6 +21,11 @@ type config struct {
 	// CookieSecure marks the session cookie Secure on plain HTTP too, for
 	// a server behind a TLS-terminating proxy.
 	CookieSecure bool
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
+	// TeamVisibility is the team_visibility setting used until an admin
+	// stores one in the database (PEYK_TEAM_VISIBILITY).
+	TeamVisibility bool
 }
 
 // newFlags returns a flag set for a command whose flags default to the
@@ -35,6 +40,8 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *config) {
 	fs.StringVar(&c.SecretKey, "secret-key", env("PEYK_SECRET_KEY", ""), "key that encrypts channel secrets at rest (PEYK_SECRET_KEY)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PEYK_LOG_LEVEL", "info"), "debug, info, warn or error (PEYK_LOG_LEVEL)")
 	fs.BoolVar(&c.CookieSecure, "cookie-secure", envBool("PEYK_COOKIE_SECURE"), "send the session cookie only over HTTPS, for a server behind a TLS proxy (PEYK_COOKIE_SECURE); always on over TLS")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("PEYK_METRICS_TOKEN", ""), "require Authorization: Bearer <token> on /metrics (PEYK_METRICS_TOKEN); empty leaves /metrics open")
+	fs.BoolVar(&c.TeamVisibility, "team-visibility", envBool("PEYK_TEAM_VISIBILITY"), "agents see only their teams' conversations and those of no team, until an admin sets team_visibility (PEYK_TEAM_VISIBILITY)")
 	return fs, c
 }
 
