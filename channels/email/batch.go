@@ -3,6 +3,7 @@ package email
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -106,11 +107,14 @@ func (s *session) update(ctx context.Context, updates []channels.Update) error {
 	return nil
 }
 
-// ingest commits the mails with the cursor of the last one. When the batch
-// is refused, the mails are committed one by one, and one the inbox still
-// refuses is replaced by its unreadable-mail form (the raw mail attached),
-// so that no mail blocks the ones after it. Only when that fails too is
-// the error returned, and the cursor stays where it was.
+// ingest commits the mails with the cursor of the last one. When the inbox
+// refuses the batch as invalid (channels.ErrInvalid), the mails are
+// committed one by one, and one it still refuses as invalid is replaced by
+// its unreadable-mail form (the raw mail attached), so that no mail blocks
+// the ones after it. Any other error (the database restarting, a connection
+// reset) is returned with the cursor where the last committed mail left it:
+// the session is retried from there, and no mail is ever stored as
+// unreadable because the database was away.
 func (s *session) ingest(ctx context.Context, mails []fetched) error {
 	batch := make([]channels.Inbound, len(mails))
 	for i, m := range mails {
@@ -123,18 +127,19 @@ func (s *session) ingest(ctx context.Context, mails []fetched) error {
 		*s.cur = next
 		return nil
 	}
-	if ctx.Err() != nil {
-		return err
+	if ctx.Err() != nil || !errors.Is(err, channels.ErrInvalid) {
+		return fmt.Errorf("email: ingest %d mails (cursor held at %s): %w", len(mails), s.cur, err)
 	}
 	s.r.log.Warn("email: batch refused; committing its mails one by one", "mails", len(mails), "err", err)
 	for _, m := range mails {
 		one := m.in
 		one.Cursor = cursor{validity: s.cur.validity, last: m.uid}.String()
 		if err := s.sink.Ingest(ctx, []channels.Inbound{one}); err != nil {
-			if ctx.Err() != nil {
-				return err
+			if ctx.Err() != nil || !errors.Is(err, channels.ErrInvalid) {
+				return fmt.Errorf("email: ingest uid %d (cursor held at %s): %w", m.uid, s.cur, err)
 			}
-			s.r.log.Warn("email: mail refused; storing it as unreadable", "uid", m.uid, "err", err)
+			s.r.log.Warn("email: mail refused; storing it as unreadable", "uid", m.uid,
+				"message_id", m.in.Thread.MessageID, "err", err)
 			fb := unreadableInbound(m.raw, err)
 			fb.ChannelID, fb.Cursor = one.ChannelID, one.Cursor
 			if err := s.sink.Ingest(ctx, []channels.Inbound{fb}); err != nil {

@@ -350,7 +350,7 @@ type rejectSink struct {
 func (s rejectSink) Ingest(ctx context.Context, batch []channels.Inbound) error {
 	for _, in := range batch {
 		if in.ExternalID == s.reject {
-			return fmt.Errorf("inbox: message %q: sender: invalid", in.ExternalID)
+			return fmt.Errorf("inbox: message %q: sender: %w", in.ExternalID, channels.ErrInvalid)
 		}
 	}
 	return s.testInbox.Ingest(ctx, batch)
