@@ -151,7 +151,10 @@ type Outbound struct {
 	Text      string
 	HTML      string
 	// Subject is used by email.
-	Subject     string
+	Subject string
+	// Ref is the conversation's reference number; email carries it in the
+	// subject as «[#ref]».
+	Ref         int64
 	Attachments []Attachment
 	// Thread carries the headers (email) or the message to reply to
 	// (Telegram's reply_to_message_id as ExternalID in InReplyTo).

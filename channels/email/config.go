@@ -39,10 +39,16 @@ type Config struct {
 	IMAP IMAPConfig `json:"imap"`
 	SMTP SMTPConfig `json:"smtp"`
 	// From is the channel's address (support@example.com). Replies are
-	// sent from it and carry it plus-addressed as Reply-To
-	// (support+TOKEN@example.com); incoming mail to such an address is
-	// threaded by the token.
+	// sent from it; incoming mail to it plus-addressed
+	// (support+TOKEN@example.com) is threaded by the token.
 	From string `json:"from"`
+	// ReplyToken makes replies carry From plus-addressed with the
+	// conversation's token as Reply-To, so the customer's answer threads
+	// even when their mail client drops the threading headers. Off by
+	// default: a server without subaddressing (Postfix without
+	// recipient_delimiter) refuses such an address and the answer bounces.
+	// The channel test tells whether the server accepts it.
+	ReplyToken bool `json:"reply_token,omitempty"`
 	// FromName is the display name of From ("Peyk Support").
 	FromName string `json:"from_name,omitempty"`
 	// PollInterval is how often the mailbox is checked when the server has
