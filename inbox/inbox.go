@@ -4,6 +4,7 @@
 package inbox
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 
@@ -44,6 +45,9 @@ type Config struct {
 	// SecretKey encrypts channel secrets at rest (PEYK_SECRET_KEY). Without
 	// it channels that need secrets cannot be stored or used.
 	SecretKey string
+	// Logger gets what ingest warns about (two different mails sharing a
+	// Message-ID). Default: discard.
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -58,6 +62,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Committers <= 0 {
 		c.Committers = 2
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c
 }

@@ -50,9 +50,12 @@ const tooLarge = "This email is too large to import; only its header was read. O
 // header, bad base64, a truncated multipart) it returns what could be read
 // together with the raw mail attached as "original.eml" (message/rfc822),
 // the text replaced by a note when none was read, and a non-nil error
-// saying what failed. The Inbound can be ingested either way: ExternalID is
-// the Message-ID, or "sha256:" and the hex digest of raw when there is
-// none, and From is always a usable address (UnknownSender at worst).
+// saying what failed (text whose charset could not be decoded cleanly
+// counts). The Inbound can be ingested either way: ExternalID is the
+// Message-ID and a digest of the content ("id#digest", see externalID;
+// the bare Message-ID for our own side's mail), or "sha256:" and the hex
+// digest of raw when there is none, and From is always a usable address
+// (UnknownSender at worst).
 func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		in := unreadableInbound(raw, errors.New("empty mail"))
@@ -74,7 +77,7 @@ func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) 
 
 	subject := strings.TrimSpace(decodeWords(h.Get("Subject"), b.hint))
 	in := channels.Inbound{
-		ExternalID: externalID(h, raw),
+		ExternalID: externalID(h, rest, raw),
 		Kind:       channels.KindEmail,
 		Thread: channels.Thread{
 			Subject:    subject,
@@ -91,6 +94,11 @@ func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) 
 	}
 	in.Thread.ReplyToken = replyToken(h, own, b.hint)
 	in.From, in.Direction = sender(h, own, b.hint)
+	if in.Direction == channels.Out && in.Thread.MessageID != "" {
+		// Our side's mail is known by its bare Message-ID, as the sender
+		// stored it.
+		in.ExternalID = in.Thread.MessageID
+	}
 	in.Text, in.HTML = bodyText(&b)
 	in.Attachments = b.atts
 	in.AutoReply = autoReply(h, subject, in.From.Value, b.report != nil) != ""
@@ -135,14 +143,32 @@ func (e parseErrors) Error() string {
 
 func (e parseErrors) Unwrap() []error { return e }
 
-// externalID is the Message-ID, else a digest of the raw mail, so a mail
-// fetched twice (after a UIDVALIDITY change) is stored once.
-func externalID(h textproto.Header, raw []byte) string {
+// externalID is the Message-ID followed by "#" and a digest of the mail's
+// content (see contentSum): the same mail fetched twice (after a
+// UIDVALIDITY change, or delivered twice along two routes) is stored once,
+// and two different mails that share a Message-ID (a broken mailer) are
+// both kept. A mail without a Message-ID is "sha256:" and the digest of
+// raw.
+func externalID(h textproto.Header, body, raw []byte) string {
 	if ids := msgIDs(h.Get("Message-Id")); len(ids) > 0 {
-		return ids[0]
+		return ids[0] + "#" + contentSum(h, body)
 	}
 	sum := sha256.Sum256(raw)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// contentSum is a digest of what makes a mail the mail it is: its From,
+// To, Cc, Subject and Date and its body, line endings and trailing space
+// aside. The trace headers (Received, Delivered-To) a copy gains on its
+// way are left out. It is 32 hex digits.
+func contentSum(h textproto.Header, body []byte) string {
+	d := sha256.New()
+	for _, k := range []string{"From", "To", "Cc", "Subject", "Date"} {
+		fmt.Fprintf(d, "%s:%s\n", k, strings.Join(strings.Fields(h.Get(k)), " "))
+	}
+	body = bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n"))
+	d.Write(bytes.TrimRight(body, " \t\r\n"))
+	return hex.EncodeToString(d.Sum(nil)[:16])
 }
 
 // sentAt parses the Date header; a missing or unreadable date, or one

@@ -70,7 +70,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSubject := fmt.Sprintf("Re: Order 1234 not delivered [#%d]", conv.Ref)
-	if out.ExternalID != ours || out.Thread.InReplyTo != "c1@mail.gmail.com" ||
+	if baseID(out.ExternalID) != ours || out.Thread.InReplyTo != "c1@mail.gmail.com" ||
 		strings.Join(out.Thread.References, " ") != "c1@mail.gmail.com" || out.Thread.Subject != wantSubject ||
 		out.Headers["Reply-To"] != fmt.Sprintf(`"Peyk Support" <support+%s@example.com>`, conv.ReplyToken) ||
 		out.Text != "On its way." || out.HTML != "<p>On its <b>way</b>.</p>" {

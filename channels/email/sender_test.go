@@ -178,7 +178,7 @@ func TestSenderMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in.ExternalID != res.ExternalID || in.Thread.Subject != "Re: hello" || in.Thread.InReplyTo != "" ||
+	if baseID(in.ExternalID) != res.ExternalID || in.Thread.Subject != "Re: hello" || in.Thread.InReplyTo != "" ||
 		len(in.Thread.References) != 0 || in.Text != "Only HTML" || in.Headers["Reply-To"] != "" {
 		t.Errorf("sent mail parsed back as %+v", in)
 	}
