@@ -135,6 +135,11 @@ type Inbound struct {
 	// AutoReply marks auto-replies and bounces: they are stored but never
 	// open a conversation on their own.
 	AutoReply bool
+	// History marks a message from before the channel started syncing
+	// (an email channel's sync_since), imported for the record: it is
+	// filed like any other, in a conversation that starts resolved, and it
+	// opens or reopens nothing, starts no SLA clock and counts in no KPI.
+	History bool
 	// Cursor, when set, is the channel cursor that becomes current once this
 	// message is committed (IMAP UIDVALIDITY/UID, Telegram update offset).
 	// The last non-empty cursor of a batch per channel wins.

@@ -32,6 +32,7 @@ type newConv struct {
 	subject string
 	token   string
 	created time.Time
+	history bool // holds Inbound.History mail: resolved, no audited resolve
 }
 
 // plan is the work of one group-commit transaction.
