@@ -52,8 +52,8 @@ const tooLarge = "This email is too large to import; only its header was read. O
 // the text replaced by a note when none was read, and a non-nil error
 // saying what failed (text whose charset could not be decoded cleanly
 // counts). The Inbound can be ingested either way: ExternalID is the
-// Message-ID and a digest of the content ("id#digest", see externalID;
-// the bare Message-ID for our own side's mail), or "sha256:" and the hex
+// Message-ID and a digest of the content ("id#digest", see rawID and
+// contentSum; the bare Message-ID for our own side's mail), or "sha256:" and the hex
 // digest of raw when there is none, and From is always a usable address
 // (UnknownSender at worst).
 func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) {
@@ -77,7 +77,7 @@ func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) 
 
 	subject := strings.TrimSpace(decodeWords(h.Get("Subject"), b.hint))
 	in := channels.Inbound{
-		ExternalID: externalID(h, rest, raw),
+		ExternalID: rawID(h, raw),
 		Kind:       channels.KindEmail,
 		Thread: channels.Thread{
 			Subject:    subject,
@@ -94,14 +94,12 @@ func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) 
 	}
 	in.Thread.ReplyToken = replyToken(h, own, b.hint)
 	in.From, in.Direction = sender(h, own, b.hint)
-	if in.Direction == channels.Out && in.Thread.MessageID != "" {
-		// Our side's mail is known by its bare Message-ID, as the sender
-		// stored it.
-		in.ExternalID = in.Thread.MessageID
-	}
 	in.Text, in.HTML = bodyText(&b)
 	in.Attachments = b.atts
 	in.AutoReply = autoReply(h, subject, in.From.Value, b.report != nil) != ""
+	if in.Thread.MessageID != "" && in.Direction != channels.Out {
+		in.ExternalID = in.Thread.MessageID + "#" + contentSum(in)
+	}
 
 	var updates []channels.Update
 	if b.report != nil {
@@ -143,31 +141,32 @@ func (e parseErrors) Error() string {
 
 func (e parseErrors) Unwrap() []error { return e }
 
-// externalID is the Message-ID followed by "#" and a digest of the mail's
-// content (see contentSum): the same mail fetched twice (after a
-// UIDVALIDITY change, or delivered twice along two routes) is stored once,
-// and two different mails that share a Message-ID (a broken mailer) are
-// both kept. A mail without a Message-ID is "sha256:" and the digest of
-// raw.
-func externalID(h textproto.Header, body, raw []byte) string {
+// rawID is the ExternalID of a mail without a Message-ID, or of our own
+// side's (Direction Out): the bare Message-ID, as the sender stored it;
+// "sha256:" and the digest of raw when there is none. Other mail is known
+// by its Message-ID, "#" and its contentSum: the same mail fetched twice
+// (after a UIDVALIDITY change, or delivered twice along two routes, or
+// re-encoded by a relay) is stored once, and two different mails that
+// share a Message-ID (a broken mailer) are both kept.
+func rawID(h textproto.Header, raw []byte) string {
 	if ids := msgIDs(h.Get("Message-Id")); len(ids) > 0 {
-		return ids[0] + "#" + contentSum(h, body)
+		return ids[0]
 	}
 	sum := sha256.Sum256(raw)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// contentSum is a digest of what makes a mail the mail it is: its From,
-// To, Cc, Subject and Date and its body, line endings and trailing space
-// aside. The trace headers (Received, Delivered-To) a copy gains on its
-// way are left out. It is 32 hex digits.
-func contentSum(h textproto.Header, body []byte) string {
+// contentSum is a digest of what a mail says, as parsed: its sender,
+// subject, text, HTML and attachments (name, type and content). Headers a
+// copy gains or loses on its way (Received, Delivered-To), its Date and
+// its MIME encoding are left out. It is 32 hex digits.
+func contentSum(in channels.Inbound) string {
 	d := sha256.New()
-	for _, k := range []string{"From", "To", "Cc", "Subject", "Date"} {
-		fmt.Fprintf(d, "%s:%s\n", k, strings.Join(strings.Fields(h.Get(k)), " "))
+	fmt.Fprintf(d, "%s\x00%s\x00%s\x00%s\x00", strings.ToLower(in.From.Value), in.Thread.Subject, in.Text, in.HTML)
+	for _, a := range in.Attachments {
+		sum := sha256.Sum256(a.Data)
+		fmt.Fprintf(d, "%s\x00%s\x00%x\x00", a.Name, a.ContentType, sum)
 	}
-	body = bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n"))
-	d.Write(bytes.TrimRight(body, " \t\r\n"))
 	return hex.EncodeToString(d.Sum(nil)[:16])
 }
 
