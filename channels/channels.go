@@ -135,6 +135,11 @@ type Inbound struct {
 	// AutoReply marks auto-replies and bounces: they are stored but never
 	// open a conversation on their own.
 	AutoReply bool
+	// History marks a message from before the channel started syncing
+	// (an email channel's sync_since), imported for the record: it is
+	// filed like any other, in a conversation that starts resolved, and it
+	// opens or reopens nothing, starts no SLA clock and counts in no KPI.
+	History bool
 	// Cursor, when set, is the channel cursor that becomes current once this
 	// message is committed (IMAP UIDVALIDITY/UID, Telegram update offset).
 	// The last non-empty cursor of a batch per channel wins.
@@ -151,7 +156,10 @@ type Outbound struct {
 	Text      string
 	HTML      string
 	// Subject is used by email.
-	Subject     string
+	Subject string
+	// Ref is the conversation's reference number; email carries it in the
+	// subject as «[#ref]».
+	Ref         int64
 	Attachments []Attachment
 	// Thread carries the headers (email) or the message to reply to
 	// (Telegram's reply_to_message_id as ExternalID in InReplyTo).

@@ -153,6 +153,8 @@ func bulkable(in channels.Inbound) error {
 		what = "further identities"
 	case in.AutoReply:
 		what = "an auto-reply"
+	case in.History:
+		what = "history"
 	case in.Cursor != "":
 		what = "a cursor"
 	default:

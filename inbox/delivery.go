@@ -28,10 +28,10 @@ func (ib *Inbox) Delivery(ctx context.Context, id int64) (Delivery, error) {
 	var refs []string
 	m := &d.Message
 	err := ib.pool.QueryRow(ctx, `SELECT m.status, m.attempts, m.channel_id, m.identity, m.body, m.html,
-			m.subject, coalesce(m.message_id, ''), coalesce(m.in_reply_to, ''), m.refs, c.reply_token, c.id
+			m.subject, coalesce(m.message_id, ''), coalesce(m.in_reply_to, ''), m.refs, c.reply_token, c.ref, c.id
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id
 		WHERE m.id = $1 AND m.direction = 'out' AND m.kind <> 'note'`, id).
-		Scan(&d.Status, &d.Attempts, &channel, &to, &m.Text, &m.HTML, &m.Subject, &msgID, &inReplyTo, &refs, &token, &d.ConversationID)
+		Scan(&d.Status, &d.Attempts, &channel, &to, &m.Text, &m.HTML, &m.Subject, &msgID, &inReplyTo, &refs, &token, &m.Ref, &d.ConversationID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, fmt.Errorf("inbox: outbound message %d: %w", id, ErrNotFound)
 	}

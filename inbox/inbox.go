@@ -4,6 +4,7 @@
 package inbox
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 
@@ -47,6 +48,9 @@ type Config struct {
 	// TeamVisibility is the team_visibility setting while the settings
 	// table holds none (PEYK_TEAM_VISIBILITY); see Viewer.
 	TeamVisibility bool
+	// Logger gets what ingest warns about (two different mails sharing a
+	// Message-ID). Default: discard.
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -61,6 +65,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Committers <= 0 {
 		c.Committers = 2
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c
 }

@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,6 +32,7 @@ type newConv struct {
 	subject string
 	token   string
 	created time.Time
+	history bool // holds Inbound.History mail: resolved, no audited resolve
 }
 
 // plan is the work of one group-commit transaction.
@@ -42,8 +44,11 @@ type plan struct {
 	res   *crm.Resolution
 
 	existing map[extKey]bool
-	dup      []bool
-	fresh    int // messages that are not duplicates
+	// sameMsgID holds the external ids stored in a channel for the
+	// Message-ID of an email in the group (extKey.ext is the Message-ID).
+	sameMsgID map[extKey][]string
+	dup       []bool
+	fresh     int // messages that are not duplicates
 
 	byToken map[string]conv
 	byMsgID map[string]conv
@@ -57,7 +62,7 @@ type plan struct {
 }
 
 func newPlan(cfg Config, group []*request) *plan {
-	p := &plan{cfg: cfg, now: time.Now().UTC(), existing: make(map[extKey]bool),
+	p := &plan{cfg: cfg, now: time.Now().UTC(), existing: make(map[extKey]bool), sameMsgID: make(map[extKey][]string),
 		byToken: make(map[string]conv), byMsgID: make(map[string]conv),
 		byRef: make(map[int64]conv), latest: make(map[chatKey]conv), isNew: make(map[int64]bool)}
 	var groups [][]channels.Identity
@@ -77,14 +82,17 @@ func newPlan(cfg Config, group []*request) *plan {
 func (p *plan) queueLookups(b *pgx.Batch) {
 	chans := make([]int64, len(p.items))
 	exts := make([]string, len(p.items))
-	var tokens, msgIDs []string
-	var refs []int64
+	var tokens, msgIDs, ownIDs []string
+	var refs, ownChans []int64
 	for i, it := range p.items {
 		chans[i], exts[i] = it.in.ChannelID, it.in.ExternalID
 		if it.in.Kind != channels.KindEmail {
 			continue
 		}
 		th := it.in.Thread
+		if th.MessageID != "" {
+			ownChans, ownIDs = append(ownChans, it.in.ChannelID), append(ownIDs, th.MessageID)
+		}
 		if th.ReplyToken != "" {
 			tokens = append(tokens, th.ReplyToken)
 		}
@@ -108,6 +116,21 @@ func (p *plan) queueLookups(b *pgx.Batch) {
 			})
 			return err
 		})
+	if len(ownIDs) > 0 {
+		b.Queue(`SELECT q.c, q.m, m.external_id FROM unnest($1::bigint[], $2::text[]) AS q(c, m)
+			JOIN messages m ON m.message_id = q.m AND m.channel_id = q.c`, ownChans, ownIDs).
+			Query(func(rows pgx.Rows) error {
+				var k extKey
+				var ext string
+				_, err := pgx.ForEachRow(rows, []any{&k.channel, &k.ext, &ext}, func() error {
+					if !slices.Contains(p.sameMsgID[k], ext) {
+						p.sameMsgID[k] = append(p.sameMsgID[k], ext)
+					}
+					return nil
+				})
+				return err
+			})
+	}
 	convQuery := func(sql string, arg any, put func(conv, string, int64)) {
 		b.Queue(sql, arg).Query(func(rows pgx.Rows) error {
 			var c conv
@@ -139,12 +162,31 @@ func (p *plan) queueLookups(b *pgx.Batch) {
 }
 
 // markDuplicates flags messages already stored and repeats within the
-// group (the first occurrence wins).
+// group (the first occurrence wins). An email is known by its external id
+// (the email channel makes it of the Message-ID and a digest of the
+// content), and also when the channel holds a message whose external id
+// is its bare Message-ID (mail we sent, and mail stored before external
+// ids carried a digest). An email that shares its Message-ID with a
+// different mail is kept, and the collision logged.
 func (p *plan) markDuplicates() {
 	p.dup = make([]bool, len(p.items))
 	seen := make(map[extKey]bool)
+	firstExt := make(map[extKey]string) // Message-ID in the group → external id
 	for i, it := range p.items {
 		k := extKey{it.in.ChannelID, it.in.ExternalID}
+		if mid := it.in.Thread.MessageID; it.in.Kind == channels.KindEmail && mid != "" && !p.existing[k] && !seen[k] {
+			mk := extKey{it.in.ChannelID, mid}
+			stored := p.sameMsgID[mk]
+			if slices.Contains(stored, mid) && it.in.ExternalID != mid {
+				p.existing[k] = true
+			} else if other, ok := firstExt[mk]; len(stored) > 0 || (ok && other != it.in.ExternalID) {
+				p.cfg.Logger.Warn("inbox: two different mails share a Message-ID; both are kept",
+					"channel_id", it.in.ChannelID, "message_id", mid, "external_id", it.in.ExternalID)
+			}
+			if _, ok := firstExt[mk]; !ok {
+				firstExt[mk] = it.in.ExternalID
+			}
+		}
 		if p.existing[k] || seen[k] {
 			p.dup[i] = true
 			p.reqOf[i].stats.duplicate++

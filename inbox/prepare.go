@@ -97,8 +97,10 @@ func (ib *Inbox) prepare(in channels.Inbound) (item, error) {
 		}
 	}
 	in.Thread.References = refs
-	if m := subjectRef.FindStringSubmatch(crm.FoldDigits(in.Thread.Subject)); m != nil {
-		it.ref, _ = strconv.ParseInt(m[1], 10, 64)
+	// The last «[#ref]» is ours: replies put it at the end, and a subject
+	// quoting another system's reference keeps that one in front.
+	if ms := subjectRef.FindAllStringSubmatch(crm.FoldDigits(in.Thread.Subject), -1); ms != nil {
+		it.ref, _ = strconv.ParseInt(ms[len(ms)-1][1], 10, 64)
 	}
 	if len(in.Headers) > 0 {
 		h := make(map[string]string, len(in.Headers))

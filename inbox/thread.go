@@ -14,7 +14,9 @@ import (
 // within the sender's own conversations), else a new conversation. Other kinds:
 // the contact's latest conversation on the channel, unless it was resolved
 // longer than ReopenWithin ago. Auto-replies never open a conversation: one
-// that threads nowhere is filed in a new, resolved conversation.
+// that threads nowhere is filed in a new, resolved conversation. Nor does
+// history (Inbound.History): its new conversation is resolved and marked
+// history, outside the SLA clocks and the KPIs.
 func (p *plan) thread() {
 	p.convOf = make([]int64, len(p.items))
 	for i, it := range p.items {
@@ -80,9 +82,10 @@ func (p *plan) create(it *item, contact int64) int64 {
 	c.id = p.convIDs[len(p.created)]
 	c.contact = contact
 	c.status = "open"
-	if it.in.AutoReply {
+	if it.in.AutoReply || it.in.History {
 		c.status = "resolved"
 	}
+	c.history = it.in.History
 	p.created = append(p.created, c)
 	p.isNew[c.id] = true
 	p.latest[chatKey{contact, it.in.ChannelID}] = c.conv

@@ -55,20 +55,23 @@ func (p *plan) queueConversations(b *pgx.Batch) {
 	ids, contacts, chans := make([]int64, n), make([]int64, n), make([]int64, n)
 	subjects, tokens, statuses := make([]string, n), make([]string, n), make([]string, n)
 	created := make([]time.Time, n)
+	history := make([]bool, n)
 	for i, c := range p.created {
 		ids[i], contacts[i], chans[i] = c.id, c.contact, c.channel
 		subjects[i], tokens[i], statuses[i], created[i] = c.subject, c.token, c.status, c.created
+		history[i] = c.history
 	}
 	b.Queue(`INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
-			resolved_at, created_at, last_message_at)
-		SELECT id, ct, ch, s, tok, st, CASE WHEN st = 'resolved' THEN now() END, t, t
-		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-			AS u(id, ct, ch, s, tok, st, t)`, ids, contacts, chans, subjects, tokens, statuses, created)
+			resolved_at, created_at, last_message_at, history)
+		SELECT id, ct, ch, s, tok, st, CASE WHEN st = 'resolved' THEN now() END, t, t, h
+		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+			$8::bool[]) AS u(id, ct, ch, s, tok, st, t, h)`, ids, contacts, chans, subjects, tokens, statuses, created, history)
 	// An auto-reply's conversation starts resolved, by the system; the
-	// reports count the backlog from the audited resolves.
+	// reports count the backlog from the audited resolves. History's
+	// resolve is not audited: the reports leave history out altogether.
 	var resolved []int64
 	for i, st := range statuses {
-		if st == StatusResolved {
+		if st == StatusResolved && !history[i] {
 			resolved = append(resolved, ids[i])
 		}
 	}
@@ -103,7 +106,11 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 		refs = append(refs, strings.Join(in.Thread.References, " "))
 		headers, calls = append(headers, string(it.headers)), append(calls, string(it.call))
 		idents = append(idents, string(it.group[0].Kind)+":"+it.group[0].Value)
-		truncated, auto, sent = append(truncated, it.truncated), append(auto, in.AutoReply), append(sent, in.SentAt)
+		// Inbound history is stored as auto-replies are, so the KPI
+		// triggers (migration 00014) leave it out of the requests' first
+		// messages and the reopenings.
+		historyIn := in.History && in.Direction != channels.Out
+		truncated, auto, sent = append(truncated, it.truncated), append(auto, in.AutoReply || historyIn), append(sent, in.SentAt)
 		payloads = append(payloads, event(Event{Type: "message.created", ConversationID: p.convOf[i],
 			MessageID: id, ContactID: p.res.Contact(i), ChannelID: in.ChannelID, NewConversation: p.isNew[p.convOf[i]]}))
 		a.add(id, it.atts)
@@ -153,6 +160,8 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 		t := it.in.SentAt
 		u.last = later(u.last, t)
 		switch {
+		case it.in.History:
+			// For the record only: nothing to read, answer or wait for.
 		case it.in.Direction == channels.Out:
 			u.outSeen, u.waitFrom = true, nil
 			if u.outFirst == nil || t.Before(*u.outFirst) {

@@ -2,6 +2,7 @@ package workers_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -64,7 +65,8 @@ func TestEmailReplyThroughWorker(t *testing.T) {
 	}
 	c, _ := f.ib.Conversation(ctx, conv)
 	for _, want := range []string{"In-Reply-To: <m1@customer.example>", "References: <m1@customer.example>",
-		"Message-ID: <" + d.Message.Thread.MessageID + ">", "Subject: Re: Order 123", "support+" + c.ReplyToken + "@shop.ir",
+		"Message-ID: <" + d.Message.Thread.MessageID + ">", fmt.Sprintf("Subject: Re: Order 123 [#%d]", c.Ref),
+		"support+" + c.ReplyToken + "@shop.ir",
 		"It ships today."} {
 		if !strings.Contains(got[0], want) {
 			t.Errorf("sent mail lacks %q:\n%s", want, got[0])

@@ -46,7 +46,7 @@ func (s *mailServer) received() []string {
 
 // Sender implements workers.Senders with the real email sender.
 func (s *mailServer) Sender(context.Context, int64) (channels.Sender, error) {
-	cfg := email.Config{From: "support@shop.ir", FromName: "Shop",
+	cfg := email.Config{From: "support@shop.ir", FromName: "Shop", ReplyToken: true,
 		SMTP: email.SMTPConfig{Host: "127.0.0.1", Port: s.port, TLS: email.TLSNone, Auth: email.AuthNone}}
 	return email.NewSender(cfg, email.Secrets{}), nil
 }

@@ -110,3 +110,10 @@ func plusToken(addr, own string) string {
 func isOwn(addr, own string) bool {
 	return own != "" && (strings.EqualFold(addr, own) || plusToken(addr, own) != "")
 }
+
+// plusAddress is own with tag added to its local part:
+// support@example.com and TOKEN make support+TOKEN@example.com.
+func plusAddress(own, tag string) string {
+	local, domain, _ := strings.Cut(own, "@")
+	return local + "+" + tag + "@" + domain
+}

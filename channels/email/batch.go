@@ -3,8 +3,10 @@ package email
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 
@@ -14,6 +16,7 @@ import (
 // fetched is one mail as the server returned it.
 type fetched struct {
 	uid imap.UID
+	at  time.Time // INTERNALDATE: when the mail arrived in the mailbox
 	raw []byte
 	in  channels.Inbound
 }
@@ -27,7 +30,7 @@ func (s *session) batch(ctx context.Context, uids []imap.UID, headerOnly bool) e
 		section.Specifier = imap.PartSpecifierHeader
 	}
 	cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
-		UID: true, BodySection: []*imap.FetchItemBodySection{section},
+		UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section},
 	})
 	var mails []fetched
 	seen := make(map[imap.UID]bool, len(uids))
@@ -46,7 +49,7 @@ func (s *session) batch(ctx context.Context, uids []imap.UID, headerOnly bool) e
 		// unasked, not one of ours.
 		if buf.UID > s.cur.last && len(buf.BodySection) > 0 && !seen[buf.UID] {
 			seen[buf.UID] = true
-			mails = append(mails, fetched{uid: buf.UID, raw: buf.FindBodySection(section)})
+			mails = append(mails, fetched{uid: buf.UID, at: buf.InternalDate, raw: buf.FindBodySection(section)})
 		}
 	}
 	if err := cmd.Close(); err != nil {
@@ -56,9 +59,10 @@ func (s *session) batch(ctx context.Context, uids []imap.UID, headerOnly bool) e
 		return nil // expunged since the search
 	}
 	slices.SortFunc(mails, func(a, b fetched) int { return cmp.Compare(a.uid, b.uid) })
+	last := mails[len(mails)-1].uid
 	var updates []channels.Update
-	for i := range mails {
-		m := &mails[i]
+	kept := mails[:0]
+	for _, m := range mails {
 		in, ups, err := Parse(m.raw, s.r.cfg.From)
 		if headerOnly {
 			in.Text, in.HTML, in.Attachments, ups, err = tooLarge, "", nil, nil,
@@ -75,16 +79,33 @@ func (s *session) batch(ctx context.Context, uids []imap.UID, headerOnly bool) e
 		for j := range ups {
 			ups[j].ChannelID = s.r.channelID
 		}
+		at := m.at
+		if at.IsZero() {
+			at = in.SentAt
+		}
+		if s.cur.history(at) {
+			if s.r.cfg.History == HistorySkip {
+				s.r.log.Debug("email: history skipped", "uid", m.uid, "message_id", in.Thread.MessageID)
+				continue
+			}
+			in.History = true
+		}
 		m.in = in
+		kept = append(kept, m)
 		updates = append(updates, ups...)
+	}
+	if len(kept) == 0 {
+		// All history, skipped: the next batch's cursor covers them.
+		s.cur.last = last
+		return nil
 	}
 	if err := s.update(ctx, updates); err != nil {
 		return err
 	}
-	if err := s.ingest(ctx, mails); err != nil {
+	if err := s.ingest(ctx, kept, last); err != nil {
 		return err
 	}
-	s.r.log.Debug("email: batch committed", "mails", len(mails), "cursor", s.cur.String())
+	s.r.log.Debug("email: batch committed", "mails", len(kept), "cursor", s.cur.String())
 	return nil
 }
 
@@ -106,42 +127,52 @@ func (s *session) update(ctx context.Context, updates []channels.Update) error {
 	return nil
 }
 
-// ingest commits the mails with the cursor of the last one. When the batch
-// is refused, the mails are committed one by one, and one the inbox still
-// refuses is replaced by its unreadable-mail form (the raw mail attached),
-// so that no mail blocks the ones after it. Only when that fails too is
-// the error returned, and the cursor stays where it was.
-func (s *session) ingest(ctx context.Context, mails []fetched) error {
+// ingest commits the mails with the cursor at last (the batch's last UID,
+// which may be a skipped mail's). When the inbox
+// refuses the batch as invalid (channels.ErrInvalid), the mails are
+// committed one by one, and one it still refuses as invalid is replaced by
+// its unreadable-mail form (the raw mail attached), so that no mail blocks
+// the ones after it. Any other error (the database restarting, a connection
+// reset) is returned with the cursor where the last committed mail left it:
+// the session is retried from there, and no mail is ever stored as
+// unreadable because the database was away.
+func (s *session) ingest(ctx context.Context, mails []fetched, last imap.UID) error {
 	batch := make([]channels.Inbound, len(mails))
 	for i, m := range mails {
 		batch[i] = m.in
 	}
-	next := cursor{validity: s.cur.validity, last: mails[len(mails)-1].uid}
+	next := *s.cur
+	next.last = last
 	batch[len(batch)-1].Cursor = next.String()
 	err := s.sink.Ingest(ctx, batch)
 	if err == nil {
 		*s.cur = next
 		return nil
 	}
-	if ctx.Err() != nil {
-		return err
+	if ctx.Err() != nil || !errors.Is(err, channels.ErrInvalid) {
+		return fmt.Errorf("email: ingest %d mails (cursor held at %s): %w", len(mails), s.cur, err)
 	}
 	s.r.log.Warn("email: batch refused; committing its mails one by one", "mails", len(mails), "err", err)
-	for _, m := range mails {
+	for i, m := range mails {
 		one := m.in
-		one.Cursor = cursor{validity: s.cur.validity, last: m.uid}.String()
+		at := *s.cur
+		if at.last = m.uid; i == len(mails)-1 {
+			at.last = last
+		}
+		one.Cursor = at.String()
 		if err := s.sink.Ingest(ctx, []channels.Inbound{one}); err != nil {
-			if ctx.Err() != nil {
-				return err
+			if ctx.Err() != nil || !errors.Is(err, channels.ErrInvalid) {
+				return fmt.Errorf("email: ingest uid %d (cursor held at %s): %w", m.uid, s.cur, err)
 			}
-			s.r.log.Warn("email: mail refused; storing it as unreadable", "uid", m.uid, "err", err)
+			s.r.log.Warn("email: mail refused; storing it as unreadable", "uid", m.uid,
+				"message_id", m.in.Thread.MessageID, "err", err)
 			fb := unreadableInbound(m.raw, err)
 			fb.ChannelID, fb.Cursor = one.ChannelID, one.Cursor
 			if err := s.sink.Ingest(ctx, []channels.Inbound{fb}); err != nil {
 				return fmt.Errorf("email: ingest uid %d: %w", m.uid, err)
 			}
 		}
-		s.cur.last = m.uid
+		s.cur.last = at.last
 	}
 	return nil
 }

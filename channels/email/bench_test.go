@@ -147,7 +147,7 @@ func BenchmarkIDLELatency(b *testing.B) {
 		srv.appendMail(b, raw)
 		for {
 			var ok bool
-			err := ib.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE channel_id = $1 AND external_id = $2)`,
+			err := ib.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE channel_id = $1 AND message_id = $2)`,
 				ib.channel, id).Scan(&ok)
 			if err != nil {
 				b.Fatal(err)

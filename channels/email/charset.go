@@ -22,7 +22,8 @@ func decodeWords(v, hint string) string {
 	if d, err := wordDecoder.DecodeHeader(v); err == nil {
 		v = d
 	}
-	return toUTF8([]byte(v), "", hint)
+	s, _ := toUTF8([]byte(v), "", hint)
+	return s
 }
 
 // normCharset returns a charset label in lower case without quotes or
@@ -44,26 +45,35 @@ func isUTF8Label(label string) bool {
 // toUTF8 converts b from the charset label to valid UTF-8. An unknown or
 // missing label falls back to UTF-8 when b is valid UTF-8, else to the
 // hint charset (another charset the mail declared), else to windows-1252,
-// which maps every byte; it never fails.
-func toUTF8(b []byte, label, hint string) string {
+// which maps every byte; it never fails. clean reports whether b was read
+// in its declared charset (or as the valid UTF-8 it is) without a byte
+// replaced: a guess or a replacement is not clean.
+func toUTF8(b []byte, label, hint string) (s string, clean bool) {
 	label = normCharset(label)
 	if !isUTF8Label(label) {
 		if s, ok := convert(b, label); ok {
-			return s
+			return s, !strings.ContainsRune(s, utf8.RuneError)
 		}
 	}
 	if utf8.Valid(b) {
-		return string(b)
+		return string(b), true
+	}
+	if label == "us-ascii" || label == "ascii" {
+		// 8-bit text labelled ASCII is windows-1252 (Outlook's «=96»), as
+		// the WHATWG Encoding Standard maps the label.
+		if s, ok := convert(b, "windows-1252"); ok {
+			return s, true
+		}
 	}
 	if hint != "" && !isUTF8Label(hint) {
 		if s, ok := convert(b, hint); ok {
-			return s
+			return s, false
 		}
 	}
 	if s, ok := convert(b, "windows-1252"); ok {
-		return s
+		return s, false
 	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
+	return strings.ToValidUTF8(string(b), "\uFFFD"), false
 }
 
 func convert(b []byte, label string) (string, bool) {

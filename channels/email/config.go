@@ -31,6 +31,18 @@ const (
 	DefaultMailbox      = "INBOX"
 	DefaultPollInterval = 60 * time.Second
 	DefaultBatchSize    = 100
+	DefaultSyncSince    = 7 * 24 * time.Hour
+	DefaultHistory      = HistoryResolved
+)
+
+// What the first sync does with the mail a mailbox held from before
+// SyncSince (Config.History).
+const (
+	// HistoryResolved imports it resolved, for the record: it opens
+	// nothing, starts no SLA clock and counts in no KPI.
+	HistoryResolved = "resolved"
+	// HistorySkip leaves it in the mailbox, unimported.
+	HistorySkip = "skip"
 )
 
 // Config is an email channel's configuration without its secrets. It is
@@ -39,10 +51,16 @@ type Config struct {
 	IMAP IMAPConfig `json:"imap"`
 	SMTP SMTPConfig `json:"smtp"`
 	// From is the channel's address (support@example.com). Replies are
-	// sent from it and carry it plus-addressed as Reply-To
-	// (support+TOKEN@example.com); incoming mail to such an address is
-	// threaded by the token.
+	// sent from it; incoming mail to it plus-addressed
+	// (support+TOKEN@example.com) is threaded by the token.
 	From string `json:"from"`
+	// ReplyToken makes replies carry From plus-addressed with the
+	// conversation's token as Reply-To, so the customer's answer threads
+	// even when their mail client drops the threading headers. Off by
+	// default: a server without subaddressing (Postfix without
+	// recipient_delimiter) refuses such an address and the answer bounces.
+	// The channel test tells whether the server accepts it.
+	ReplyToken bool `json:"reply_token,omitempty"`
 	// FromName is the display name of From ("Peyk Support").
 	FromName string `json:"from_name,omitempty"`
 	// PollInterval is how often the mailbox is checked when the server has
@@ -51,6 +69,14 @@ type Config struct {
 	// BatchSize is how many mails are fetched and committed together.
 	// Zero means DefaultBatchSize.
 	BatchSize int `json:"batch_size,omitempty"`
+	// SyncSince is how far back the first sync of the mailbox takes mail
+	// as new: mail that arrived (IMAP INTERNALDATE) longer than SyncSince
+	// before the first sync is history, and so is such mail found later.
+	// Zero means DefaultSyncSince.
+	SyncSince Duration `json:"sync_since,omitempty"`
+	// History is what becomes of history: HistoryResolved or HistorySkip.
+	// Empty means DefaultHistory.
+	History string `json:"history,omitempty"`
 }
 
 // IMAPConfig says where incoming mail is read.
@@ -92,6 +118,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = DefaultBatchSize
+	}
+	if c.SyncSince <= 0 {
+		c.SyncSince = Duration(DefaultSyncSince)
+	}
+	if c.History == "" {
+		c.History = DefaultHistory
 	}
 	return c
 }
@@ -140,6 +172,14 @@ func (c Config) Validate() error {
 	}
 	if c.BatchSize < 0 || c.BatchSize > 10000 {
 		bad("batch size %d is not between 1 and 10000", c.BatchSize)
+	}
+	if c.SyncSince < 0 {
+		bad("sync_since %s is negative", time.Duration(c.SyncSince))
+	}
+	switch c.History {
+	case "", HistoryResolved, HistorySkip:
+	default:
+		bad("history %q is not one of resolved, skip", c.History)
 	}
 	if len(errs) == 0 {
 		return nil

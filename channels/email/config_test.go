@@ -37,6 +37,10 @@ func TestConfigValidate(t *testing.T) {
 		{name: "from with tag", adjust: func(c *Config) { c.From = "support+x@example.com" }, want: "already has a +tag"},
 		{name: "poll interval", adjust: func(c *Config) { c.PollInterval = Duration(-time.Second) }, want: "poll interval -1s is negative"},
 		{name: "batch size", adjust: func(c *Config) { c.BatchSize = 20000 }, want: "batch size 20000"},
+		{name: "reply token", adjust: func(c *Config) { c.ReplyToken = true }},
+		{name: "history skip", adjust: func(c *Config) { c.History, c.SyncSince = HistorySkip, Duration(time.Hour) }},
+		{name: "history", adjust: func(c *Config) { c.History = "archive" }, want: `history "archive" is not one of resolved, skip`},
+		{name: "sync since", adjust: func(c *Config) { c.SyncSince = Duration(-time.Hour) }, want: "sync_since -1h0m0s is negative"},
 		{name: "several", adjust: func(c *Config) { c.IMAP.Host, c.SMTP.Host = "", "" }, want: "imap host is empty; smtp host is empty"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -79,7 +83,8 @@ func TestConfigJSON(t *testing.T) {
 		t.Error("a bad duration was accepted")
 	}
 	d := Config{}.WithDefaults()
-	if d.IMAP.Mailbox != "INBOX" || time.Duration(d.PollInterval) != time.Minute || d.BatchSize != 100 {
+	if d.IMAP.Mailbox != "INBOX" || time.Duration(d.PollInterval) != time.Minute || d.BatchSize != 100 ||
+		time.Duration(d.SyncSince) != 7*24*time.Hour || d.History != HistoryResolved || d.ReplyToken {
 		t.Errorf("defaults: %+v", d)
 	}
 }
@@ -92,6 +97,9 @@ func TestCursor(t *testing.T) {
 	}{
 		{in: "", want: cursor{}},
 		{in: "1700000000:42", want: cursor{validity: 1700000000, last: 42}},
+		{in: "1700000000:42:1790000000", want: cursor{validity: 1700000000, last: 42, since: 1790000000}},
+		{in: "1:2:x", bad: true},
+		{in: "1:2:3:4", bad: true},
 		{in: "42", bad: true},
 		{in: "a:b", bad: true},
 		{in: "1:-1", bad: true},

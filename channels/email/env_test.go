@@ -35,8 +35,14 @@ var (
 
 func newTestInbox(t testing.TB) *testInbox {
 	t.Helper()
+	return newTestInboxConfig(t, inbox.Config{})
+}
+
+// newTestInboxConfig is newTestInbox with the inbox configured by cfg.
+func newTestInboxConfig(t testing.TB, cfg inbox.Config) *testInbox {
+	t.Helper()
 	pool := dbtest.New(t)
-	ib := inbox.New(pool, inbox.Config{}, nil)
+	ib := inbox.New(pool, cfg, nil)
 	id, err := ib.CreateChannel(context.Background(), channels.Email, "support", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +99,7 @@ func (ib *testInbox) waitCount(t testing.TB, n int) {
 // conversationOf returns the conversation of the message with externalID.
 func (ib *testInbox) conversationOf(t testing.TB, externalID string) int64 {
 	t.Helper()
-	return ib.scalar(t, `SELECT conversation_id FROM messages WHERE channel_id = $1 AND external_id = $2`,
+	return ib.scalar(t, `SELECT conversation_id FROM messages WHERE channel_id = $1 AND (external_id = $2 OR message_id = $2)`,
 		ib.channel, externalID)
 }
 

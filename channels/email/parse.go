@@ -50,9 +50,12 @@ const tooLarge = "This email is too large to import; only its header was read. O
 // header, bad base64, a truncated multipart) it returns what could be read
 // together with the raw mail attached as "original.eml" (message/rfc822),
 // the text replaced by a note when none was read, and a non-nil error
-// saying what failed. The Inbound can be ingested either way: ExternalID is
-// the Message-ID, or "sha256:" and the hex digest of raw when there is
-// none, and From is always a usable address (UnknownSender at worst).
+// saying what failed (text whose charset could not be decoded cleanly
+// counts). The Inbound can be ingested either way: ExternalID is the
+// Message-ID and a digest of the content ("id#digest", see rawID and
+// contentSum; the bare Message-ID for our own side's mail), or "sha256:" and the hex
+// digest of raw when there is none, and From is always a usable address
+// (UnknownSender at worst).
 func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		in := unreadableInbound(raw, errors.New("empty mail"))
@@ -74,7 +77,7 @@ func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) 
 
 	subject := strings.TrimSpace(decodeWords(h.Get("Subject"), b.hint))
 	in := channels.Inbound{
-		ExternalID: externalID(h, raw),
+		ExternalID: rawID(h, raw),
 		Kind:       channels.KindEmail,
 		Thread: channels.Thread{
 			Subject:    subject,
@@ -94,6 +97,9 @@ func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) 
 	in.Text, in.HTML = bodyText(&b)
 	in.Attachments = b.atts
 	in.AutoReply = autoReply(h, subject, in.From.Value, b.report != nil) != ""
+	if in.Thread.MessageID != "" && in.Direction != channels.Out {
+		in.ExternalID = in.Thread.MessageID + "#" + contentSum(in)
+	}
 
 	var updates []channels.Update
 	if b.report != nil {
@@ -135,14 +141,33 @@ func (e parseErrors) Error() string {
 
 func (e parseErrors) Unwrap() []error { return e }
 
-// externalID is the Message-ID, else a digest of the raw mail, so a mail
-// fetched twice (after a UIDVALIDITY change) is stored once.
-func externalID(h textproto.Header, raw []byte) string {
+// rawID is the ExternalID of a mail without a Message-ID, or of our own
+// side's (Direction Out): the bare Message-ID, as the sender stored it;
+// "sha256:" and the digest of raw when there is none. Other mail is known
+// by its Message-ID, "#" and its contentSum: the same mail fetched twice
+// (after a UIDVALIDITY change, or delivered twice along two routes, or
+// re-encoded by a relay) is stored once, and two different mails that
+// share a Message-ID (a broken mailer) are both kept.
+func rawID(h textproto.Header, raw []byte) string {
 	if ids := msgIDs(h.Get("Message-Id")); len(ids) > 0 {
 		return ids[0]
 	}
 	sum := sha256.Sum256(raw)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// contentSum is a digest of what a mail says, as parsed: its sender,
+// subject, text, HTML and attachments (name, type and content). Headers a
+// copy gains or loses on its way (Received, Delivered-To), its Date and
+// its MIME encoding are left out. It is 32 hex digits.
+func contentSum(in channels.Inbound) string {
+	d := sha256.New()
+	fmt.Fprintf(d, "%s\x00%s\x00%s\x00%s\x00", strings.ToLower(in.From.Value), in.Thread.Subject, in.Text, in.HTML)
+	for _, a := range in.Attachments {
+		sum := sha256.Sum256(a.Data)
+		fmt.Fprintf(d, "%s\x00%s\x00%x\x00", a.Name, a.ContentType, sum)
+	}
+	return hex.EncodeToString(d.Sum(nil)[:16])
 }
 
 // sentAt parses the Date header; a missing or unreadable date, or one

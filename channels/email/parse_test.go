@@ -252,7 +252,8 @@ func checkGolden(t *testing.T, g golden, raw []byte, in channels.Inbound, update
 		field     string
 		got, want any
 	}{
-		{"ExternalID", in.ExternalID, id},
+		{"ExternalID", baseID(in.ExternalID), id},
+		{"ExternalID has a digest", baseID(in.ExternalID) != in.ExternalID, g.id != "" && !g.out},
 		{"Kind", in.Kind, channels.KindEmail},
 		{"Direction", in.Direction, dir},
 		{"From", in.From, channels.Identity{Kind: channels.IdentityEmail, Value: g.from, Name: g.name}},
@@ -316,4 +317,13 @@ func checkGolden(t *testing.T, g golden, raw []byte, in channels.Inbound, update
 			t.Errorf("header %s = %q, want %q", k, in.Headers[k], v)
 		}
 	}
+}
+
+// baseID is the Message-ID part of an ExternalID Parse made ("id#digest"),
+// or the ExternalID itself when it has no digest.
+func baseID(externalID string) string {
+	if i := strings.LastIndexByte(externalID, '#'); i > 0 && len(externalID)-i == 33 {
+		return externalID[:i]
+	}
+	return externalID
 }

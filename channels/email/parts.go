@@ -124,7 +124,11 @@ func (b *body) text(p partInfo, data []byte) {
 	if b.hint == "" && !isUTF8Label(label) {
 		b.hint = label
 	}
-	s := toUTF8(data, label, b.hint)
+	s, clean := toUTF8(data, label, b.hint)
+	if !clean {
+		// Keep the original: what the reader sees is a guess.
+		b.fail(fmt.Errorf("part %s: charset %q: the text could not be decoded cleanly", p.typ, label))
+	}
 	if p.typ == "text/html" {
 		b.htmls = append(b.htmls, s)
 	} else {

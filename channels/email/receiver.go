@@ -71,12 +71,13 @@ func NewReceiver(channelID int64, cfg Config, sec Secrets, log *slog.Logger) *Re
 // When the mailbox's UIDVALIDITY differs from the cursor's, it is read
 // again from the start; the inbox skips mail it has by Message-ID. New mail
 // is waited for with IDLE, restarted every few minutes, or by polling every
-// PollInterval on servers without IDLE. A batch the sink refuses is
-// retried mail by mail, and a mail still refused is stored in its
-// unreadable form (raw attached), so no mail blocks the ones after it.
-// Other errors (a lost connection, a failed login, a failed commit) are
-// logged and the session is retried with exponential backoff up to five
-// minutes.
+// PollInterval on servers without IDLE. A batch the sink refuses as
+// invalid (channels.ErrInvalid) is retried mail by mail, and a mail still
+// refused as invalid is stored in its unreadable form (raw attached), so
+// no mail blocks the ones after it. Other errors (a lost connection, a
+// failed login, a failed commit such as a database restart) are logged and
+// the session is retried with exponential backoff up to five minutes, the
+// cursor held at the last committed mail.
 func (r *Receiver) Run(ctx context.Context, cursor string, sink channels.Sink) error {
 	cur, err := parseCursor(cursor)
 	if err != nil {

@@ -83,7 +83,7 @@ func (k *killSink) Ingest(ctx context.Context, batch []channels.Inbound) error {
 	k.calls++
 	n := k.calls
 	for _, in := range batch {
-		k.handed = append(k.handed, in.ExternalID)
+		k.handed = append(k.handed, in.Thread.MessageID)
 	}
 	k.mu.Unlock()
 	if n == k.beforeCall {
@@ -152,7 +152,7 @@ func TestReceiverKilledAndRestarted(t *testing.T) {
 			if err := stop(); err != context.Canceled {
 				t.Errorf("second Run returned %v", err)
 			}
-			if n := ib.scalar(t, `SELECT count(DISTINCT external_id) FROM messages WHERE channel_id = $1 AND external_id = ANY($2)`,
+			if n := ib.scalar(t, `SELECT count(DISTINCT message_id) FROM messages WHERE channel_id = $1 AND message_id = ANY($2)`,
 				ib.channel, want); n != total {
 				t.Errorf("%d distinct mails stored, want %d", n, total)
 			}
@@ -193,7 +193,7 @@ func TestReceiverUIDValidityChange(t *testing.T) {
 	srv.appendMail(t, customerMail("sara@example.net", "support@example.com", "New", "uv-new@example.net", "", "new"))
 	stop = startReceiver(t, newTestReceiver(t, srv, ib.channel, nil), ib.cursor(t), ib)
 	waitFor(t, "the new mail", func() bool {
-		return ib.scalar(t, `SELECT count(*) FROM messages WHERE external_id = 'uv-new@example.net'`) == 1
+		return ib.scalar(t, `SELECT count(*) FROM messages WHERE message_id = 'uv-new@example.net'`) == 1
 	})
 	stop()
 	if n := ib.count(t); n != 7 {
@@ -246,7 +246,7 @@ func TestReceiverUnreadableMail(t *testing.T) {
 		var original int64
 		err := ib.pool.QueryRow(context.Background(), `SELECT m.body,
 			(SELECT count(*) FROM message_attachments ma WHERE ma.message_id = m.id AND ma.name = 'original.eml')
-			FROM messages m WHERE m.channel_id = $1 AND m.external_id = $2`, ib.channel, c.id).Scan(&body, &original)
+			FROM messages m WHERE m.channel_id = $1 AND (m.external_id = $2 OR m.message_id = $2)`, ib.channel, c.id).Scan(&body, &original)
 		if err != nil {
 			t.Errorf("message %s: %v", c.id, err)
 			continue
@@ -349,8 +349,8 @@ type rejectSink struct {
 
 func (s rejectSink) Ingest(ctx context.Context, batch []channels.Inbound) error {
 	for _, in := range batch {
-		if in.ExternalID == s.reject {
-			return fmt.Errorf("inbox: message %q: sender: invalid", in.ExternalID)
+		if in.Thread.MessageID == s.reject {
+			return fmt.Errorf("inbox: message %q: sender: %w", in.ExternalID, channels.ErrInvalid)
 		}
 	}
 	return s.testInbox.Ingest(ctx, batch)
@@ -394,7 +394,7 @@ func TestReceiverLargeMail(t *testing.T) {
 	startReceiver(t, r, "", ib)
 	ib.waitCount(t, 6)
 	var body, subject string
-	err := ib.pool.QueryRow(context.Background(), `SELECT body, subject FROM messages WHERE external_id = 'big@example.net'`).Scan(&body, &subject)
+	err := ib.pool.QueryRow(context.Background(), `SELECT body, subject FROM messages WHERE message_id = 'big@example.net'`).Scan(&body, &subject)
 	if err != nil || body != tooLarge || subject != "Scans" {
 		t.Errorf("large mail stored as %q, %q (%v)", subject, body, err)
 	}

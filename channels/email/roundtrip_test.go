@@ -21,6 +21,7 @@ func TestRoundTrip(t *testing.T) {
 	ib := newTestInbox(t)
 	cfg := imapSrv.config()
 	cfg.SMTP = smtpSrv.smtpConfig(AuthPlain)
+	cfg.ReplyToken = true
 	sec := Secrets{IMAPPassword: testPassword, SMTPPassword: testPassword}
 
 	// 1. The customer writes.
@@ -48,7 +49,8 @@ func TestRoundTrip(t *testing.T) {
 		To:      channels.Identity{Kind: channels.IdentityEmail, Value: "sara.ahmadi@gmail.com", Name: "Sara Ahmadi"},
 		Text:    "On its way.",
 		HTML:    "<p>On its <b>way</b>.</p>",
-		Subject: fmt.Sprintf("%s [#%d]", conv.Subject, conv.Ref),
+		Subject: conv.Subject,
+		Ref:     conv.Ref,
 		Thread: channels.Thread{MessageID: ours, InReplyTo: "c1@mail.gmail.com",
 			References: []string{"c1@mail.gmail.com"}, ReplyToken: conv.ReplyToken},
 	})
@@ -68,7 +70,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSubject := fmt.Sprintf("Re: Order 1234 not delivered [#%d]", conv.Ref)
-	if out.ExternalID != ours || out.Thread.InReplyTo != "c1@mail.gmail.com" ||
+	if baseID(out.ExternalID) != ours || out.Thread.InReplyTo != "c1@mail.gmail.com" ||
 		strings.Join(out.Thread.References, " ") != "c1@mail.gmail.com" || out.Thread.Subject != wantSubject ||
 		out.Headers["Reply-To"] != fmt.Sprintf(`"Peyk Support" <support+%s@example.com>`, conv.ReplyToken) ||
 		out.Text != "On its way." || out.HTML != "<p>On its <b>way</b>.</p>" {

@@ -35,10 +35,11 @@ func NewSender(cfg Config, sec Secrets) *Sender {
 // Send delivers m to m.To.Value from the channel's address. The mail
 // carries m.Thread.MessageID as its Message-ID (one is made up when it is
 // empty), In-Reply-To and References from m.Thread (References ending with
-// In-Reply-To), a Reply-To plus-addressed with m.Thread.ReplyToken, the
-// subject with «Re: » in front unless it has a reply prefix, the text with
-// m.HTML as its HTML alternative, and m.Attachments (inline when they have
-// a ContentID).
+// In-Reply-To), a Reply-To plus-addressed with m.Thread.ReplyToken when
+// the channel's ReplyToken is on, the subject with «Re: » in front unless
+// it has a reply prefix and with the conversation's «[#ref]» (m.Ref)
+// unless it has it already, the text with m.HTML as its HTML alternative,
+// and m.Attachments (inline when they have a ContentID).
 //
 // The result's ExternalID is the Message-ID, without brackets. A 5xx SMTP
 // reply, or a message that cannot be built (a bad recipient address), is
@@ -76,9 +77,8 @@ func (s *Sender) message(m channels.Outbound) (*gomail.Msg, string, error) {
 	if err := msg.To(to.String()); err != nil {
 		return nil, "", fmt.Errorf("recipient %q: %w", m.To.Value, err)
 	}
-	if tok := m.Thread.ReplyToken; tok != "" {
-		local, domain, _ := strings.Cut(s.cfg.From, "@")
-		rt := mail.Address{Name: s.cfg.FromName, Address: local + "+" + tok + "@" + domain}
+	if tok := m.Thread.ReplyToken; tok != "" && s.cfg.ReplyToken {
+		rt := mail.Address{Name: s.cfg.FromName, Address: plusAddress(s.cfg.From, tok)}
 		if err := msg.ReplyTo(rt.String()); err != nil {
 			return nil, "", fmt.Errorf("reply-to token %q: %w", tok, err)
 		}
@@ -94,7 +94,7 @@ func (s *Sender) message(m channels.Outbound) (*gomail.Msg, string, error) {
 	if refs := references(m.Thread); len(refs) > 0 {
 		msg.SetGenHeader(gomail.HeaderReferences, "<"+strings.Join(refs, "> <")+">")
 	}
-	msg.Subject(replySubject(m.Subject))
+	msg.Subject(replySubject(m.Subject, m.Ref))
 	msg.SetDate()
 	msg.SetUserAgent("Peyk")
 	text := m.Text

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ import (
 
 func senderFor(srv *smtpServer, auth string) *Sender {
 	return NewSender(Config{
-		SMTP: srv.smtpConfig(auth), From: testUser, FromName: "Peyk Support",
+		SMTP: srv.smtpConfig(auth), From: testUser, FromName: "Peyk Support", ReplyToken: true,
 	}, Secrets{SMTPPassword: testPassword})
 }
 
@@ -177,31 +178,89 @@ func TestSenderMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in.ExternalID != res.ExternalID || in.Thread.Subject != "Re: hello" || in.Thread.InReplyTo != "" ||
+	if baseID(in.ExternalID) != res.ExternalID || in.Thread.Subject != "Re: hello" || in.Thread.InReplyTo != "" ||
 		len(in.Thread.References) != 0 || in.Text != "Only HTML" || in.Headers["Reply-To"] != "" {
 		t.Errorf("sent mail parsed back as %+v", in)
 	}
 }
 
 func TestReplySubject(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"Order 1234", "Re: Order 1234"},
-		{"Re: Order 1234", "Re: Order 1234"},
-		{"RE: Order", "RE: Order"},
-		{"re : Order", "re : Order"},
-		{"Fwd: Invoice", "Fwd: Invoice"},
-		{"FW: Invoice", "FW: Invoice"},
-		{"AW: Rechnung", "AW: Rechnung"},
-		{"Re[2]: Order", "Re[2]: Order"},
-		{"پاسخ: سفارش", "پاسخ: سفارش"},
-		{"پیگیری سفارش [#1042]", "Re: پیگیری سفارش [#1042]"},
-		{"[#1042] Refund", "Re: [#1042] Refund"},
-		{"Regarding your order", "Re: Regarding your order"},
-		{"  ", ""},
+	for _, c := range []struct {
+		in   string
+		ref  int64
+		want string
+	}{
+		{"Order 1234", 0, "Re: Order 1234"},
+		{"Re: Order 1234", 0, "Re: Order 1234"},
+		{"RE: Order", 0, "RE: Order"},
+		{"re : Order", 0, "re : Order"},
+		{"Fwd: Invoice", 0, "Fwd: Invoice"},
+		{"FW: Invoice", 0, "FW: Invoice"},
+		{"AW: Rechnung", 0, "AW: Rechnung"},
+		{"Re[2]: Order", 0, "Re[2]: Order"},
+		{"پاسخ: سفارش", 0, "پاسخ: سفارش"},
+		{"پیگیری سفارش [#1042]", 0, "Re: پیگیری سفارش [#1042]"},
+		{"[#1042] Refund", 0, "Re: [#1042] Refund"},
+		{"Regarding your order", 0, "Re: Regarding your order"},
+		{"  ", 0, ""},
+		{"Order 1234", 1042, "Re: Order 1234 [#1042]"},
+		{"Re: Order 1234", 1042, "Re: Order 1234 [#1042]"},
+		{"پیگیری سفارش [#1042]", 1042, "Re: پیگیری سفارش [#1042]"},
+		{"Re: [#1042] Refund", 1042, "Re: [#1042] Refund"},
+		{"Re: Order [#10421]", 1042, "Re: Order [#10421] [#1042]"},
+		{"", 1042, "Re: [#1042]"},
 	} {
-		t.Run(c.in, func(t *testing.T) {
-			if got := replySubject(c.in); got != c.want {
-				t.Errorf("replySubject(%q) = %q, want %q", c.in, got, c.want)
+		t.Run(fmt.Sprintf("%s/%d", c.in, c.ref), func(t *testing.T) {
+			if got := replySubject(c.in, c.ref); got != c.want {
+				t.Errorf("replySubject(%q, %d) = %q, want %q", c.in, c.ref, got, c.want)
+			}
+		})
+	}
+}
+
+// TestSenderReplyTokenOptIn: the plus-addressed Reply-To goes out only
+// when the channel turned reply_token on; the subject carries the
+// conversation's «[#ref]» either way, once.
+func TestSenderReplyTokenOptIn(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		token   bool
+		subject string
+		replyTo string // empty: no Reply-To
+	}{
+		{"off", false, "Order 1234", ""},
+		{"on", true, "Order 1234", "support+k3jz7q2mxv4tnp6a@example.com"},
+		{"ref already there", false, "Re: Order 1234 [#1042]", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := newSMTPServer(t, smtpServerOptions{noPlus: !c.token})
+			cfg := Config{SMTP: srv.smtpConfig(AuthNone), From: testUser, FromName: "Peyk Support", ReplyToken: c.token}
+			m := reply("sara.ahmadi@gmail.com")
+			m.Subject, m.Ref = c.subject, 1042
+			if _, err := NewSender(cfg, Secrets{}).Send(context.Background(), m); err != nil {
+				t.Fatal(err)
+			}
+			got := srv.mails()
+			if len(got) != 1 {
+				t.Fatalf("server received %d mails, want 1", len(got))
+			}
+			in, _, err := Parse(got[0].Data, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.Thread.Subject != "Re: Order 1234 [#1042]" {
+				t.Errorf("subject %q, want %q", in.Thread.Subject, "Re: Order 1234 [#1042]")
+			}
+			var replyTo string
+			if v := in.Headers["Reply-To"]; v != "" {
+				a, err := mail.ParseAddress(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				replyTo = a.Address
+			}
+			if replyTo != c.replyTo {
+				t.Errorf("Reply-To %q, want %q", replyTo, c.replyTo)
 			}
 		})
 	}

@@ -155,6 +155,8 @@ type smtpServer struct {
 	mu       sync.Mutex
 	received []receivedMail
 	reject   map[string]*smtp.SMTPError
+	noPlus   bool
+	resets   int // RSET commands (and the implicit ones of new mails)
 }
 
 type receivedMail struct {
@@ -167,6 +169,9 @@ type receivedMail struct {
 type smtpServerOptions struct {
 	tls      *tls.Config // serve implicit TLS
 	startTLS *tls.Config // offer STARTTLS
+	// noPlus refuses plus-addressed recipients (user+tag@…) with 550, as
+	// Postfix does without recipient_delimiter.
+	noPlus bool
 }
 
 func newSMTPServer(t testing.TB, o smtpServerOptions) *smtpServer {
@@ -174,7 +179,7 @@ func newSMTPServer(t testing.TB, o smtpServerOptions) *smtpServer {
 	s := &smtpServer{reject: map[string]*smtp.SMTPError{
 		"gone@customer.example": {Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"},
 		"busy@customer.example": {Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"},
-	}}
+	}, noPlus: o.noPlus}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
 		return &smtpSession{srv: s}, nil
 	}))
@@ -238,6 +243,10 @@ func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if err := s.srv.reject[strings.ToLower(to)]; err != nil {
 		return err
 	}
+	if local, _, _ := strings.Cut(to, "@"); s.srv.noPlus && strings.Contains(local, "+") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+			Message: "<" + to + ">: Recipient address rejected: User unknown in local recipient table"}
+	}
 	s.mail.To = append(s.mail.To, to)
 	return nil
 }
@@ -254,7 +263,12 @@ func (s *smtpSession) Data(r io.Reader) error {
 	return nil
 }
 
-func (s *smtpSession) Reset()        { s.mail = receivedMail{Auth: s.user} }
+func (s *smtpSession) Reset() {
+	s.mail = receivedMail{Auth: s.user}
+	s.srv.mu.Lock()
+	s.srv.resets++
+	s.srv.mu.Unlock()
+}
 func (s *smtpSession) Logout() error { return nil }
 
 // loginServer is the server side of the LOGIN mechanism (go-sasl has only

@@ -54,12 +54,18 @@ func (r *Receiver) session(ctx context.Context, cur *cursor, sink channels.Sink)
 	if err != nil {
 		return false, fmt.Errorf("imap select %q: %w", r.cfg.IMAP.Mailbox, err)
 	}
+	if cur.isStart() {
+		// The first sync: mail from before the cutoff is history.
+		cur.since = time.Now().Add(-time.Duration(r.cfg.SyncSince)).Unix()
+		r.log.Info("email: first sync of the mailbox", "history_before", time.Unix(cur.since, 0).UTC(),
+			"history", r.cfg.History)
+	}
 	if sel.UIDValidity != cur.validity {
 		if cur.validity != 0 {
 			r.log.Info("email: UIDVALIDITY changed; reading the mailbox again (known mail is skipped by Message-ID)",
 				"old", cur.validity, "new", sel.UIDValidity)
 		}
-		*cur = cursor{validity: sel.UIDValidity}
+		*cur = cursor{validity: sel.UIDValidity, since: cur.since}
 	}
 	for {
 		if err := s.sync(ctx); err != nil {
@@ -79,6 +85,11 @@ func (s *session) sync(ctx context.Context) error {
 	default:
 	}
 	crit := &imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: s.cur.last + 1}}}}
+	if s.r.cfg.History == HistorySkip && s.cur.since != 0 {
+		// Skipped history is not even fetched. SINCE has a day's
+		// granularity: the batch weighs the hours of the cutoff's day.
+		crit.Since = time.Unix(s.cur.since, 0).UTC().AddDate(0, 0, -1)
+	}
 	data, err := s.c.UIDSearch(crit, nil).Wait()
 	if err != nil {
 		return fmt.Errorf("imap search: %w", err)

@@ -47,7 +47,7 @@ func openApp(ctx context.Context, cfg *config, stderr io.Writer) (*app, error) {
 		return nil, err
 	}
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.ib = inbox.New(a.pool, inbox.Config{SecretKey: cfg.SecretKey, TeamVisibility: cfg.TeamVisibility}, inbox.NewMetrics(a.reg))
+	a.ib = inbox.New(a.pool, inbox.Config{SecretKey: cfg.SecretKey, TeamVisibility: cfg.TeamVisibility, Logger: a.log}, inbox.NewMetrics(a.reg))
 	a.kinds = knownKinds(a.log)
 	return a, nil
 }

@@ -50,7 +50,7 @@ func ensureChannels(ctx context.Context, a *app, s demoServers) (demoChannels, e
 			return map[string]any{
 				"imap": map[string]any{"host": "127.0.0.1", "port": s.imap.port, "tls": "none", "user": demoMailbox},
 				"smtp": map[string]any{"host": "127.0.0.1", "port": s.smtp.port, "tls": "none", "auth": "none"},
-				"from": demoMailbox, "from_name": "پشتیبانی پیک", "imap_password": demoIMAPPass}
+				"from": demoMailbox, "from_name": "پشتیبانی پیک", "reply_token": true, "imap_password": demoIMAPPass}
 		case channels.Telegram:
 			return map[string]any{"token": demoBotToken, "mode": "polling", "api_endpoint": s.bot, "poll_interval": "500ms"}
 		case channels.SMS:

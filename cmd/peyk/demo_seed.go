@@ -44,7 +44,9 @@ func waitStored(ctx context.Context, a *app, c *demoCustomers, events []demoEven
 func conversationOf(ctx context.Context, a *app, c *demoCustomers, e demoEvent) (int64, error) {
 	channel, ext := c.externalID(e)
 	var conv int64
-	err := a.pool.QueryRow(ctx, `SELECT conversation_id FROM messages WHERE channel_id = $1 AND external_id = $2`,
+	// A mail is stored under its Message-ID and a digest of its content.
+	err := a.pool.QueryRow(ctx, `SELECT conversation_id FROM messages
+		WHERE channel_id = $1 AND (external_id = $2 OR message_id = $2) LIMIT 1`,
 		channel, ext).Scan(&conv)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("demo: message %s: %w", e.ID, crm.ErrNotFound)

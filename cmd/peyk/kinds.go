@@ -347,7 +347,7 @@ func emailKind(log *slog.Logger) kind {
 			if err != nil {
 				return err
 			}
-			return email.Test(ctx, cfg, sec)
+			return email.Tester{Config: cfg, Secrets: sec, Log: log.With("channel_id", ch.ID)}.Test(ctx)
 		},
 		sender: func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Sender, error) {
 			cfg, sec, err := load(ctx, ch, ib)

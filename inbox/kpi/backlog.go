@@ -66,7 +66,8 @@ func backlogDaily(cal *calendar, r *Report) {
 // backlogMoves are the queries that sum each move of the backlog into its
 // day, or into the level before the period (day NULL): +1 when a
 // conversation starts (before the period; the requests part counts the
-// starts of each day of it), and ±1 at each status change into or out of
+// starts of each day of it; imported history never starts: it is stored
+// resolved without an audited resolve), and ±1 at each status change into or out of
 // resolved (kpi_statuses, migration 00012, knows the status before each
 // change; every resolve is audited since 00015, the system's too). Each
 // is a scan and grouping of its own, joined to the conversations only
@@ -77,7 +78,7 @@ func backlogMoves(q Query, cal *calendar) []string {
 	const change = `CASE WHEN s.status = 'resolved' THEN -1 ELSE 1 END`
 	const crosses = `(s.status = 'resolved') <> CASE WHEN s.has_prev THEN s.prev_status = 'resolved' ELSE false END`
 	day := `CASE WHEN s.at >= @from THEN ` + cal.daySQL("s.at") + ` END`
-	starts := `SELECT NULL::timestamptz, count(*) FROM conversations c WHERE c.created_at < @from AND ` + ownedSQL
+	starts := `SELECT NULL::timestamptz, count(*) FROM conversations c WHERE c.created_at < @from AND NOT c.history AND ` + ownedSQL
 	if q.filtered() {
 		return []string{starts,
 			`SELECT ` + day + `, sum(` + change + `) FROM kpi_statuses s

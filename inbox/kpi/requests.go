@@ -8,12 +8,13 @@ import (
 )
 
 // requests counts the conversations started in the period per day and
-// channel, and names the channels. Its counts per day are the backlog's
+// channel, and names the channels. Imported history (conversations.history,
+// migration 00017) is no request. Its counts per day are the backlog's
 // starts too.
 func requests(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) error {
 	rows, _ := tx.Query(ctx, `SELECT `+cal.daySQL("c.created_at")+`, COALESCE(c.channel_id, 0), count(*)
 		FROM conversations c
-		WHERE c.created_at >= @from AND c.created_at < @to AND `+ownedSQL+`
+		WHERE c.created_at >= @from AND c.created_at < @to AND NOT c.history AND `+ownedSQL+`
 		GROUP BY 1, 2`, cal.args(q))
 	days := make(map[time.Time]tally)
 	perChannel := make(map[int64]int)
@@ -68,7 +69,7 @@ func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Repo
 				@agent::bigint = 0 OR c.assignee_id = @agent AS owned, ` + askedSQL + ` AS asked,
 				@agent::bigint = 0 OR k.first_out_by = @agent OR (k.first_out_at IS NULL AND c.assignee_id = @agent) AS mine
 			FROM conversations c LEFT JOIN kpi_conversations k ON k.conversation_id = c.id
-			WHERE c.created_at >= @from AND c.created_at < @to AND ` + convFilter + `) x`
+			WHERE c.created_at >= @from AND c.created_at < @to AND NOT c.history AND ` + convFilter + `) x`
 	if !q.byConversation() {
 		// Without a channel or team filter the waits come from
 		// kpi_conversations alone (migration 00014 gave it the start): a
@@ -103,14 +104,14 @@ func firstResponse(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Repo
 	case q.byConversation():
 	case q.AgentID == 0:
 		err = tx.QueryRow(ctx, `SELECT count(DISTINCT contact_id), count(*) FROM conversations
-			WHERE created_at >= @from AND created_at < @to`, q.args()).Scan(&r.Requests.Customers, &r.Exchanges.Requests)
+			WHERE created_at >= @from AND created_at < @to AND NOT history`, q.args()).Scan(&r.Requests.Customers, &r.Exchanges.Requests)
 	default:
 		// The agent's requests are those assigned to them now, and so are
 		// the waits still pending.
 		err = tx.QueryRow(ctx, `SELECT count(DISTINCT c.contact_id), count(*), COALESCE(sum(k.exchanges), 0),
 				count(*) FILTER (WHERE `+askedSQL+` AND k.first_out_at IS NULL)
 			FROM conversations c LEFT JOIN kpi_conversations k ON k.conversation_id = c.id
-			WHERE c.created_at >= @from AND c.created_at < @to AND c.assignee_id = @agent`, q.args()).Scan(
+			WHERE c.created_at >= @from AND c.created_at < @to AND NOT c.history AND c.assignee_id = @agent`, q.args()).Scan(
 			&r.Requests.Customers, &r.Exchanges.Requests, &r.Exchanges.Exchanges, &r.FirstResponse.Pending)
 	}
 	if err != nil {
