@@ -16,7 +16,7 @@ type Event struct {
 	Inbound *channels.Inbound
 	// Media is the file the message carries, not yet downloaded; the
 	// Inbound already lists it as an attachment without content.
-	Media *Media
+	Media  *Media
 	Update *channels.Update
 	// Ignored is why the item carries nothing for the inbox; empty when
 	// Inbound or Update is set.
