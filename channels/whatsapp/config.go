@@ -9,6 +9,9 @@ import (
 	"github.com/peykhq/peyk/channels"
 )
 
+// Kind is the channel kind of a WhatsApp Business number.
+const Kind channels.Kind = "whatsapp"
+
 // Identity is the identity kind of a WhatsApp user: their wa_id, the phone
 // number in international form as digits without "+" ("989121234567").
 // Inbound messages also carry the same number as a channels.IdentityPhone
