@@ -86,6 +86,9 @@ func content(m message) msgContent {
 	default:
 		c.text = unsupportedText(m)
 	}
+	if c.media != nil && strings.TrimSpace(c.media.ID) == "" {
+		c.media = nil // nothing to download: the message is only its caption
+	}
 	if strings.TrimSpace(c.text) == "" && c.media == nil {
 		c.text = unsupportedText(m)
 	}

@@ -108,7 +108,7 @@ func messageEvent(channelID int64, m message, contacts []contact) Event {
 			channels.Identity{Kind: channels.IdentityPhone, Value: "+" + n, Name: name})
 	}
 	ev := Event{Inbound: in}
-	if c.media != nil && c.media.ID != "" {
+	if c.media != nil {
 		in.Attachments = []channels.Attachment{{Name: c.fileName, ContentType: c.media.MimeType}}
 		ev.Media = &Media{ID: c.media.ID, MimeType: c.media.MimeType, SHA256: c.media.SHA256}
 	}
