@@ -27,8 +27,8 @@ func TestParse(t *testing.T) {
 		ignored    bool
 	}
 	cases := map[string]want{
-		"text":               {text: "سلام، سفارش من کی می‌رسد؟", also: 1},
-		"reply":              {text: "بله، همین را می‌خواهم", inReplyTo: out1, also: 1},
+		"text":               {text: "سلام، سفارش من کی می\u200cرسد؟", also: 1},
+		"reply":              {text: "بله، همین را می\u200cخواهم", inReplyTo: out1, also: 1},
 		"image":              {text: "رسید پرداخت", file: "image.jpg", fileType: "image/jpeg", mediaID: "1003383421387256", also: 1},
 		"video":              {file: "video.mp4", fileType: "video/mp4", mediaID: "1003383421387257", also: 1},
 		"audio":              {file: "voice.ogg", fileType: "audio/ogg; codecs=opus", mediaID: "1003383421387258", also: 1},

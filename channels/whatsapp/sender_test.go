@@ -20,13 +20,13 @@ func TestSend(t *testing.T) {
 	t.Run("text", func(t *testing.T) {
 		api := newAPI(t)
 		c := newClient(t, api, 1, nil)
-		res, err := c.Send(ctx, channels.Outbound{MessageID: 10, To: customer, Text: "سفارش شما فردا می‌رسد."})
+		res, err := c.Send(ctx, channels.Outbound{MessageID: 10, To: customer, Text: "سفارش شما فردا می\u200cرسد."})
 		if err != nil {
 			t.Fatal(err)
 		}
 		sent := api.Sent()
 		if len(sent) != 1 || res.ExternalID != sent[0].ID || sent[0].To != whatsapptest.Customer ||
-			sent[0].Type != "text" || sent[0].Text != "سفارش شما فردا می‌رسد." || sent[0].Context != "" {
+			sent[0].Type != "text" || sent[0].Text != "سفارش شما فردا می\u200cرسد." || sent[0].Context != "" {
 			t.Fatalf("result %+v, sent %+v", res, sent)
 		}
 		if !strings.Contains(string(sent[0].Raw), `"recipient_type":"individual"`) ||

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/channels/whatsapp/whatsapptest"
 )
 
@@ -199,5 +200,32 @@ func TestWebhookAnswers(t *testing.T) {
 	}
 	if n := e.count(t, `SELECT count(*) FROM messages`); n != 0 {
 		t.Fatalf("%d messages stored", n)
+	}
+}
+
+// TestSamePhoneOneContact ingests an SMS from a number, then a WhatsApp
+// message from the same number: both land on one contact.
+func TestSamePhoneOneContact(t *testing.T) {
+	e := newEnv(t)
+	sms, err := e.ib.CreateChannel(context.Background(), channels.SMS, "sms", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.ib.Ingest(context.Background(), []channels.Inbound{{ChannelID: sms, ExternalID: "sms-1", Kind: channels.KindText,
+		From: channels.Identity{Kind: channels.IdentityPhone, Value: "09121234567"}, Text: "سلام از پیامک"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewWebhook(e.ch, whatsapptest.PhoneNumberID, testSecrets, e.ib, nil))
+	defer srv.Close()
+	body := whatsapptest.TextMessage(whatsapptest.Customer, "Sara", "wamid.same", "سلام از واتس‌اپ", time.Now())
+	if status, err := e.api.Post(srv.URL, body); err != nil || status != http.StatusOK {
+		t.Fatalf("%d %v", status, err)
+	}
+	if n := e.count(t, `SELECT count(DISTINCT c.contact_id) FROM messages m JOIN conversations c ON c.id = m.conversation_id`); n != 1 {
+		t.Fatalf("messages on %d contacts, want 1", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM contact_identities WHERE kind = 'whatsapp' AND value = $1`, whatsapptest.Customer); n != 1 {
+		t.Fatalf("%d whatsapp identities", n)
 	}
 }
