@@ -218,7 +218,7 @@ func TestSamePhoneOneContact(t *testing.T) {
 	}
 	srv := httptest.NewServer(NewWebhook(e.ch, whatsapptest.PhoneNumberID, testSecrets, e.ib, nil))
 	defer srv.Close()
-	body := whatsapptest.TextMessage(whatsapptest.Customer, "Sara", "wamid.same", "سلام از واتس‌اپ", time.Now())
+	body := whatsapptest.TextMessage(whatsapptest.Customer, "Sara", "wamid.same", "سلام از واتس\u200cاپ", time.Now())
 	if status, err := e.api.Post(srv.URL, body); err != nil || status != http.StatusOK {
 		t.Fatalf("%d %v", status, err)
 	}
