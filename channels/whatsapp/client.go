@@ -78,24 +78,30 @@ func (c *Client) endpoint(path ...string) string {
 }
 
 // call makes one Graph API request with the access token, sending in as
-// JSON when not nil and reading the answer into out. A failure answer is
-// classified (see classify); a network failure stays plain.
+// JSON when not nil and reading the answer into out (see do).
 func (c *Client) call(ctx context.Context, what, method, u string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		js, err := json.Marshal(in)
-		if err != nil {
-			return fmt.Errorf("whatsapp: %s: %w", what, err)
-		}
-		body = bytes.NewReader(js)
+	if in == nil {
+		return c.do(ctx, what, method, u, "", nil, out)
 	}
+	js, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("whatsapp: %s: %w", what, err)
+	}
+	return c.do(ctx, what, method, u, "application/json", bytes.NewReader(js), out)
+}
+
+// do makes one Graph API request with the access token, sending body of
+// type contentType when not nil and reading the JSON answer into out. A
+// failure answer is classified (see classify); a network failure stays
+// plain.
+func (c *Client) do(ctx context.Context, what, method, u, contentType string, body io.Reader, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return fmt.Errorf("whatsapp: %s: %w", what, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.sec.AccessToken)
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

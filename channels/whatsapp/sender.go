@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/peykhq/peyk/channels"
 )
@@ -62,9 +63,12 @@ func (c *Client) Send(ctx context.Context, m channels.Outbound) (channels.SendRe
 // refused with an error wrapping ErrWindowClosed and
 // channels.ErrPermanent when Known and the 24-hour window is closed
 // (Window); otherwise it goes as text messages of at most MaxText
-// characters, the first answering m.Thread.InReplyTo (a wamid) when set.
-// Attachments are not sent yet: a message with attachments is refused
-// with channels.ErrPermanent rather than sent without them.
+// characters, then each attachment as an image, video, audio or document
+// message (uploaded first when it has bytes, by link when it has only an
+// http URL); a single attachment other than audio carries a text of up to
+// MaxCaption characters as its caption. The first message answers
+// m.Thread.InReplyTo (a wamid) when set. A template carries no
+// attachments.
 //
 // The result's ExternalID is the wamid of the first message sent, which
 // the delivery statuses name. WhatsApp answers 131047 when the window is
@@ -77,11 +81,11 @@ func (c *Client) SendMessage(ctx context.Context, m Message) (channels.SendResul
 	if err != nil {
 		return channels.SendResult{}, err
 	}
-	if len(m.Attachments) > 0 {
-		return channels.SendResult{}, fmt.Errorf("whatsapp: message %d: sending files is not supported yet: %w: %w",
-			m.MessageID, channels.ErrInvalid, channels.ErrPermanent)
-	}
 	if m.Template != nil {
+		if len(m.Attachments) > 0 {
+			return channels.SendResult{}, fmt.Errorf("whatsapp: message %d: a template carries no attachments: %w: %w",
+				m.MessageID, channels.ErrInvalid, channels.ErrPermanent)
+		}
 		id, err := c.post(ctx, m.MessageID, templateBody(to, *m.Template))
 		return channels.SendResult{ExternalID: id}, err
 	}
@@ -95,27 +99,43 @@ func (c *Client) SendMessage(ctx context.Context, m Message) (channels.SendResul
 				m.MessageID, when, ErrWindowClosed, channels.ErrPermanent)
 		}
 	}
-	parts := splitText(m.Text, MaxText)
-	if len(parts) == 0 {
+	text, caption := m.Text, ""
+	if len(m.Attachments) == 1 && mediaType(m.Attachments[0].ContentType) != "audio" &&
+		utf8.RuneCountInString(text) <= MaxCaption {
+		text, caption = "", strings.TrimSpace(m.Text)
+	}
+	parts := splitText(text, MaxText)
+	if len(parts) == 0 && len(m.Attachments) == 0 {
 		return channels.SendResult{}, fmt.Errorf("whatsapp: message %d has no text: %w: %w",
 			m.MessageID, channels.ErrInvalid, channels.ErrPermanent)
 	}
-	var first string
-	for i, p := range parts {
+	reply, first := strings.TrimSpace(m.Thread.InReplyTo), ""
+	sent := func(id string) {
+		reply = ""
+		if first == "" {
+			first = id
+		}
+	}
+	for _, p := range parts {
 		body := map[string]any{
 			"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
 			"type": "text", "text": map[string]any{"preview_url": false, "body": p},
 		}
-		if i == 0 && strings.TrimSpace(m.Thread.InReplyTo) != "" {
-			body["context"] = map[string]string{"message_id": strings.TrimSpace(m.Thread.InReplyTo)}
+		if reply != "" {
+			body["context"] = map[string]string{"message_id": reply}
 		}
 		id, err := c.post(ctx, m.MessageID, body)
 		if err != nil {
 			return channels.SendResult{ExternalID: first}, err
 		}
-		if first == "" {
-			first = id
+		sent(id)
+	}
+	for _, a := range m.Attachments {
+		id, err := c.sendFile(ctx, m, to, a, caption, reply)
+		if err != nil {
+			return channels.SendResult{ExternalID: first}, err
 		}
+		sent(id)
 	}
 	return channels.SendResult{ExternalID: first}, nil
 }

@@ -94,7 +94,7 @@ func TestSend(t *testing.T) {
 		c := newClient(t, api, 1, nil)
 		for _, m := range []channels.Outbound{
 			{To: customer},
-			{To: customer, Text: "x", Attachments: []channels.Attachment{{Name: "a.pdf", Data: []byte("x")}}},
+			{To: customer, Text: "x", Attachments: []channels.Attachment{{Name: "a.pdf"}}},
 			{To: channels.Identity{Kind: channels.IdentityTelegram, Value: "12345678"}, Text: "x"},
 			{To: channels.Identity{Kind: channels.IdentityPhone, Value: "09121234567"}, Text: "x"},
 			{To: channels.Identity{Kind: Identity, Value: "abc"}, Text: "x"},
@@ -105,6 +105,69 @@ func TestSend(t *testing.T) {
 		}
 		if n := len(api.Sent()); n != 0 {
 			t.Fatalf("%d sent", n)
+		}
+	})
+}
+
+// TestSendFiles uploads attachments with bytes, sends those with only a
+// URL by link, and puts a short text in the caption of a single file.
+func TestSendFiles(t *testing.T) {
+	ctx := context.Background()
+	pdf := channels.Attachment{Name: "فاکتور.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}
+	photo := channels.Attachment{Name: "a.jpg", ContentType: "image/jpeg", Data: []byte("jpeg")}
+	voice := channels.Attachment{Name: "v.ogg", ContentType: "audio/ogg; codecs=opus", Data: []byte("ogg")}
+	linked := channels.Attachment{Name: "clip.mp4", ContentType: "video/mp4", URL: "https://cdn.example.com/clip.mp4"}
+	type part struct{ typ, text, caption, filename, link, data string }
+	cases := []struct {
+		name  string
+		m     channels.Outbound
+		parts []part
+	}{
+		{"document with its caption", channels.Outbound{Text: "فاکتور شما", Attachments: []channels.Attachment{pdf}},
+			[]part{{typ: "document", caption: "فاکتور شما", filename: "فاکتور.pdf", data: "%PDF-1.4"}}},
+		{"image alone", channels.Outbound{Attachments: []channels.Attachment{photo}},
+			[]part{{typ: "image", data: "jpeg"}}},
+		{"audio takes no caption", channels.Outbound{Text: "پیام صوتی", Attachments: []channels.Attachment{voice}},
+			[]part{{typ: "text", text: "پیام صوتی"}, {typ: "audio", data: "ogg"}}},
+		{"two files after the text", channels.Outbound{Text: "دو فایل", Attachments: []channels.Attachment{photo, linked}},
+			[]part{{typ: "text", text: "دو فایل"}, {typ: "image", data: "jpeg"}, {typ: "video", link: linked.URL}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			api := newAPI(t)
+			cl := newClient(t, api, 1, nil)
+			c.m.To = customer
+			c.m.Thread.InReplyTo = "wamid.Q"
+			res, err := cl.Send(ctx, c.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent := api.Sent()
+			if len(sent) != len(c.parts) || res.ExternalID != sent[0].ID {
+				t.Fatalf("result %+v, sent %+v", res, sent)
+			}
+			for i, p := range c.parts {
+				s := sent[i]
+				if s.Type != p.typ || s.Text != p.text || s.Caption != p.caption || s.Filename != p.filename || s.Link != p.link {
+					t.Errorf("part %d: %+v, want %+v", i, s, p)
+				}
+				if p.data != "" {
+					if data, ok := api.Media(s.Media); !ok || string(data) != p.data {
+						t.Errorf("part %d: uploaded %q", i, data)
+					}
+				}
+				if (s.Context == "wamid.Q") != (i == 0) {
+					t.Errorf("part %d answers %q", i, s.Context)
+				}
+			}
+		})
+	}
+	t.Run("a template carries no files", func(t *testing.T) {
+		cl := newClient(t, newAPI(t), 1, nil)
+		_, err := cl.SendMessage(ctx, Message{Outbound: channels.Outbound{To: customer, Attachments: []channels.Attachment{pdf}},
+			Template: &Template{Name: "t", Language: "fa"}})
+		if !errors.Is(err, channels.ErrPermanent) {
+			t.Fatal(err)
 		}
 	})
 }

@@ -1,7 +1,8 @@
 // Package whatsapptest is a stand-in for the WhatsApp Business Cloud API
 // (Meta's Graph API), for tests and demos: an httptest server on a
-// loopback port that accepts message sends (recording them and answering
-// wamids), serves media (GET /{version}/{media-id}, then the file's URL),
+// loopback port that accepts message sends (text, template, image, video,
+// audio, document; recording them and answering wamids) and media
+// uploads, serves media (GET /{version}/{media-id}, then the file's URL),
 // answers the phone number lookup, and can be told to refuse the next
 // sends with a given error code (131047 outside the 24-hour window, 130429
 // rate limit…). It also posts webhook notifications signed as Meta signs
@@ -56,6 +57,10 @@ type Sent struct {
 	Template string
 	Language string
 	Params   []string
+	// Media, Link, Caption and Filename describe a media message
+	// ("image", "video", "audio", "document"): the uploaded media's id or
+	// the link, and its caption and file name.
+	Media, Link, Caption, Filename string
 	// Raw is the request body.
 	Raw []byte
 }
@@ -136,6 +141,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodPost && rest == PhoneNumberID+"/messages":
 		s.send(w, r)
+	case r.Method == http.MethodPost && rest == PhoneNumberID+"/media":
+		s.upload(w, r)
 	case r.Method == http.MethodGet && rest == PhoneNumberID:
 		writeJSON(w, http.StatusOK, map[string]string{"id": PhoneNumberID,
 			"display_phone_number": "+1 555-078-3881", "verified_name": "Peyk Test"})
@@ -172,6 +179,12 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 				} `json:"parameters"`
 			} `json:"components"`
 		} `json:"template"`
+		Image, Video, Audio, Document *struct {
+			ID       string `json:"id"`
+			Link     string `json:"link"`
+			Caption  string `json:"caption"`
+			Filename string `json:"filename"`
+		}
 	}
 	if err := json.Unmarshal(raw, &req); err != nil || req.MessagingProduct != "whatsapp" || req.To == "" {
 		apiError(w, 100)
@@ -196,6 +209,22 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 				m.Params = append(m.Params, p.Text)
 			}
 		}
+	case "image", "video", "audio", "document":
+		md := map[string]*struct {
+			ID       string `json:"id"`
+			Link     string `json:"link"`
+			Caption  string `json:"caption"`
+			Filename string `json:"filename"`
+		}{"image": req.Image, "video": req.Video, "audio": req.Audio, "document": req.Document}[req.Type]
+		if md == nil || (md.ID == "") == (md.Link == "") {
+			apiError(w, 100)
+			return
+		}
+		if _, known := s.Media(md.ID); md.ID != "" && !known {
+			apiError(w, 100)
+			return
+		}
+		m.Media, m.Link, m.Caption, m.Filename = md.ID, md.Link, md.Caption, md.Filename
 	default:
 		apiError(w, 100)
 		return
@@ -215,6 +244,32 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp",
 		"contacts": []map[string]string{{"input": req.To, "wa_id": req.To}},
 		"messages": []map[string]string{{"id": m.ID}}})
+}
+
+// upload accepts a media upload (multipart: messaging_product, type,
+// file) and answers its new media id.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	f, h, err := r.FormFile("file")
+	if err != nil || r.FormValue("messaging_product") != "whatsapp" || r.FormValue("type") == "" {
+		apiError(w, 100)
+		return
+	}
+	defer f.Close()
+	data, _ := io.ReadAll(f)
+	s.mu.Lock()
+	s.next++
+	id := fmt.Sprintf("%d", 4490000000000000+s.next)
+	s.media[id] = file{mimeType: h.Header.Get("Content-Type"), data: data}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]string{"id": id})
+}
+
+// Media returns the content of stored media id, as uploaded or added.
+func (s *Server) Media(id string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.media[id]
+	return f.data, ok
 }
 
 // mediaInfo answers GET /{version}/{media-id}.
