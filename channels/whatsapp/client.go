@@ -33,7 +33,7 @@ type Client struct {
 	// on the channel (zero if never), so that Send can refuse free text
 	// outside the 24-hour window before asking WhatsApp. Without it Send
 	// leaves the rule to WhatsApp, whose refusal (131047) gives the same
-	// error.
+	// error. Set it before the client is used.
 	LastInbound func(ctx context.Context, channelID int64, to channels.Identity) (time.Time, error)
 }
 

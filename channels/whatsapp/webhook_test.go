@@ -229,3 +229,22 @@ func TestSamePhoneOneContact(t *testing.T) {
 		t.Fatalf("%d whatsapp identities", n)
 	}
 }
+
+// TestWebhookOddSenders stores messages from wa_ids that are no valid
+// phone number (and a name of control characters) rather than answering
+// 5xx, which Meta would retry for days.
+func TestWebhookOddSenders(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(NewWebhook(e.ch, "", testSecrets, e.ib, nil))
+	defer srv.Close()
+	odd := []string{"12345", "00000000", "99999999999999999999", "0989121234567"}
+	for _, from := range odd {
+		body := whatsapptest.TextMessage(from, "\u0000\u200f", "wamid."+from, "x\u0000", time.Now())
+		if status, err := e.api.Post(srv.URL, body); err != nil || status != http.StatusOK {
+			t.Fatalf("%s: %d %v", from, status, err)
+		}
+	}
+	if n := e.count(t, `SELECT count(*) FROM messages`); n != len(odd) {
+		t.Fatalf("%d messages, want %d", n, len(odd))
+	}
+}
