@@ -58,7 +58,7 @@ func TestCatalogueComplete(t *testing.T) {
 
 // TestViewsParse parses every view in both languages.
 func TestViewsParse(t *testing.T) {
-	if _, err := newViews(time.UTC); err != nil {
+	if _, err := newViews(time.UTC, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -75,7 +75,7 @@ func TestAgo(t *testing.T) {
 		{50 * time.Hour, "۲ روز پیش", "2 d ago"},
 	}
 	for _, c := range cases {
-		fa, en := uiFuncs("fa", time.UTC)["ago"].(func(time.Time) string), uiFuncs("en", time.UTC)["ago"].(func(time.Time) string)
+		fa, en := uiFuncs("fa", time.UTC, nil)["ago"].(func(time.Time) string), uiFuncs("en", time.UTC, nil)["ago"].(func(time.Time) string)
 		at := time.Now().Add(-c.d)
 		if got := fa(at); got != c.fa {
 			t.Errorf("fa %v: %q, want %q", c.d, got, c.fa)

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -49,6 +50,9 @@ type Webhook struct {
 	Files Files
 	// Log receives the failures answered with a 5xx; nil discards them.
 	Log *slog.Logger
+	// Identity is the kind of the senders' ids; empty means
+	// channels.IdentityTelegram.
+	Identity channels.IdentityKind
 }
 
 var _ http.Handler = (*Webhook)(nil)
@@ -63,7 +67,7 @@ func NewWebhook(channelID int64, secret string, sink Sink, files Files) *Webhook
 // channel, its file downloads and its logger.
 func (b *Bot) Webhook(secret string, sink Sink) *Webhook {
 	h := NewWebhook(b.channelID, secret, sink, b)
-	h.Log = b.log
+	h.Log, h.Identity = b.log, b.cfg.identity()
 	return h
 }
 
@@ -94,7 +98,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "not a Telegram update: "+err.Error())
 		return
 	}
-	ev, err := Convert(r.Context(), h.ChannelID, u, h.Files)
+	ev, err := ConvertAs(r.Context(), h.ChannelID, cmp.Or(h.Identity, channels.IdentityTelegram), u, h.Files)
 	if err != nil {
 		h.logError("telegram: webhook: download failed", u.UpdateID, err)
 		fail(w, http.StatusServiceUnavailable, "could not download the attachment; try again")
