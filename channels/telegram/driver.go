@@ -19,6 +19,11 @@ type Flavor struct {
 	Identity channels.IdentitySpec
 	// APIEndpoint is the Bot API server used when the settings name none.
 	APIEndpoint string
+	// SecretInURL is set for a service that sends no
+	// X-Telegram-Bot-Api-Secret-Token header with webhook calls (Bale):
+	// the webhook secret then travels in the webhook URL (?secret=…),
+	// and the header is still checked when a call carries it.
+	SecretInURL bool
 }
 
 // settings are a bot channel's whole settings: the config with its
@@ -129,7 +134,9 @@ func NewDriver(f Flavor) channels.Driver {
 			if err != nil {
 				return nil, err
 			}
-			return channels.Hooks{"": b.Webhook(s.WebhookSecret, in.Store)}, nil
+			h := b.Webhook(s.WebhookSecret, in.Store)
+			h.QuerySecret = f.SecretInURL
+			return channels.Hooks{"": h}, nil
 		},
 		Tester: func(ctx context.Context, in channels.Instance) (channels.Tester, error) {
 			b, _, err := bot(ctx, in)
@@ -143,6 +150,9 @@ func NewDriver(f Flavor) channels.Driver {
 			b, _, err := bot(ctx, in)
 			if err != nil {
 				return err
+			}
+			if f.SecretInURL {
+				return b.SetWebhookInURL(ctx, s.WebhookURL, s.WebhookSecret)
 			}
 			return b.SetWebhook(ctx, s.WebhookURL, s.WebhookSecret)
 		},

@@ -53,6 +53,10 @@ type Webhook struct {
 	// Identity is the kind of the senders' ids; empty means
 	// channels.IdentityTelegram.
 	Identity channels.IdentityKind
+	// QuerySecret also accepts Secret as the "secret" query parameter,
+	// for a service that sends no secret header (Bale): the secret is
+	// then part of the webhook URL given to setWebhook.
+	QuerySecret bool
 }
 
 var _ http.Handler = (*Webhook)(nil)
@@ -78,8 +82,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusMethodNotAllowed, "use POST")
 		return
 	}
-	got := r.Header.Get(SecretHeader)
-	if h.Secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(h.Secret)) != 1 {
+	if !h.authentic(r) {
 		fail(w, http.StatusUnauthorized, "missing or wrong "+SecretHeader)
 		return
 	}
@@ -116,6 +119,18 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// authentic reports whether r carries the secret: in the header, or, with
+// QuerySecret, in the URL.
+func (h *Webhook) authentic(r *http.Request) bool {
+	same := func(got string) bool {
+		return h.Secret != "" && subtle.ConstantTimeCompare([]byte(got), []byte(h.Secret)) == 1
+	}
+	if got := r.Header.Get(SecretHeader); got != "" || !h.QuerySecret {
+		return same(got)
+	}
+	return same(r.URL.Query().Get("secret"))
 }
 
 func (h *Webhook) logError(msg string, updateID int, err error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/channels/bale"
 	"github.com/peykhq/peyk/channels/email"
 	"github.com/peykhq/peyk/channels/phonelog"
 	"github.com/peykhq/peyk/channels/sms/gateways"
@@ -16,6 +17,7 @@ func knownKinds() *channels.Registry {
 		email.Driver(),
 		gateways.Driver(),
 		telegram.Driver(),
+		bale.Driver(),
 		phonelog.Driver(),
 	)
 	if err != nil {
