@@ -108,6 +108,8 @@ func uiFuncs(locale string, loc *time.Location, kinds *channels.Registry) templa
 		return digits(fmt.Sprintf("%d:%02d", sec/60, sec%60))
 	}
 	f["size"] = func(n int64) string { return digits(byteSize(n)) }
+	// kindLabel names a channel or identity kind as its driver does, or
+	// a timeline entry's kind ("note") from messages.
 	f["kindLabel"] = func(k any) string {
 		kind := fmt.Sprint(k)
 		if l, ok := kinds.Label(kind, fa); ok {
