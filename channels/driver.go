@@ -44,8 +44,9 @@ type Instance struct {
 	Store Store
 	// Log is the logger of the channel's parts.
 	Log *slog.Logger
-	// Status records how the channel's parts are doing; never nil for a
-	// part built through a Registry.
+	// Status is where the process records how its channels are doing (a
+	// part may record its own failures with Status.Failed); it may be nil
+	// outside `peyk serve`.
 	Status *StatusBoard
 }
 

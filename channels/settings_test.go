@@ -120,3 +120,23 @@ func TestNumericID(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusBoard(t *testing.T) {
+	b := channels.NewStatusBoard()
+	b.Receiver(3, channels.StateRunning)
+	b.Failed(3, errors.New("getUpdates: 502"))
+	b.Failed(3, nil)
+	s := b.Status(3)
+	if s.Receiver != channels.StateRunning || s.LastError != "getUpdates: 502" || s.Since.IsZero() || s.LastErrorAt.IsZero() {
+		t.Errorf("status %+v", s)
+	}
+	b.Forget(3)
+	if s := b.Status(3); s.Receiver != channels.StateIdle || s.LastError != "" {
+		t.Errorf("after Forget: %+v", s)
+	}
+	var none *channels.StatusBoard
+	none.Failed(1, errors.New("x"))
+	if s := none.Status(1); s.Receiver != channels.StateIdle {
+		t.Errorf("nil board: %+v", s)
+	}
+}

@@ -34,7 +34,8 @@ func (IngestOnly) Update(context.Context, []Update) (int, error) { return 0, nil
 func (IngestOnly) SetCursor(context.Context, int64, string) error { return nil }
 
 // StatusBoard keeps the Status of every channel of this process. It is
-// safe for concurrent use; the zero value is not: use NewStatusBoard.
+// safe for concurrent use; the zero value is not: use NewStatusBoard. A
+// nil board records nothing and reports every channel idle.
 type StatusBoard struct {
 	mu  sync.Mutex
 	now func() time.Time
@@ -48,6 +49,9 @@ func NewStatusBoard() *StatusBoard {
 
 // Receiver records the receiver state of channel id.
 func (b *StatusBoard) Receiver(id int64, state string) {
+	if b == nil {
+		return
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := b.get(id)
@@ -60,7 +64,7 @@ func (b *StatusBoard) Receiver(id int64, state string) {
 // Failed records err as channel id's last error; a nil err records
 // nothing.
 func (b *StatusBoard) Failed(id int64, err error) {
-	if err == nil {
+	if err == nil || b == nil {
 		return
 	}
 	b.mu.Lock()
@@ -72,6 +76,9 @@ func (b *StatusBoard) Failed(id int64, err error) {
 
 // Status returns what the board knows of channel id.
 func (b *StatusBoard) Status(id int64) Status {
+	if b == nil {
+		return Status{ChannelID: id, Receiver: StateIdle}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.get(id)
@@ -79,6 +86,9 @@ func (b *StatusBoard) Status(id int64) Status {
 
 // Forget drops channel id (it was deleted).
 func (b *StatusBoard) Forget(id int64) {
+	if b == nil {
+		return
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	delete(b.m, id)

@@ -79,6 +79,7 @@ func (c *channelAdmin) Delete(ctx context.Context, id int64, force bool) (int, e
 		return n, err
 	}
 	c.touched(id)
+	c.status.Forget(id)
 	c.log.Info("channel deleted", "channel_id", id, "conversations", n)
 	return n, nil
 }
