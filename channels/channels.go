@@ -187,9 +187,10 @@ type Sink interface {
 
 // Receiver is a channel that pulls messages itself (IMAP, Telegram long
 // polling, SMS polling). Run blocks until ctx is done, handing batches to
-// sink and moving its cursor only through Inbound.Cursor.
+// store and moving its cursor through Inbound.Cursor (or, for a batch
+// without a new message, store.SetCursor).
 type Receiver interface {
-	Run(ctx context.Context, cursor string, sink Sink) error
+	Run(ctx context.Context, cursor string, store Store) error
 }
 
 // Tester is a channel whose configuration can be checked on demand.

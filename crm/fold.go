@@ -3,6 +3,8 @@ package crm
 import (
 	"strings"
 	"unicode"
+
+	"github.com/peykhq/peyk/channels"
 )
 
 // Fold returns the search key of s, under which spellings a Persian reader
@@ -55,26 +57,14 @@ func foldRune(r rune) rune {
 	if r >= '\u064b' && r <= '\u065f' || unicode.Is(unicode.Cf, r) {
 		return -1
 	}
-	return foldDigit(r)
+	return channels.FoldDigit(r)
 }
 
 // FoldDigits returns s with Persian (۰–۹, U+06F0–U+06F9) and Arabic-Indic
 // (٠–٩, U+0660–U+0669) digits replaced by ASCII digits; nothing else
 // changes, except that invalid UTF-8 becomes U+FFFD.
 func FoldDigits(s string) string {
-	return strings.Map(foldDigit, s)
-}
-
-// foldDigit returns the ASCII digit for a Persian or Arabic-Indic digit r,
-// and r itself otherwise.
-func foldDigit(r rune) rune {
-	switch {
-	case r >= '۰' && r <= '۹':
-		return '0' + r - '۰'
-	case r >= '٠' && r <= '٩':
-		return '0' + r - '٠'
-	}
-	return r
+	return strings.Map(channels.FoldDigit, s)
 }
 
 // PersianDigits returns s with ASCII digits replaced by Persian digits

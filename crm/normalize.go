@@ -3,7 +3,6 @@ package crm
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,32 +18,52 @@ const defaultRegion = "IR"
 // kindPattern is what an identity kind outside the known three must look like.
 var kindPattern = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
-// Normalize returns id with its Kind lower-cased and its Value in the
-// canonical form of that kind, so that equal handles compare equal: emails
-// through NormalizeEmail, phones through NormalizePhone and Telegram ids
-// through NormalizeTelegram. The Value of any other kind (which must match
-// [a-z0-9_]{1,32}) is only trimmed and must be non-empty valid UTF-8 of at
-// most 255 bytes. Name is trimmed, its runs of whitespace collapsed, invalid
-// UTF-8 replaced and invisible marks removed; ZWNJ and ZWJ are kept inside a
-// name because Persian spelling and emoji need them. Errors wrap ErrInvalid.
-func Normalize(id channels.Identity) (channels.Identity, error) {
+// IdentityKinds tells how each identity kind's values are normalized: the
+// channel drivers declare it, and *channels.Registry is one.
+type IdentityKinds interface {
+	Identity(kind channels.IdentityKind) (channels.IdentitySpec, bool)
+}
+
+// base normalizes the identity kinds the CRM itself relies on (search,
+// merge by address or number), and Telegram ids for callers that pass no
+// IdentityKinds; a declared normalizer takes precedence.
+var base = map[channels.IdentityKind]func(string) (string, error){
+	channels.IdentityEmail:    NormalizeEmail,
+	channels.IdentityPhone:    NormalizePhone,
+	channels.IdentityTelegram: NormalizeTelegram,
+}
+
+// Normalize is NormalizeWith without declared identity kinds.
+func Normalize(id channels.Identity) (channels.Identity, error) { return NormalizeWith(nil, id) }
+
+// NormalizeWith returns id with its Kind lower-cased and its Value in the
+// canonical form of that kind, so that equal handles compare equal: through
+// the normalizer kinds declares for it, else emails through NormalizeEmail,
+// phones through NormalizePhone and Telegram ids through NormalizeTelegram.
+// The Value of any other kind (which must match [a-z0-9_]{1,32}) is only
+// trimmed and must be non-empty valid UTF-8 of at most 255 bytes. Name is
+// trimmed, its runs of whitespace collapsed, invalid UTF-8 replaced and
+// invisible marks removed; ZWNJ and ZWJ are kept inside a name because
+// Persian spelling and emoji need them. kinds may be nil. Errors wrap
+// ErrInvalid.
+func NormalizeWith(kinds IdentityKinds, id channels.Identity) (channels.Identity, error) {
 	kind := channels.IdentityKind(strings.ToLower(strings.TrimSpace(string(id.Kind))))
 	var value string
 	var err error
-	switch kind {
-	case channels.IdentityEmail:
-		value, err = NormalizeEmail(id.Value)
-	case channels.IdentityPhone:
-		value, err = NormalizePhone(id.Value)
-	case channels.IdentityTelegram:
-		value, err = NormalizeTelegram(id.Value)
-	case "":
-		err = invalid("identity kind", string(id.Kind), "empty")
-	default:
-		if !kindPattern.MatchString(string(kind)) {
-			err = invalid("identity kind", string(id.Kind), "must match [a-z0-9_]{1,32}")
-			break
+	norm := base[kind]
+	if kinds != nil {
+		if s, ok := kinds.Identity(kind); ok && s.Normalize != nil {
+			norm = s.Normalize
 		}
+	}
+	switch {
+	case kind == "":
+		err = invalid("identity kind", string(id.Kind), "empty")
+	case norm != nil:
+		value, err = norm(id.Value)
+	case !kindPattern.MatchString(string(kind)):
+		err = invalid("identity kind", string(id.Kind), "must match [a-z0-9_]{1,32}")
+	default:
 		value, err = normalizeOther(string(kind), id.Value)
 	}
 	if err != nil {
@@ -210,25 +229,7 @@ func parseE164(number string, full bool) (string, bool) {
 // prefix and leading zeros removed. The id must be a positive integer that
 // fits in int64; otherwise the error wraps ErrInvalid.
 func NormalizeTelegram(s string) (string, error) {
-	fail := func(reason string) (string, error) { return "", invalid("telegram id", s, reason) }
-	v := strings.TrimFunc(FoldDigits(s), isBlank)
-	if len(v) >= 3 && strings.EqualFold(v[:3], "tg:") {
-		v = strings.TrimFunc(v[3:], isBlank)
-	}
-	if v == "" {
-		return fail("empty")
-	}
-	if strings.Trim(v, "0123456789") != "" {
-		return fail("not a positive decimal integer")
-	}
-	v = strings.TrimLeft(v, "0")
-	if v == "" {
-		return fail("not a positive decimal integer")
-	}
-	if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-		return fail("too large")
-	}
-	return v, nil
+	return channels.NumericID("telegram", "tg:")(s)
 }
 
 // normalizeOther checks the value of an identity of a kind Peyk does not

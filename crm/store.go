@@ -18,11 +18,20 @@ import (
 
 // Store reads and writes contacts in PostgreSQL.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	kinds IdentityKinds
 }
 
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// WithKinds returns a copy of s that normalizes identities by the
+// declarations of kinds (the channel registry), see NormalizeWith.
+func (s *Store) WithKinds(kinds IdentityKinds) *Store {
+	c := *s
+	c.kinds = kinds
+	return &c
+}
 
 // Contact is a customer record.
 type Contact struct {
@@ -58,7 +67,7 @@ func (s *Store) Resolve(ctx context.Context, ids ...channels.Identity) (int64, e
 	}
 	group := make([]channels.Identity, len(ids))
 	for i, id := range ids {
-		n, err := Normalize(id)
+		n, err := NormalizeWith(s.kinds, id)
 		if err != nil {
 			return 0, err
 		}
@@ -152,7 +161,7 @@ func (s *Store) Get(ctx context.Context, id int64) (Contact, error) {
 // instead) or the contact was merged away, and ErrNotFound when the
 // contact does not exist.
 func (s *Store) AddIdentity(ctx context.Context, contactID int64, id channels.Identity) error {
-	n, err := Normalize(id)
+	n, err := NormalizeWith(s.kinds, id)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/channels"
 )
 
 // Fired is what firing a schedule did.
@@ -53,10 +55,10 @@ func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string)
 			return note(ctx, tx, s, `UPDATE conversations SET status = 'open', snoozed_until = NULL,
 				updated_at = now() WHERE id = $1 AND status = 'snoozed'`, "Snooze ended: conversation reopened")
 		case ScheduleMessage, ScheduleAttribute:
-			f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, s, p, text)
+			f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, ib.cfg.Kinds, s, p, text)
 			return err
 		case ScheduleFollowup:
-			return followUp(ctx, tx, s, p, text, &f)
+			return followUp(ctx, tx, ib.cfg.Kinds, s, p, text, &f)
 		}
 		return fmt.Errorf("unknown schedule kind %q", s.Kind)
 	})
@@ -127,7 +129,7 @@ func timeline(ctx context.Context, tx pgx.Tx, conv int64, text string) error {
 // sendScheduled queues the schedule's message on its conversation; an
 // attribute message without one uses the contact's latest conversation on
 // the channel, or starts one.
-func sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string) (int64, string, error) {
+func sendScheduled(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, s Schedule, p Payload, text string) (int64, string, error) {
 	if text == "" {
 		text = p.Text
 	}
@@ -150,14 +152,14 @@ func sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text s
 	if s.Kind == ScheduleAttribute {
 		r.Queue = "bulk"
 	}
-	id, err := addReply(ctx, tx, r, text, "")
+	id, err := addReply(ctx, tx, kinds, r, text, "")
 	return id, r.Queue, err
 }
 
 // followUp sends a nudge and schedules the next step, or resolves the
 // conversation after the last nudge. A customer who replied since the
 // follow-up began has ended it.
-func followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string, f *Fired) error {
+func followUp(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, s Schedule, p Payload, text string, f *Fired) error {
 	var replied bool
 	err := tx.QueryRow(ctx, `SELECT COALESCE(last_inbound_at > $2, false) FROM conversations WHERE id = $1`,
 		s.ConversationID, s.CreatedAt).Scan(&replied)
@@ -173,7 +175,7 @@ func followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string
 			SELECT 'conversation.status', 'conversation', id, '{"status": "resolved", "until": null}' FROM resolved`,
 			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges))
 	}
-	if f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, s, p, text); err != nil {
+	if f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, kinds, s, p, text); err != nil {
 		return err
 	}
 	next := p

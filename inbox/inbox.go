@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 )
 
@@ -51,6 +52,11 @@ type Config struct {
 	// Logger gets what ingest warns about (two different mails sharing a
 	// Message-ID). Default: discard.
 	Logger *slog.Logger
+	// Kinds is the channel registry: how each identity kind is
+	// normalized and which identity kind a reply on each channel kind
+	// goes to. Nil knows the four original kinds (see
+	// channels.Registry.Reaches).
+	Kinds *channels.Registry
 }
 
 func (c Config) withDefaults() Config {

@@ -71,13 +71,13 @@ func (ib *Inbox) prepare(in channels.Inbound) (item, error) {
 	default:
 		return it, fmt.Errorf("inbox: message %q: kind %q: %w", in.ExternalID, in.Kind, ErrInvalid)
 	}
-	from, err := crm.Normalize(in.From)
+	from, err := crm.NormalizeWith(ib.cfg.Kinds, in.From)
 	if err != nil {
 		return it, fmt.Errorf("inbox: message %q: sender: %w", in.ExternalID, err)
 	}
 	it.group = append(it.group, from)
 	for _, a := range in.Also {
-		if n, err := crm.Normalize(a); err == nil {
+		if n, err := crm.NormalizeWith(ib.cfg.Kinds, a); err == nil {
 			it.group = append(it.group, n)
 		}
 	}

@@ -39,14 +39,6 @@ func (r Reply) QueueName() string {
 	return "default"
 }
 
-// identityFor maps a channel kind to the identity kind it reaches.
-var identityFor = map[string]channels.IdentityKind{
-	string(channels.Email):    channels.IdentityEmail,
-	string(channels.SMS):      channels.IdentityPhone,
-	string(channels.Phone):    channels.IdentityPhone,
-	string(channels.Telegram): channels.IdentityTelegram,
-}
-
 // AddReply stores a reply as a queued outbound message and returns its id;
 // a worker delivers it (workers.EnqueueDelivery). The recipient is the
 // identity the customer last wrote from on that kind of channel, else any
@@ -64,7 +56,7 @@ func (ib *Inbox) AddReply(ctx context.Context, r Reply) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
 		var err error
-		id, err = addReply(ctx, tx, r, text, html)
+		id, err = addReply(ctx, tx, ib.cfg.Kinds, r, text, html)
 		return err
 	})
 	if err != nil {
@@ -74,7 +66,7 @@ func (ib *Inbox) AddReply(ctx context.Context, r Reply) (int64, error) {
 }
 
 // addReply stores a cleaned reply in tx.
-func addReply(ctx context.Context, tx pgx.Tx, r Reply, text, html string) (int64, error) {
+func addReply(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, r Reply, text, html string) (int64, error) {
 	var id, contact, channel int64
 	var kind, subject, from string
 	err := tx.QueryRow(ctx, `SELECT c.contact_id, ch.id, ch.kind, c.subject, coalesce(ch.config->>'from', '')
@@ -87,7 +79,7 @@ func addReply(ctx context.Context, tx pgx.Tx, r Reply, text, html string) (int64
 	if err != nil {
 		return 0, err
 	}
-	to, err := recipient(ctx, tx, r.ConversationID, contact, kind)
+	to, err := recipient(ctx, tx, kinds, r.ConversationID, contact, kind)
 	if err != nil {
 		return 0, err
 	}
@@ -123,9 +115,10 @@ func addReply(ctx context.Context, tx pgx.Tx, r Reply, text, html string) (int64
 	return id, tx.SendBatch(ctx, b).Close()
 }
 
-// recipient picks the identity a reply on a channel of kind goes to.
-func recipient(ctx context.Context, tx pgx.Tx, conv, contact int64, kind string) (string, error) {
-	idKind, ok := identityFor[kind]
+// recipient picks the identity a reply on a channel of kind goes to: one
+// of the identity kind the kind's driver reaches.
+func recipient(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, conv, contact int64, kind string) (string, error) {
+	idKind, ok := kinds.Reaches(channels.Kind(kind))
 	if !ok {
 		return "", fmt.Errorf("channel kind %q cannot send: %w", kind, ErrInvalid)
 	}

@@ -171,3 +171,18 @@ func pathID(r *http.Request) (int64, error) {
 	}
 	return id, nil
 }
+
+// channelStatus: GET /api/v1/channels/{id}/status.
+func (s *Server) channelStatus(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, s.log, err)
+		return
+	}
+	st, err := s.ChannelStatus(r.Context(), id)
+	if err != nil {
+		writeError(w, s.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}

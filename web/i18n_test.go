@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/peykhq/peyk/channels"
 )
 
 // TestCatalogueComplete: every key the views translate is in the
@@ -58,7 +60,7 @@ func TestCatalogueComplete(t *testing.T) {
 
 // TestViewsParse parses every view in both languages.
 func TestViewsParse(t *testing.T) {
-	if _, err := newViews(time.UTC); err != nil {
+	if _, err := newViews(time.UTC, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -75,13 +77,32 @@ func TestAgo(t *testing.T) {
 		{50 * time.Hour, "۲ روز پیش", "2 d ago"},
 	}
 	for _, c := range cases {
-		fa, en := uiFuncs("fa", time.UTC)["ago"].(func(time.Time) string), uiFuncs("en", time.UTC)["ago"].(func(time.Time) string)
+		fa, en := uiFuncs("fa", time.UTC, nil)["ago"].(func(time.Time) string), uiFuncs("en", time.UTC, nil)["ago"].(func(time.Time) string)
 		at := time.Now().Add(-c.d)
 		if got := fa(at); got != c.fa {
 			t.Errorf("fa %v: %q, want %q", c.d, got, c.fa)
 		}
 		if got := en(at); got != c.en {
 			t.Errorf("en %v: %q, want %q", c.d, got, c.en)
+		}
+	}
+}
+
+// Channel and identity kinds are labelled by their drivers, in the
+// page's language; a kind no driver declares is "Channel".
+func TestKindLabelsFromRegistry(t *testing.T) {
+	kinds, err := channels.NewRegistry(channels.Driver{Kind: "bale", Label: channels.Text{Fa: "بله", En: "Bale"},
+		Identities: []channels.IdentitySpec{{Kind: "bale_id", Label: channels.Text{Fa: "شناسهٔ بله", En: "Bale id"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ locale, kind, want string }{
+		{"fa", "bale", "بله"}, {"en", "bale", "Bale"}, {"en", "bale_id", "Bale id"},
+		{"en", "note", "Note"}, {"en", "pigeon", "Channel"}, {"fa", "pigeon", "کانال"},
+	} {
+		label := uiFuncs(tc.locale, time.UTC, kinds)["kindLabel"].(func(any) string)
+		if got := label(tc.kind); got != tc.want {
+			t.Errorf("kindLabel(%s) in %s = %q, want %q", tc.kind, tc.locale, got, tc.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	ptime "github.com/yaa110/go-persian-calendar"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/templates"
@@ -73,7 +74,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 	view.fill(tr, r.URL.Query())
 	tz, _ := time.LoadLocation(view.Report.Query.Zone)
 	view.From, view.To = tr.day(view.Report.Query.From, tz), tr.day(view.Report.Query.To.AddDate(0, 0, -1), tz)
-	t, err := reportTemplate(lang, tz)
+	t, err := reportTemplate(lang, tz, s.Kinds)
 	if err != nil {
 		s.log.Error("report page", "err", err)
 		http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
@@ -92,9 +93,9 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // reportTemplate parses the UI's layout with the reports page for lang.
-func reportTemplate(lang string, tz *time.Location) (*template.Template, error) {
+func reportTemplate(lang string, tz *time.Location, kinds *channels.Registry) (*template.Template, error) {
 	tr := reportText{fa: lang == templates.Persian}
-	t, err := template.New("layout.html").Funcs(uiFuncs(lang, tz)).Funcs(template.FuncMap{
+	t, err := template.New("layout.html").Funcs(uiFuncs(lang, tz, kinds)).Funcs(template.FuncMap{
 		"rt":      tr.t,
 		"pct":     func(f float64) float64 { return 100 * f },
 		"deref64": func(f *float64) float64 { return *f },

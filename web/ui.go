@@ -31,7 +31,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 		return
 	}
 	loc := templates.Tehran()
-	v, err := newViews(loc)
+	v, err := newViews(loc, s.Kinds)
 	if err != nil {
 		panic(err) // the views are embedded: a parse error is a bug a test catches
 	}

@@ -57,10 +57,6 @@ type replyChannel struct {
 // conversation.
 type canned struct{ Name, Text string }
 
-// sendable maps the kinds of channel a reply can go out on to the kind of
-// identity they reach.
-var sendable = map[string]string{"email": "email", "sms": "phone", "telegram": "telegram"}
-
 // entries turns timeline entries into the page's, contactName naming the
 // customer's messages.
 func entries(es []inbox.TimelineEntry, contactName string, link bool) []timelineEntry {
@@ -158,7 +154,8 @@ func (u *ui) replyChannels(r *http.Request, c inbox.ConversationItem, ids []crm.
 	}
 	var out []replyChannel
 	for _, ch := range chs {
-		reaches := slices.ContainsFunc(ids, func(id crm.Identity) bool { return sendable[string(ch.Kind)] == id.Kind })
+		to, ok := u.Kinds.Reaches(ch.Kind)
+		reaches := ok && slices.ContainsFunc(ids, func(id crm.Identity) bool { return string(to) == id.Kind })
 		if !ch.Enabled || !reaches {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/templates"
 )
 
@@ -27,11 +28,12 @@ type views struct {
 // templates inside them (see fragment).
 var pageNames = []string{"inbox", "conversation", "contacts", "contact", "error"}
 
-// newViews parses every page for fa and en. Times show in loc.
-func newViews(loc *time.Location) (*views, error) {
+// newViews parses every page for fa and en. Times show in loc; channel
+// kinds are labelled by their drivers in kinds (nil: web/i18n.go's).
+func newViews(loc *time.Location, kinds *channels.Registry) (*views, error) {
 	v := &views{byLocale: map[string]map[string]*template.Template{}}
 	for _, locale := range []string{templates.Persian, templates.English} {
-		base, err := template.New("layout.html").Funcs(uiFuncs(locale, loc)).
+		base, err := template.New("layout.html").Funcs(uiFuncs(locale, loc, kinds)).
 			ParseFS(uiFiles, "tmpl/layout.html", "tmpl/parts.html")
 		if err != nil {
 			return nil, fmt.Errorf("web: views: %w", err)
@@ -86,7 +88,7 @@ func staticFiles() http.Handler {
 // uiFuncs are the views' functions for locale: the catalogue (t), the
 // calendar and digit functions of package templates (date, time, digits,
 // dateLong…) and a few of the UI's own.
-func uiFuncs(locale string, loc *time.Location) template.FuncMap {
+func uiFuncs(locale string, loc *time.Location, kinds *channels.Registry) template.FuncMap {
 	fa := locale == templates.Persian
 	tr := translator{fa: fa}
 	f := template.FuncMap(templates.Funcs(locale, loc))
@@ -106,8 +108,13 @@ func uiFuncs(locale string, loc *time.Location) template.FuncMap {
 		return digits(fmt.Sprintf("%d:%02d", sec/60, sec%60))
 	}
 	f["size"] = func(n int64) string { return digits(byteSize(n)) }
+	// kindLabel names a channel or identity kind as its driver does, or
+	// a timeline entry's kind ("note") from messages.
 	f["kindLabel"] = func(k any) string {
 		kind := fmt.Sprint(k)
+		if l, ok := kinds.Label(kind, fa); ok {
+			return l
+		}
 		if _, ok := messages["kind."+kind]; ok {
 			return tr.t("kind." + kind)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/inbox/kpi"
@@ -74,7 +75,14 @@ type Deps struct {
 	// Reports computes the service KPIs for the reports API
 	// (/api/v1/reports) and page (/reports); nil turns both off.
 	Reports *kpi.Store
-	Log     *slog.Logger
+	// ChannelStatus reports how a channel is doing (GET
+	// /api/v1/channels/{id}/status); nil turns the route off.
+	ChannelStatus func(ctx context.Context, id int64) (channels.Status, error)
+	// Kinds is the channel registry: which identity a reply on each
+	// channel kind reaches, and the kinds' labels. Nil knows the four
+	// original kinds.
+	Kinds *channels.Registry
+	Log   *slog.Logger
 }
 
 // Server holds what the HTTP handlers need: its Deps, defaults filled in.
@@ -119,6 +127,9 @@ func (s *Server) Handler() http.Handler {
 		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels/{id}/disable", s.enableChannel(false))
 		s.handle(mux, auth.RoleAdmin, "POST /api/v1/channels/{id}/enable", s.enableChannel(true))
 		s.handle(mux, auth.RoleAdmin, "DELETE /api/v1/channels/{id}", s.deleteChannel)
+	}
+	if s.ChannelStatus != nil {
+		s.handle(mux, auth.RoleAdmin, "GET /api/v1/channels/{id}/status", s.channelStatus)
 	}
 	if s.Segments != nil {
 		s.handle(mux, auth.RoleAgent, "POST /api/v1/sms/segments", s.smsSegments)

@@ -109,17 +109,12 @@ func (s *session) batch(ctx context.Context, uids []imap.UID, headerOnly bool) e
 	return nil
 }
 
-// update applies bounce updates when the sink can.
+// update applies bounce updates.
 func (s *session) update(ctx context.Context, updates []channels.Update) error {
 	if len(updates) == 0 {
 		return nil
 	}
-	up, ok := s.sink.(channels.Updater)
-	if !ok {
-		s.r.log.Warn("email: sink takes no updates; bounces not applied", "updates", len(updates))
-		return nil
-	}
-	n, err := up.Update(ctx, updates)
+	n, err := s.sink.Update(ctx, updates)
 	if err != nil {
 		return fmt.Errorf("email: apply %d delivery updates: %w", len(updates), err)
 	}

@@ -164,3 +164,11 @@ func BenchmarkIDLELatency(b *testing.B) {
 	}
 	dbtest.ReportLatencies(b, lat)
 }
+
+func (s *timingSink) Update(ctx context.Context, u []channels.Update) (int, error) {
+	return s.inner.Update(ctx, u)
+}
+
+func (s *timingSink) SetCursor(ctx context.Context, id int64, cursor string) error {
+	return s.inner.SetCursor(ctx, id, cursor)
+}

@@ -135,7 +135,7 @@ func newTestReceiver(t testing.TB, srv *imapServer, channel int64, adjust func(*
 
 // startReceiver runs r until the returned stop is called (or the test
 // ends) and stop returns Run's error.
-func startReceiver(t testing.TB, r *Receiver, cursor string, sink channels.Sink) (stop func() error) {
+func startReceiver(t testing.TB, r *Receiver, cursor string, sink channels.Store) (stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

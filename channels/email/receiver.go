@@ -12,8 +12,6 @@ import (
 
 // Sink is what a Receiver hands its work to: batches of mail to ingest
 // and the delivery updates that bounces carry. The inbox satisfies it.
-// Run accepts any channels.Sink; one that is not also an Updater gets the
-// bounce mails but not the updates (they are logged).
 type Sink interface {
 	channels.Sink
 	channels.Updater
@@ -65,7 +63,7 @@ func NewReceiver(channelID int64, cfg Config, sec Secrets, log *slog.Logger) *Re
 // is done, and then returns ctx's error. Each batch of at most BatchSize
 // mails is handed to sink.Ingest with the cursor of its last mail, so the
 // cursor moves only with committed mail; bounce updates go to sink's
-// Update (when sink is a Sink) before the batch that carries them, so a
+// Update before the batch that carries them, so a
 // crash in between repeats them rather than losing them.
 //
 // When the mailbox's UIDVALIDITY differs from the cursor's, it is read
@@ -78,7 +76,7 @@ func NewReceiver(channelID int64, cfg Config, sec Secrets, log *slog.Logger) *Re
 // failed login, a failed commit such as a database restart) are logged and
 // the session is retried with exponential backoff up to five minutes, the
 // cursor held at the last committed mail.
-func (r *Receiver) Run(ctx context.Context, cursor string, sink channels.Sink) error {
+func (r *Receiver) Run(ctx context.Context, cursor string, sink channels.Store) error {
 	cur, err := parseCursor(cursor)
 	if err != nil {
 		r.log.Warn("email: unreadable cursor; reading the mailbox from the start", "err", err)

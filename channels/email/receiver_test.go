@@ -415,3 +415,11 @@ func TestGroup(t *testing.T) {
 		t.Errorf("group = %v, want %v", got, want)
 	}
 }
+
+func (k *killSink) Update(ctx context.Context, u []channels.Update) (int, error) {
+	return k.inner.Update(ctx, u)
+}
+
+func (k *killSink) SetCursor(ctx context.Context, id int64, cursor string) error {
+	return k.inner.SetCursor(ctx, id, cursor)
+}

@@ -17,7 +17,7 @@ import (
 type session struct {
 	r    *Receiver
 	c    *imapclient.Client
-	sink channels.Sink
+	sink channels.Store
 	cur  *cursor
 	// wake is signalled when the server reports a new message count.
 	wake chan struct{}
@@ -28,7 +28,7 @@ var errClosed = errors.New("imap: connection closed by the server")
 // session connects, selects the mailbox and syncs until an error or ctx
 // ends it. synced reports whether it caught up with the mailbox at least
 // once (the backoff then starts over).
-func (r *Receiver) session(ctx context.Context, cur *cursor, sink channels.Sink) (synced bool, err error) {
+func (r *Receiver) session(ctx context.Context, cur *cursor, sink channels.Store) (synced bool, err error) {
 	s := &session{r: r, sink: sink, cur: cur, wake: make(chan struct{}, 1)}
 	opts := &imapclient.Options{UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 		Mailbox: func(d *imapclient.UnilateralDataMailbox) {

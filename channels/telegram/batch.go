@@ -15,7 +15,6 @@ type batch struct {
 	inbounds []channels.Inbound
 	edits    []channels.Update
 	size     int
-	dropped  int // edits the sink could not take
 }
 
 // add takes an event. An edit of a message in the same batch changes the
@@ -43,23 +42,16 @@ func (bt *batch) add(ev Event) {
 
 // flush applies the edits (they concern messages stored earlier), then
 // ingests the new messages with cursor on the last one. Without new
-// messages the cursor is saved through CursorSaver, if sink has it.
-func (bt *batch) flush(ctx context.Context, sink channels.Sink, channelID int64, cursor string) error {
+// messages the cursor is saved on its own.
+func (bt *batch) flush(ctx context.Context, store channels.Store, channelID int64, cursor string) error {
 	if len(bt.edits) > 0 {
-		if up, ok := sink.(channels.Updater); ok {
-			if _, err := up.Update(ctx, bt.edits); err != nil {
-				return err
-			}
-		} else {
-			bt.dropped = len(bt.edits)
+		if _, err := store.Update(ctx, bt.edits); err != nil {
+			return err
 		}
 	}
 	if len(bt.inbounds) > 0 {
 		bt.inbounds[len(bt.inbounds)-1].Cursor = cursor
-		return sink.Ingest(ctx, bt.inbounds)
+		return store.Ingest(ctx, bt.inbounds)
 	}
-	if cs, ok := sink.(CursorSaver); ok {
-		return cs.SetCursor(ctx, channelID, cursor)
-	}
-	return nil
+	return store.SetCursor(ctx, channelID, cursor)
 }

@@ -61,6 +61,18 @@ type Config struct {
 	// files are kept as a name and type without content. Zero means
 	// DefaultMaxFileSize.
 	MaxFileSize int64 `json:"max_file_size,omitempty"`
+	// Identity is the kind of the users' ids, set by the driver of a
+	// service that follows the Bot API with ids of its own (Bale); empty
+	// means channels.IdentityTelegram. It is not stored.
+	Identity channels.IdentityKind `json:"-"`
+}
+
+// identity returns the kind of the bot's users' ids.
+func (c Config) identity() channels.IdentityKind {
+	if c.Identity == "" {
+		return channels.IdentityTelegram
+	}
+	return c.Identity
 }
 
 // Secrets are a Telegram channel's secrets, kept apart from Config so they

@@ -39,13 +39,19 @@ type Event struct {
 // without content and named in the "Telegram-File-Error" header; any other
 // download error is returned, and the update should be retried.
 func Convert(ctx context.Context, channelID int64, u tgbotapi.Update, files Files) (Event, error) {
+	return ConvertAs(ctx, channelID, channels.IdentityTelegram, u, files)
+}
+
+// ConvertAs is Convert for a service that follows Telegram's Bot API with
+// user ids of its own (Bale): senders are identities of kind.
+func ConvertAs(ctx context.Context, channelID int64, kind channels.IdentityKind, u tgbotapi.Update, files Files) (Event, error) {
 	ev := Event{UpdateID: u.UpdateID}
 	switch {
 	case u.Message != nil:
 		if ev.Ignored = check(u.Message); ev.Ignored != "" {
 			return ev, nil
 		}
-		in, err := inbound(ctx, channelID, u.Message, files)
+		in, err := inbound(ctx, channelID, kind, u.Message, files)
 		if err != nil {
 			return ev, err
 		}
@@ -93,7 +99,7 @@ func check(m *tgbotapi.Message) string {
 
 // inbound converts a private message, or returns nil when it holds
 // nothing Peyk shows (a service message such as a pinned message).
-func inbound(ctx context.Context, channelID int64, m *tgbotapi.Message, files Files) (*channels.Inbound, error) {
+func inbound(ctx context.Context, channelID int64, kind channels.IdentityKind, m *tgbotapi.Message, files Files) (*channels.Inbound, error) {
 	c, ok := content(m)
 	if !ok {
 		return nil, nil
@@ -103,7 +109,7 @@ func inbound(ctx context.Context, channelID int64, m *tgbotapi.Message, files Fi
 		ExternalID: externalID(m.Chat.ID, m.MessageID),
 		Direction:  channels.In,
 		Kind:       channels.KindText,
-		From: channels.Identity{Kind: channels.IdentityTelegram,
+		From: channels.Identity{Kind: kind,
 			Value: strconv.FormatInt(m.From.ID, 10), Name: userName(m.From)},
 		Text:   c.text,
 		SentAt: unixTime(m.Date),

@@ -19,31 +19,22 @@ type Sink interface {
 	channels.Updater
 }
 
-// CursorSaver stores a channel's cursor on its own. Run uses it, when the
-// sink has it, to move the cursor past a batch of updates that holds no
-// new message (only edits, or updates it ignores); without it such a batch
-// is fetched again after a restart, which is harmless.
-type CursorSaver interface {
-	SetCursor(ctx context.Context, channelID int64, cursor string) error
-}
-
 // Run long-polls getUpdates until ctx is done, then returns ctx.Err().
 // cursor is the channel's stored cursor: the next update offset (the last
 // update_id handed over plus one) in decimal, or "" to start with whatever
 // Telegram still holds.
 //
-// Each batch of updates becomes one sink.Ingest call whose last message
+// Each batch of updates becomes one store.Ingest call whose last message
 // carries the new cursor, so the offset is committed with the messages;
-// edits go to sink.Update first when sink is a channels.Updater (the
-// inbox is; other sinks lose edits); a batch without new messages moves
-// the cursor through CursorSaver when sink has it. Failed polls, downloads
+// edits go to store.Update first; a batch without new messages moves the
+// cursor through store.SetCursor. Failed polls, downloads
 // and ingests are retried with backoff from the same offset (Telegram's
 // retry_after is honoured), so nothing is skipped and nothing is stored
 // twice. A webhook left set from webhook mode is deleted, since Telegram
 // refuses getUpdates while one is set. An attachment that still cannot be
 // downloaded after five attempts is stored without its content, so one bad
 // file does not hold up the channel.
-func (b *Bot) Run(ctx context.Context, cursor string, sink channels.Sink) error {
+func (b *Bot) Run(ctx context.Context, cursor string, sink channels.Store) error {
 	offset, err := parseCursor(cursor)
 	if err != nil {
 		return err
@@ -123,10 +114,10 @@ func (b *Bot) poll(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
 
 // deliver converts updates and hands them to sink, moving *offset past
 // each part committed.
-func (b *Bot) deliver(ctx context.Context, updates []tgbotapi.Update, sink channels.Sink, files Files, offset *int) error {
+func (b *Bot) deliver(ctx context.Context, updates []tgbotapi.Update, sink channels.Store, files Files, offset *int) error {
 	var bt batch
 	for i, u := range updates {
-		ev, err := Convert(ctx, b.channelID, u, files)
+		ev, err := ConvertAs(ctx, b.channelID, b.cfg.identity(), u, files)
 		if err != nil {
 			return err
 		}
@@ -140,9 +131,6 @@ func (b *Bot) deliver(ctx context.Context, updates []tgbotapi.Update, sink chann
 		next := max(*offset, u.UpdateID+1)
 		if err := bt.flush(ctx, sink, b.channelID, strconv.Itoa(next)); err != nil {
 			return err
-		}
-		if bt.dropped > 0 {
-			b.log.Warn("telegram: edits dropped: the sink applies no updates", "channel_id", b.channelID, "count", bt.dropped)
 		}
 		*offset = next
 		bt = batch{}

@@ -14,7 +14,7 @@ import (
 
 // run starts b.Run in the background and returns a function that stops
 // it and returns its error.
-func run(t *testing.T, b *Bot, cursor string, sink channels.Sink) (stop func() error) {
+func run(t *testing.T, b *Bot, cursor string, sink channels.Store) (stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -112,7 +112,7 @@ func TestRunIntoInbox(t *testing.T) {
 
 // flakySink fails its first calls, then passes them to the inbox.
 type flakySink struct {
-	Sink
+	channels.Store
 	failures atomic.Int32
 }
 
@@ -120,7 +120,7 @@ func (s *flakySink) Ingest(ctx context.Context, batch []channels.Inbound) error 
 	if s.failures.Add(-1) >= 0 {
 		return errors.New("database is restarting")
 	}
-	return s.Sink.Ingest(ctx, batch)
+	return s.Store.Ingest(ctx, batch)
 }
 
 // Failures — of the API, of a download, of the sink — are retried from the
@@ -135,7 +135,7 @@ func TestRunRetries(t *testing.T) {
 	e.api.FailNext("getUpdates", telegramtest.Failure{Code: 502, Description: "Bad Gateway"})
 	e.api.FailNext("getUpdates", telegramtest.Failure{Code: 429, Description: "Too Many Requests: retry after 1", RetryAfter: 1})
 	e.api.FailNext("getFile", telegramtest.Failure{Code: 500, Description: "Internal Server Error"})
-	sink := &flakySink{Sink: e.ib}
+	sink := &flakySink{Store: e.ib}
 	sink.failures.Store(2)
 	b := newBot(t, e.api, e.ch)
 	if err := b.SetWebhook(context.Background(), "https://peyk.example.com/hook", "s3cret"); err != nil {
@@ -192,7 +192,8 @@ func TestRunPausesBetweenEmptyPolls(t *testing.T) {
 	}
 }
 
-type nopSink struct{}
+// nopSink takes everything and keeps nothing.
+type nopSink struct{ channels.IngestOnly }
 
 func (nopSink) Ingest(context.Context, []channels.Inbound) error { return nil }
 

@@ -34,7 +34,7 @@ const (
 // a send retried after a partial failure may repeat the parts that went
 // out.
 func (b *Bot) Send(ctx context.Context, m channels.Outbound) (channels.SendResult, error) {
-	chat, err := chatID(m.To)
+	chat, err := chatID(m.To, b.cfg.identity())
 	if err != nil {
 		return channels.SendResult{}, err
 	}
@@ -157,16 +157,16 @@ func isPhoto(ct string) bool {
 	return strings.HasPrefix(ct, "image/") && ct != "image/gif" && ct != "image/svg+xml"
 }
 
-// chatID reads the private chat id of a Telegram recipient.
-func chatID(to channels.Identity) (int64, error) {
+// chatID reads the private chat id of a recipient of identity kind.
+func chatID(to channels.Identity, kind channels.IdentityKind) (int64, error) {
 	v := strings.TrimSpace(to.Value)
 	if len(v) >= 3 && strings.EqualFold(v[:3], "tg:") {
 		v = v[3:]
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
-	if (to.Kind != channels.IdentityTelegram && to.Kind != "") || err != nil || id <= 0 {
-		return 0, fmt.Errorf("telegram: recipient %s %q is not a Telegram user id: %w: %w",
-			to.Kind, to.Value, channels.ErrInvalid, channels.ErrPermanent)
+	if (to.Kind != kind && to.Kind != "") || err != nil || id <= 0 {
+		return 0, fmt.Errorf("telegram: recipient %s %q is not a %s user id: %w: %w",
+			to.Kind, to.Value, kind, channels.ErrInvalid, channels.ErrPermanent)
 	}
 	return id, nil
 }

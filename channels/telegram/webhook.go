@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -49,6 +50,13 @@ type Webhook struct {
 	Files Files
 	// Log receives the failures answered with a 5xx; nil discards them.
 	Log *slog.Logger
+	// Identity is the kind of the senders' ids; empty means
+	// channels.IdentityTelegram.
+	Identity channels.IdentityKind
+	// QuerySecret also accepts Secret as the "secret" query parameter,
+	// for a service that sends no secret header (Bale): the secret is
+	// then part of the webhook URL given to setWebhook.
+	QuerySecret bool
 }
 
 var _ http.Handler = (*Webhook)(nil)
@@ -63,7 +71,7 @@ func NewWebhook(channelID int64, secret string, sink Sink, files Files) *Webhook
 // channel, its file downloads and its logger.
 func (b *Bot) Webhook(secret string, sink Sink) *Webhook {
 	h := NewWebhook(b.channelID, secret, sink, b)
-	h.Log = b.log
+	h.Log, h.Identity = b.log, b.cfg.identity()
 	return h
 }
 
@@ -74,8 +82,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusMethodNotAllowed, "use POST")
 		return
 	}
-	got := r.Header.Get(SecretHeader)
-	if h.Secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(h.Secret)) != 1 {
+	if !h.authentic(r) {
 		fail(w, http.StatusUnauthorized, "missing or wrong "+SecretHeader)
 		return
 	}
@@ -94,7 +101,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "not a Telegram update: "+err.Error())
 		return
 	}
-	ev, err := Convert(r.Context(), h.ChannelID, u, h.Files)
+	ev, err := ConvertAs(r.Context(), h.ChannelID, cmp.Or(h.Identity, channels.IdentityTelegram), u, h.Files)
 	if err != nil {
 		h.logError("telegram: webhook: download failed", u.UpdateID, err)
 		fail(w, http.StatusServiceUnavailable, "could not download the attachment; try again")
@@ -112,6 +119,18 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// authentic reports whether r carries the secret: in the header, or, with
+// QuerySecret, in the URL.
+func (h *Webhook) authentic(r *http.Request) bool {
+	same := func(got string) bool {
+		return h.Secret != "" && subtle.ConstantTimeCompare([]byte(got), []byte(h.Secret)) == 1
+	}
+	if got := r.Header.Get(SecretHeader); got != "" || !h.QuerySecret {
+		return same(got)
+	}
+	return same(r.URL.Query().Get("secret"))
 }
 
 func (h *Webhook) logError(msg string, updateID int, err error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/inbox"
@@ -27,7 +28,26 @@ type app struct {
 	ib    *inbox.Inbox
 	reg   *prometheus.Registry
 	redis asynq.RedisConnOpt
-	kinds map[string]kind
+	// kinds is the channel registry (knownKinds).
+	kinds *channels.Registry
+	// status is how this process's channels are doing.
+	status *channels.StatusBoard
+}
+
+// statusBoard returns the app's channel status board, made on first use.
+func (a *app) statusBoard() *channels.StatusBoard {
+	if a.status == nil {
+		a.status = channels.NewStatusBoard()
+	}
+	return a.status
+}
+
+// logger returns the app's logger, or one that discards.
+func (a *app) logger() *slog.Logger {
+	if a.log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return a.log
 }
 
 // openApp connects to PostgreSQL (migrating it) and parses the Redis URL.
@@ -47,8 +67,9 @@ func openApp(ctx context.Context, cfg *config, stderr io.Writer) (*app, error) {
 		return nil, err
 	}
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.ib = inbox.New(a.pool, inbox.Config{SecretKey: cfg.SecretKey, TeamVisibility: cfg.TeamVisibility, Logger: a.log}, inbox.NewMetrics(a.reg))
-	a.kinds = knownKinds(a.log)
+	a.kinds = knownKinds()
+	a.ib = inbox.New(a.pool, inbox.Config{SecretKey: cfg.SecretKey, TeamVisibility: cfg.TeamVisibility, Logger: a.log,
+		Kinds: a.kinds}, inbox.NewMetrics(a.reg))
 	return a, nil
 }
 
@@ -57,7 +78,7 @@ func (a *app) close() { a.pool.Close() }
 // startWorkers starts the background workers in this process.
 func (a *app) startWorkers() (*workers.Server, error) {
 	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a),
-		&workers.TemplateRenderer{Templates: templates.NewStore(a.pool), Contacts: crm.NewStore(a.pool), Inbox: a.ib}, a.log)
+		&workers.TemplateRenderer{Templates: templates.NewStore(a.pool), Contacts: crm.NewStore(a.pool).WithKinds(a.kinds), Inbox: a.ib}, a.log)
 	if err := srv.Start(); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/web"
 )
 
@@ -50,7 +51,8 @@ func channelCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func channelAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(stderr, "usage: peyk channel add KIND --name NAME --config JSON|@FILE (KIND: email, sms, telegram, phone; see docs/channels.md)")
+		fmt.Fprintf(stderr, "usage: peyk channel add KIND --name NAME --config JSON|@FILE (KIND: %s; see docs/channels.md)\n",
+			kindList(knownKinds()))
 		return errUsage
 	}
 	kindName := args[0]
@@ -235,4 +237,13 @@ func channelDelete(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "channel %d deleted (%d conversations kept without a channel)\n", id, n)
 	return nil
+}
+
+// kindList names the kinds of r, comma-separated.
+func kindList(r *channels.Registry) string {
+	var names []string
+	for _, k := range r.Kinds() {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/peykhq/peyk/crm"
@@ -21,7 +20,7 @@ func (c *channelAdmin) Update(ctx context.Context, id int64, name string, patch 
 	if err != nil {
 		return inbox.Channel{}, err
 	}
-	k, ok := c.kinds[string(ch.Kind)]
+	d, ok := c.kinds.Driver(ch.Kind)
 	if !ok {
 		return inbox.Channel{}, fmt.Errorf("channel kind %q is not in this build: %w", ch.Kind, crm.ErrInvalid)
 	}
@@ -39,12 +38,8 @@ func (c *channelAdmin) Update(ctx context.Context, id int64, name string, patch 
 			return inbox.Channel{}, fmt.Errorf("settings: want a JSON object: %w", crm.ErrInvalid)
 		}
 		merged, _ := json.Marshal(mergePatch(stored, p))
-		config, secrets, err = k.parse(merged)
-		if errors.Is(err, crm.ErrInvalid) {
-			return inbox.Channel{}, fmt.Errorf("%s settings: %w", ch.Kind, err)
-		}
-		if err != nil {
-			return inbox.Channel{}, fmt.Errorf("%s settings: %v: %w", ch.Kind, err, crm.ErrInvalid)
+		if _, config, secrets, err = c.check(ch.Kind, merged); err != nil {
+			return inbox.Channel{}, err
 		}
 	} else {
 		config = ch.Config // only the name changes
@@ -54,13 +49,13 @@ func (c *channelAdmin) Update(ctx context.Context, id int64, name string, patch 
 	}
 	c.touched(id)
 	c.log.Info("channel updated", "channel_id", id, "kind", ch.Kind)
-	if ch, err = c.ib.Channel(ctx, id); err != nil || k.setup == nil || !ch.Enabled {
-		return ch, err
+	if ch, err = c.ib.Channel(ctx, id); err != nil || !ch.Enabled {
+		return c.public(ch), err
 	}
-	if err := k.setup(ctx, ch, c.ib); err != nil {
-		return ch, fmt.Errorf("channel %d updated, but registering it with the provider failed (test the channel to retry): %w", id, err)
+	if err := c.setup(ctx, d, ch); err != nil {
+		return c.public(ch), fmt.Errorf("channel %d updated, but registering it with the provider failed (test the channel to retry): %w", id, err)
 	}
-	return ch, nil
+	return c.public(ch), nil
 }
 
 // SetEnabled enables or disables a channel. A disabled channel's receiver
@@ -84,6 +79,7 @@ func (c *channelAdmin) Delete(ctx context.Context, id int64, force bool) (int, e
 		return n, err
 	}
 	c.touched(id)
+	c.status.Forget(id)
 	c.log.Info("channel deleted", "channel_id", id, "conversations", n)
 	return n, nil
 }
@@ -91,20 +87,14 @@ func (c *channelAdmin) Delete(ctx context.Context, id int64, force bool) (int, e
 // storedSettings returns a channel's whole settings as create took them:
 // its public config with its decrypted secrets laid over it.
 func storedSettings(ctx context.Context, ib *inbox.Inbox, ch inbox.Channel) (map[string]any, error) {
-	out := map[string]any{}
-	if len(ch.Config) > 0 {
-		if err := json.Unmarshal(ch.Config, &out); err != nil {
-			return nil, fmt.Errorf("channel %d config: %w", ch.ID, err)
-		}
-	}
-	var sec map[string]any
-	if err := ib.Secrets(ctx, ch.ID, &sec); err != nil {
+	raw, err := channelSettings(ctx, ib, ch)
+	if err != nil {
 		return nil, err
 	}
-	for k, v := range sec {
-		out[k] = v
-	}
-	return out, nil
+	out := map[string]any{}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber() // large ids stay whole
+	return out, dec.Decode(&out)
 }
 
 // mergePatch applies a JSON merge patch (RFC 7396) to target.

@@ -140,7 +140,7 @@ func TestChannelLifecycleAPI(t *testing.T) {
 	pool := dbtest.New(t)
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds(log)}
+	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds()}
 	admin, other := newChannelAdmin(a), newChannelAdmin(a) // other: as in a second process
 	users := auth.NewStore(pool, 4)
 	u, err := users.CreateUser(ctx, auth.NewUser{Email: "admin@peyk.ir", Role: auth.RoleAdmin, Password: "long enough"})
@@ -270,7 +270,7 @@ func TestReceiverLog(t *testing.T) {
 	pool := dbtest.New(t)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds(log)}
+	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds()}
 	admin := newChannelAdmin(a)
 	bot := telegramtest.NewServer(t, "123456:secret-token")
 	id := create(t, admin, "telegram", fmt.Sprintf(`{"mode":"polling","api_endpoint":%q,"token":%q,"poll_interval":"100ms"}`,

@@ -3,49 +3,24 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/peykhq/peyk/channels"
-	"github.com/peykhq/peyk/channels/telegram"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/web"
 )
 
-// kind is what cmd knows of one channel kind: how to read its settings
-// (splitting out the secrets), test them, and build its sender.
-type kind struct {
-	// parse validates raw JSON settings and returns the public config and
-	// the secrets, stored apart (encrypted).
-	parse func(raw json.RawMessage) (config, secrets any, err error)
-	// test checks the connection of a stored channel.
-	test func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) error
-	// setup registers a stored channel with its provider (Telegram's
-	// setWebhook); it runs on create and again on every test.
-	setup func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) error
-	// sender builds the channel's sender.
-	sender func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Sender, error)
-	// webhook returns the handler of a webhook of the channel (part is the
-	// rest of the path: "", "in", "status"); nil for none.
-	webhook func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox, part string) (http.Handler, error)
-	// receiver returns the channel's receiver when it pulls messages
-	// itself (IMAP, Telegram polling); nil when it does not.
-	receiver func(ctx context.Context, ch inbox.Channel, ib *inbox.Inbox) (channels.Receiver, error)
-	// public, when set, masks the secrets left in a stored public config
-	// before it is shown (channels stored before a rule masked them).
-	public func(config json.RawMessage) json.RawMessage
-}
-
 // channelAdmin implements web.Channels, web.Webhooks and the channel CLI
-// on the kinds this build knows.
+// on the drivers of the registry.
 type channelAdmin struct {
-	ib    *inbox.Inbox
-	kinds map[string]kind
-	log   *slog.Logger
+	ib     *inbox.Inbox
+	kinds  *channels.Registry
+	status *channels.StatusBoard
+	log    *slog.Logger
 	// hooks caches built webhook handlers (see hookTTL).
 	hooks *hookCache
 	// changed is signalled (without blocking) when a channel is changed
@@ -54,11 +29,8 @@ type channelAdmin struct {
 }
 
 func newChannelAdmin(a *app) *channelAdmin {
-	log := a.log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &channelAdmin{ib: a.ib, kinds: a.kinds, log: log, hooks: newHookCache(), changed: make(chan struct{}, 1)}
+	return &channelAdmin{ib: a.ib, kinds: a.kinds, status: a.statusBoard(), log: a.logger(),
+		hooks: newHookCache(), changed: make(chan struct{}, 1)}
 }
 
 // touched drops what was built from channel id's old settings and tells
@@ -80,40 +52,73 @@ func (c *channelAdmin) List(ctx context.Context) ([]inbox.Channel, error) {
 	return cs, err
 }
 
-// public returns ch with its kind's masking applied to its config.
+// Status reports how channel id is doing in this process.
+func (c *channelAdmin) Status(ctx context.Context, id int64) (channels.Status, error) {
+	if _, err := c.ib.Channel(ctx, id); err != nil {
+		return channels.Status{}, err
+	}
+	return c.status.Status(id), nil
+}
+
+// public returns ch with its config as its driver shows it.
 func (c *channelAdmin) public(ch inbox.Channel) inbox.Channel {
-	if k, ok := c.kinds[string(ch.Kind)]; ok && k.public != nil {
-		ch.Config = k.public(ch.Config)
+	if d, ok := c.kinds.Driver(ch.Kind); ok {
+		ch.Config = d.Public(ch.Config)
 	}
 	return ch
+}
+
+// check validates raw settings of kind k and splits them into the public
+// config and the secrets; errors wrap crm.ErrInvalid.
+func (c *channelAdmin) check(k channels.Kind, raw json.RawMessage) (*channels.Driver, any, any, error) {
+	d, ok := c.kinds.Driver(k)
+	if !ok {
+		return nil, nil, nil, fmt.Errorf("channel kind %q (this build knows %v): %w", k, c.kinds.Kinds(), crm.ErrInvalid)
+	}
+	full, err := d.Check(raw)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s settings: %w", k, err)
+	}
+	public, secrets, err := d.Split(full)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s settings: %w", k, err)
+	}
+	return d, public, secrets, nil
 }
 
 // Create validates the settings of a channel of kind and stores it, its
 // secrets encrypted.
 func (c *channelAdmin) Create(ctx context.Context, kindName, name string, raw json.RawMessage) (inbox.Channel, error) {
-	k, ok := c.kinds[kindName]
-	if !ok {
-		return inbox.Channel{}, fmt.Errorf("channel kind %q (this build knows %v): %w", kindName, kindNames(c.kinds), crm.ErrInvalid)
-	}
-	config, secrets, err := k.parse(raw)
-	if errors.Is(err, crm.ErrInvalid) {
-		return inbox.Channel{}, fmt.Errorf("%s settings: %w", kindName, err)
-	}
+	d, config, secrets, err := c.check(channels.Kind(kindName), raw)
 	if err != nil {
-		return inbox.Channel{}, fmt.Errorf("%s settings: %v: %w", kindName, err, crm.ErrInvalid)
+		return inbox.Channel{}, err
 	}
-	id, err := c.ib.AddChannel(ctx, channels.Kind(kindName), name, config, secrets)
+	id, err := c.ib.AddChannel(ctx, d.Kind, name, config, secrets)
 	if err != nil {
 		return inbox.Channel{}, err
 	}
 	ch, err := c.ib.Channel(ctx, id)
-	if err != nil || k.setup == nil {
+	if err != nil {
 		return c.public(ch), err
 	}
-	if err := k.setup(ctx, ch, c.ib); err != nil {
+	if err := c.setup(ctx, d, ch); err != nil {
 		return c.public(ch), fmt.Errorf("channel %d created, but registering it with the provider failed (test the channel to retry): %w", id, err)
 	}
 	return c.public(ch), nil
+}
+
+// setup registers ch with its provider, when its kind does that.
+func (c *channelAdmin) setup(ctx context.Context, d *channels.Driver, ch inbox.Channel) error {
+	if d.Setup == nil {
+		return nil
+	}
+	in, err := instance(ctx, c.ib, ch, c.log, c.status)
+	if err != nil {
+		return err
+	}
+	err = d.Setup(ctx, in)
+	c.status.Failed(ch.ID, err)
+	return err
 }
 
 // Test checks a channel's connection. A kind without a connection test
@@ -123,35 +128,23 @@ func (c *channelAdmin) Test(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	k, ok := c.kinds[string(ch.Kind)]
-	if !ok || k.test == nil {
+	d, ok := c.kinds.Driver(ch.Kind)
+	if !ok || d.Tester == nil {
 		return fmt.Errorf("channel %d (%s): %w", id, ch.Kind, web.ErrNotApplicable)
 	}
-	if err := k.test(ctx, ch, c.ib); err != nil {
+	in, err := instance(ctx, c.ib, ch, c.log, c.status)
+	if err != nil {
 		return err
 	}
-	if k.setup != nil {
-		return k.setup(ctx, ch, c.ib)
+	t, err := d.Tester(ctx, in)
+	if err == nil {
+		err = t.Test(ctx)
 	}
-	return nil
-}
-
-func kindNames(m map[string]kind) []string {
-	var out []string
-	for n := range m {
-		out = append(out, n)
+	if err != nil {
+		c.status.Failed(id, err)
+		return err
 	}
-	return out
-}
-
-// knownKinds lists the channel kinds of this build.
-func knownKinds(log *slog.Logger) map[string]kind {
-	return map[string]kind{
-		string(channels.SMS):      smsKind(log),
-		string(channels.Telegram): telegramKind(log, newCache[*telegram.Bot]()),
-		string(channels.Phone):    phoneKind(),
-		string(channels.Email):    emailKind(log),
-	}
+	return c.setup(ctx, d, ch)
 }
 
 // Webhook returns the handler for a webhook of channel id; part is the
@@ -187,16 +180,54 @@ func (c *channelAdmin) buildWebhook(ctx context.Context, id int64, part string) 
 	if err != nil {
 		return nil, err
 	}
-	k, ok := c.kinds[string(ch.Kind)]
-	if !ch.Enabled || !ok || k.webhook == nil {
+	d, ok := c.kinds.Driver(ch.Kind)
+	if !ch.Enabled || !ok || d.Webhook == nil {
 		return nil, fmt.Errorf("channel %d has no webhook: %w", id, crm.ErrNotFound)
 	}
-	h, err := k.webhook(ctx, ch, c.ib, part)
+	in, err := instance(ctx, c.ib, ch, c.log, c.status)
 	if err != nil {
 		return nil, fmt.Errorf("channel %d webhook: %w", id, err)
 	}
+	hooks, err := d.Webhook(ctx, in)
+	if err != nil {
+		c.status.Failed(id, err)
+		return nil, fmt.Errorf("channel %d webhook: %w", id, err)
+	}
+	h := hooks[part]
 	if h == nil {
 		return nil, fmt.Errorf("channel %d has no webhook %q: %w", id, part, crm.ErrNotFound)
 	}
 	return h, nil
+}
+
+// instance is what a driver's builders get of stored channel ch: its
+// whole settings, the inbox to hand messages to, a logger and the status
+// board.
+func instance(ctx context.Context, ib *inbox.Inbox, ch inbox.Channel, log *slog.Logger, status *channels.StatusBoard) (channels.Instance, error) {
+	raw, err := channelSettings(ctx, ib, ch)
+	if err != nil {
+		return channels.Instance{}, err
+	}
+	return channels.Instance{ChannelID: ch.ID, Settings: raw, Store: ib, Log: log, Status: status}, nil
+}
+
+// channelSettings returns a channel's whole settings: its public config
+// with its decrypted secrets laid over it. (Channels stored before the
+// driver contract keep all their settings among the secrets; the overlay
+// reads them the same way.)
+func channelSettings(ctx context.Context, ib *inbox.Inbox, ch inbox.Channel) (json.RawMessage, error) {
+	all := map[string]json.RawMessage{}
+	if len(ch.Config) > 0 {
+		if err := json.Unmarshal(ch.Config, &all); err != nil {
+			return nil, fmt.Errorf("channel %d config: %w", ch.ID, err)
+		}
+	}
+	var sec map[string]json.RawMessage
+	if err := ib.Secrets(ctx, ch.ID, &sec); err != nil {
+		return nil, err
+	}
+	for k, v := range sec {
+		all[k] = v
+	}
+	return json.Marshal(all)
 }

@@ -18,7 +18,7 @@ import (
 func TestCreateChannelWithoutSecretKey(t *testing.T) {
 	pool := dbtest.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := &app{pool: pool, log: log, ib: inbox.New(pool, inbox.Config{}, nil), kinds: knownKinds(log)}
+	a := &app{pool: pool, log: log, ib: inbox.New(pool, inbox.Config{}, nil), kinds: knownKinds()}
 	_, err := newChannelAdmin(a).Create(context.Background(), "phone", "pbx",
 		json.RawMessage(`{"ours":["+982100000000"],"secret":"0123456789abcdef0123"}`))
 	if !errors.Is(err, crm.ErrInvalid) || !errors.Is(err, inbox.ErrNoSecretKey) {

@@ -48,15 +48,11 @@ func importDemoCDR(ctx context.Context, a *app, channel int64, rows []demoCDRRow
 	if err != nil {
 		return phonelog.Stats{}, err
 	}
-	raw, err := settings(ctx, a.ib, ch)
+	raw, err := channelSettings(ctx, a.ib, ch)
 	if err != nil {
 		return phonelog.Stats{}, err
 	}
-	var s phoneSettings
-	if err := strict(raw, &s); err != nil {
-		return phonelog.Stats{}, err
-	}
-	cfg, err := s.config()
+	cfg, err := phonelog.SettingsConfig(raw)
 	if err != nil {
 		return phonelog.Stats{}, err
 	}

@@ -103,7 +103,7 @@ func ensureChannels(ctx context.Context, a *app, s demoServers) (demoChannels, e
 // resetDemoChannel stores a demo channel's settings (checked as for a new
 // channel), enables it and empties its cursor.
 func resetDemoChannel(ctx context.Context, a *app, id int64, kind channels.Kind, raw json.RawMessage) error {
-	config, secrets, err := a.kinds[string(kind)].parse(raw)
+	_, config, secrets, err := newChannelAdmin(a).check(kind, raw)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 	pool, proxy := dbtest.NewBehindProxy(t)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds(log)}
+	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds()}
 	admin := newChannelAdmin(a)
 	srv := httptest.NewServer(web.New(web.Deps{Webhooks: admin, Log: log}).Handler())
 	defer srv.Close()

@@ -68,15 +68,11 @@ func importCallsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	if ch.Kind != "phone" {
 		return fmt.Errorf("channel %d is a %s channel, not a phone channel", ch.ID, ch.Kind)
 	}
-	raw, err := settings(ctx, a.ib, ch)
+	raw, err := channelSettings(ctx, a.ib, ch)
 	if err != nil {
 		return err
 	}
-	var s phoneSettings
-	if err := strict(raw, &s); err != nil {
-		return err
-	}
-	pcfg, err := s.config()
+	pcfg, err := phonelog.SettingsConfig(raw)
 	if err != nil {
 		return err
 	}

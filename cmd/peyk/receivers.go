@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/peykhq/peyk/channels"
 )
 
 // receiverRescan is how often runReceivers looks for new, changed and
@@ -29,6 +31,7 @@ func runReceivers(ctx context.Context, a *app, changed <-chan struct{}) {
 	stop := func(id int64, r run, reason string) {
 		r.cancel()
 		delete(running, id)
+		a.statusBoard().Receiver(id, channels.StateStopped)
 		a.log.Info("receiver stopped", "channel_id", id, "reason", reason)
 	}
 	t := time.NewTicker(receiverRescan)
@@ -40,8 +43,8 @@ func runReceivers(ctx context.Context, a *app, changed <-chan struct{}) {
 		}
 		seen := make(map[int64]bool)
 		for _, ch := range chs {
-			k, ok := a.kinds[string(ch.Kind)]
-			if !ch.Enabled || !ok || k.receiver == nil {
+			d, ok := a.kinds.Driver(ch.Kind)
+			if !ch.Enabled || !ok || d.Receiver == nil {
 				continue
 			}
 			seen[ch.ID] = true
@@ -58,7 +61,7 @@ func runReceivers(ctx context.Context, a *app, changed <-chan struct{}) {
 				defer wg.Done()
 				_ = a.ib.Own(rctx, ch.ID, 5*time.Second, func(ctx context.Context) error {
 					a.log.Info("receiver owner acquired", "channel_id", ch.ID)
-					err := receive(ctx, a, ch.ID, k)
+					err := receive(ctx, a, ch.ID, d)
 					switch {
 					case rctx.Err() != nil: // stopped here: disabled, changed, shutdown
 						a.log.Info("receiver owner released", "channel_id", ch.ID)
@@ -91,24 +94,35 @@ func runReceivers(ctx context.Context, a *app, changed <-chan struct{}) {
 }
 
 // receive runs one channel's receiver from its committed cursor, read
-// after the ownership lock is taken.
-func receive(ctx context.Context, a *app, id int64, k kind) error {
+// after the ownership lock is taken, and keeps its status.
+func receive(ctx context.Context, a *app, id int64, d *channels.Driver) error {
+	status := a.statusBoard()
 	ch, err := a.ib.Channel(ctx, id)
 	if err != nil {
 		return err
 	}
-	r, err := k.receiver(ctx, ch, a.ib)
+	in, err := instance(ctx, a.ib, ch, a.logger(), status)
+	var r channels.Receiver
+	if err == nil {
+		r, err = d.Receiver(ctx, in)
+	}
 	if err != nil {
+		status.Receiver(id, channels.StateFailed)
+		status.Failed(id, err)
 		a.log.Error("receiver error", "channel_id", id, "stage", "build", "err", err)
 		return err
 	}
 	if r == nil { // this channel's settings do not pull (a webhook bot)
+		status.Receiver(id, channels.StateIdle)
 		<-ctx.Done()
 		return nil
 	}
+	status.Receiver(id, channels.StateRunning)
 	a.log.Info("receiver running", "channel_id", id, "kind", ch.Kind, "cursor", ch.Cursor)
 	err = r.Run(ctx, ch.Cursor, a.ib)
 	if err != nil && ctx.Err() == nil {
+		status.Receiver(id, channels.StateFailed)
+		status.Failed(id, err)
 		a.log.Error("receiver error", "channel_id", id, "stage", "run", "err", err)
 	}
 	return err

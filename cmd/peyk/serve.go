@@ -64,8 +64,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer queue.Close()
 	users := auth.NewStore(pool, 0)
 	srv := web.New(web.Deps{Version: version(), Gatherer: reg, Log: log,
-		Users: users, Channels: admin, Webhooks: admin,
-		Inbox: a.ib, Contacts: crm.NewStore(pool), Templates: templates.NewStore(pool), Queue: queue, Accounts: users,
+		Users: users, Channels: admin, Webhooks: admin, ChannelStatus: admin.Status,
+		Inbox: a.ib, Contacts: crm.NewStore(pool).WithKinds(a.kinds), Kinds: a.kinds, Templates: templates.NewStore(pool), Queue: queue, Accounts: users,
 		Segments: func(text string) any { return sms.Segments(text) },
 		Sessions: users, CookieSecure: cfg.CookieSecure, MetricsToken: cfg.MetricsToken, Events: hub, Reports: kpi.New(pool),
 		Checks: []web.Check{{Name: "postgres", Ping: pool.Ping},

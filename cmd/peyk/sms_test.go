@@ -51,7 +51,7 @@ func TestSMSChannelSecretsAndGETWebhooks(t *testing.T) {
 	ctx := context.Background()
 	pool := dbtest.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := &app{pool: pool, log: log, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds(log)}
+	a := &app{pool: pool, log: log, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds()}
 	admin := newChannelAdmin(a)
 	srv := httptest.NewServer(web.New(web.Deps{Log: log, Webhooks: admin}).Handler())
 	t.Cleanup(srv.Close)

@@ -23,7 +23,7 @@ func TestTelegramChannelBehindProxy(t *testing.T) {
 	pool := dbtest.New(t)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds(log)}
+	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds()}
 	admin := newChannelAdmin(a)
 
 	const password = "s3cret-pr0xy"

@@ -28,7 +28,7 @@ func TestOneCustomerThreeChannels(t *testing.T) {
 	pool := dbtest.New(t)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds(log)}
+	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds()}
 	admin := newChannelAdmin(a)
 	srv := httptest.NewServer(web.New(web.Deps{Webhooks: admin, Log: log}).Handler())
 	defer srv.Close()

@@ -52,7 +52,7 @@ func (g *Gateway) Receive(ctx context.Context) ([]channels.Inbound, error) {
 // offered again, never dropped. Run returns nil when ctx is done and an
 // error when Kavenegar refuses the account (an invalid API key or line);
 // other failures are logged and retried.
-func (g *Gateway) Run(ctx context.Context, cursor string, sink channels.Sink) error {
+func (g *Gateway) Run(ctx context.Context, cursor string, sink channels.Store) error {
 	if g.cfg.Sender == "" {
 		return errors.New("kavenegar: polling needs the line number (sender) to receive on")
 	}

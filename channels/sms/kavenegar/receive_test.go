@@ -142,3 +142,7 @@ func TestRunNeedsLine(t *testing.T) {
 		t.Fatal("Run without a line number returned nil")
 	}
 }
+
+func (s *failSink) Update(context.Context, []channels.Update) (int, error) { return 0, nil }
+
+func (s *failSink) SetCursor(context.Context, int64, string) error { return nil }
