@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -17,7 +19,10 @@ type ServerConfig struct {
 	// that sends its body slowly is cut off after it.
 	ReadTimeout time.Duration
 	// WriteTimeout bounds a request from the end of its headers to the
-	// end of the response. GET /events, the event stream, clears it.
+	// end of the response. GET /events, the event stream, clears it;
+	// attachment downloads and CSV exports move it forward before every
+	// chunk they write, so they are cut only after a WriteTimeout without
+	// progress.
 	WriteTimeout time.Duration
 	// IdleTimeout closes a keep-alive connection idle this long.
 	IdleTimeout time.Duration
@@ -58,6 +63,7 @@ func NewHTTPServer(h http.Handler, c ServerConfig, log *slog.Logger) *http.Serve
 		WriteTimeout:      c.WriteTimeout,
 		IdleTimeout:       c.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return withWriteTimeout(c.WriteTimeout) },
 	}
 }
 
