@@ -77,7 +77,8 @@ func orDefault(v, d time.Duration) time.Duration {
 // limitBodies lets at most max requests read their bodies at once: a
 // request with a body takes a slot before h runs and gives it back when
 // its body is read to the end, closed, or h returns. A request that finds
-// no slot free is answered 503 with Retry-After.
+// no slot free is answered 503 with Retry-After: a short page in Persian
+// and English for a browser (Accept: text/html), the JSON error else.
 func limitBodies(h http.Handler, max int, log *slog.Logger) http.Handler {
 	slots := make(chan struct{}, max)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -91,7 +92,12 @@ func limitBodies(h http.Handler, max int, log *slog.Logger) http.Handler {
 			log.Warn("http: too many request bodies arriving at once; refused", "max", max, "path", r.URL.Path)
 			w.Header().Set("Retry-After", RetryAfter)
 			w.Header().Set("Connection", "close")
-			http.Error(w, "too many requests are sending their bodies at once; retry later", http.StatusServiceUnavailable)
+			if wantsHTML(r) { // a browser's form post: a page in both languages
+				writeShortPage(w, http.StatusServiceUnavailable, "", "error.busy")
+				return
+			}
+			writeJSON(w, http.StatusServiceUnavailable, map[string]apiError{"error": {Code: "unavailable",
+				Message: "too many requests are sending their bodies at once; retry later"}})
 			return
 		}
 		b := &gatedBody{body: r.Body, release: sync.OnceFunc(func() { <-slots })}
