@@ -137,6 +137,9 @@ var messages = map[string][2]string{
 	"error.forbidden":    {"اجازهٔ این کار را ندارید. اگر صفحه مدتی باز مانده، آن را دوباره بارگیری کنید.", "You may not do this. If the page has been open a while, reload it."},
 	"error.unavailable":  {"پیک لحظه\u200cای در دسترس نیست؛ چند لحظهٔ دیگر دوباره امتحان کنید.", "Peyk is unavailable just now; try again in a moment."},
 	"error.internal":     {"خطایی پیش آمد و در گزارش سرور ثبت شد؛ کمی بعد دوباره امتحان کنید.", "Something went wrong and was logged on the server; try again shortly."},
+	"error.not_number":   {"یک عدد لازم است.", "A number is needed."},
+	"error.not_time":     {"تاریخ و ساعت خوانده نشد.", "The date and time could not be read."},
+	"error.past_time":    {"زمان یادآوری باید در آینده باشد.", "A reminder needs a time in the future."},
 	"error.busy":         {"پیک الان درخواست\u200cهای زیادی دارد؛ چند لحظهٔ دیگر دوباره امتحان کنید.", "Peyk has too many requests just now; try again in a moment."},
 	// The login page's strings (loginText).
 	"login.title":    {"ورود به پیک", "Sign in to Peyk"},

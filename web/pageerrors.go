@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -22,12 +23,30 @@ var errorKeys = map[string]string{
 }
 
 // pageError returns the status of err and the sentence a page shows for
-// it in the language of tr, by its kind. A fault of the server (5xx) is
+// it in the language of tr: the reason it carries for people (a
+// reasonError), else one by its kind. A fault of the server (5xx) is
 // logged by the caller, not described.
 func pageError(err error, tr translator) (int, string) {
 	status, code := statusOf(err)
+	if re, ok := errors.AsType[*reasonError](err); ok && status < http.StatusInternalServerError {
+		return status, tr.t(re.key)
+	}
 	return status, tr.t(errorKeys[code])
 }
+
+// reasonError is an error of bad input that carries a sentence meant for
+// people: a catalogue key, shown by pages in the reader's language.
+type reasonError struct {
+	key string
+	err error
+}
+
+func (e *reasonError) Error() string { return e.err.Error() }
+func (e *reasonError) Unwrap() error { return e.err }
+
+// withReason returns err carrying the catalogue key of a sentence that
+// tells people what was wrong.
+func withReason(key string, err error) error { return &reasonError{key: key, err: err} }
 
 // bilingual returns key's text in Persian and then English, for a page
 // shown to someone whose language is not known yet.

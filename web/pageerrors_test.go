@@ -32,6 +32,9 @@ var errorTexts = map[string][2]string{
 	"invalid":     {"پذیرفته نشد", "could not be accepted"},
 	"forbidden":   {"اجازهٔ این کار را ندارید", "You may not do this"},
 	"unavailable": {"چند لحظهٔ دیگر دوباره امتحان کنید", "try again in a moment"},
+	"not_number":  {"یک عدد لازم است", "A number is needed"},
+	"not_time":    {"تاریخ و ساعت خوانده نشد", "The date and time could not be read"},
+	"past_time":   {"زمان یادآوری باید در آینده باشد", "A reminder needs a time in the future"},
 }
 
 // rawErrors are fragments of Go errors that must never reach a page.
@@ -71,7 +74,9 @@ func TestPagesShowErrorKinds(t *testing.T) {
 			{"missing conversation", "GET", "/conversations/99999999", nil, 404, "not_found"},
 			{"missing contact", "GET", "/contacts/99999999", nil, 404, "not_found"},
 			{"bad attachment path", "GET", "/attachments/x/y", nil, 400, "invalid"},
-			{"bad reminder time", "POST", fmt.Sprintf("/conversations/%d/remind", e.mailConv), url.Values{"at": {"not a time"}}, 400, "invalid"},
+			{"bad reminder time", "POST", fmt.Sprintf("/conversations/%d/remind", e.mailConv), url.Values{"at": {"not a time"}}, 400, "not_time"},
+			{"reminder in the past", "POST", fmt.Sprintf("/conversations/%d/remind", e.mailConv), url.Values{"at": {"2020-01-01T10:00"}}, 400, "past_time"},
+			{"bad assignee", "POST", fmt.Sprintf("/conversations/%d/assign", e.mailConv), url.Values{"assignee": {"someone"}}, 400, "not_number"},
 			{"wrong CSRF token", "POST", fmt.Sprintf("/conversations/%d/note", e.mailConv), url.Values{"csrf_token": {"wrong"}, "text": {"x"}}, 403, "forbidden"},
 		}
 		for _, tc := range cases {

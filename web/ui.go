@@ -130,7 +130,7 @@ func formInt(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%s %q is not a number: %w", name, v, crm.ErrInvalid)
+		return 0, withReason("error.not_number", fmt.Errorf("%s %q is not a number: %w", name, v, crm.ErrInvalid))
 	}
 	return n, nil
 }
@@ -146,5 +146,5 @@ func formTime(r *http.Request, name string, loc *time.Location) (time.Time, erro
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%s %q is not a date and time: %w", name, v, crm.ErrInvalid)
+	return time.Time{}, withReason("error.not_time", fmt.Errorf("%s %q is not a date and time: %w", name, v, crm.ErrInvalid))
 }

@@ -97,7 +97,7 @@ func (u *ui) remind(ctx context.Context, r *http.Request, conv int64) error {
 		return err
 	}
 	if !at.After(time.Now()) {
-		return fmt.Errorf("a reminder needs a time in the future: %w", crm.ErrInvalid)
+		return withReason("error.past_time", fmt.Errorf("a reminder needs a time in the future: %w", crm.ErrInvalid))
 	}
 	me := userOf(r).ID
 	s, err := u.scoped(r).AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: at,
