@@ -20,11 +20,15 @@ import (
 
 // unsafeElements are the elements an HTML part may not contain: they run
 // script, embed other documents, submit forms or change how the message's
-// links resolve.
+// links resolve. SVG animation elements (the tokenizer lowers their names)
+// are among them: <animate attributeName="href" values="javascript:…"> and
+// <set attributeName="href" to="javascript:…"> turn a link into script
+// after the attributes were checked.
 var unsafeElements = map[string]bool{
 	"script": true, "iframe": true, "frame": true, "frameset": true, "object": true, "embed": true,
 	"applet": true, "form": true, "input": true, "button": true, "textarea": true, "select": true,
 	"base": true, "link": true, "portal": true,
+	"animate": true, "set": true, "animatetransform": true, "animatemotion": true,
 }
 
 // urlAttrs are the attributes whose value is a URL.

@@ -37,6 +37,9 @@ func TestValidateHTML(t *testing.T) {
 		{"style expression", `<p style="width: expression(alert(1))">x</p>`, []string{"script in the style of <p>"}, 1},
 		{"meta refresh", `<meta http-equiv="refresh" content="0;url=https://x">`, []string{`<meta http-equiv="refresh">`}, 1},
 		{"base", `<base href="https://evil.example/">`, []string{"<base> element"}, 1},
+		{"svg animate turning a link into script", `<svg><a href="https://x"><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a></svg>`, []string{"<animate> element"}, 1},
+		{"svg set turning a link into script", "<p>x</p>\n<svg><a><set attributeName=\"href\" to=\"javascript:alert(1)\"/></a></svg>", []string{"html, line 2", "<set> element"}, 2},
+		{"svg animateTransform", `<svg><rect><animateTransform attributeName="transform" type="rotate"/></rect></svg>`, []string{"<animatetransform> element"}, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

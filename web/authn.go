@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/web/auth"
 )
 
@@ -61,7 +62,8 @@ func (s *Server) requireRole(role string, h http.HandlerFunc) http.HandlerFunc {
 
 // requirePage is requireRole for the browser's pages: only the session
 // cookie counts, and a caller without a valid session is sent to /login
-// (303) instead of getting a JSON 401. Errors are plain text.
+// (303) instead of getting a JSON 401. Errors are a short page in the
+// caller's language (writePageError).
 func (s *Server) requirePage(role string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, csrf, err := s.session(r)
@@ -80,13 +82,11 @@ func (s *Server) requirePage(role string, h http.HandlerFunc) http.HandlerFunc {
 			err = errForbidden
 		}
 		if err != nil {
-			status, _ := statusOf(err)
-			msg := err.Error()
-			if status >= http.StatusInternalServerError {
-				s.log.Error("request failed", "err", err)
-				msg = "internal error; see the server log"
+			lang := "" // nobody known yet: both languages
+			if u.ID != 0 {
+				lang = templates.Match(u.Locale, templates.Persian)
 			}
-			http.Error(w, msg, status)
+			s.writePageError(w, r, lang, err)
 			return
 		}
 		h(w, withCaller(r, u, csrf))

@@ -124,6 +124,19 @@ var messages = map[string][2]string{
 	"live.new":         {"پیام تازه رسید.", "New message."},
 	"error.title":      {"خطا", "Error"},
 	"error.back":       {"بازگشت", "Go back"},
+	// What a page says for each kind of error (pageError); never the
+	// error's own text.
+	"error.not_found":    {"آنچه خواستید پیدا نشد، یا اجازهٔ دیدنش را ندارید.", "What you asked for was not found, or you may not see it."},
+	"error.invalid":      {"آنچه فرستادید پذیرفته نشد؛ آن را بررسی کنید و دوباره بفرستید.", "What you sent could not be accepted; check it and try again."},
+	"error.conflict":     {"این کار با وضعیت کنونی جور درنمی\u200cآید؛ صفحه را دوباره بارگیری کنید و دوباره امتحان کنید.", "This clashes with how things stand now; reload the page and try again."},
+	"error.unauthorized": {"برای دیدن این صفحه وارد شوید.", "Sign in to see this page."},
+	"error.forbidden":    {"اجازهٔ این کار را ندارید. اگر صفحه مدتی باز مانده، آن را دوباره بارگیری کنید.", "You may not do this. If the page has been open a while, reload it."},
+	"error.unavailable":  {"پیک لحظه\u200cای در دسترس نیست؛ چند لحظهٔ دیگر دوباره امتحان کنید.", "Peyk is unavailable just now; try again in a moment."},
+	"error.internal":     {"خطایی پیش آمد و در گزارش سرور ثبت شد؛ کمی بعد دوباره امتحان کنید.", "Something went wrong and was logged on the server; try again shortly."},
+	"error.not_number":   {"یک عدد لازم است.", "A number is needed."},
+	"error.not_time":     {"تاریخ و ساعت خوانده نشد.", "The date and time could not be read."},
+	"error.past_time":    {"زمان یادآوری باید در آینده باشد.", "A reminder needs a time in the future."},
+	"error.busy":         {"پیک الان درخواست\u200cهای زیادی دارد؛ چند لحظهٔ دیگر دوباره امتحان کنید.", "Peyk has too many requests just now; try again in a moment."},
 	// The login page's strings (loginText).
 	"login.title":    {"ورود به پیک", "Sign in to Peyk"},
 	"login.email":    {"ایمیل", "E-mail"},
@@ -177,6 +190,7 @@ var messages = map[string][2]string{
 	"report.system":           {"سیستم", "System"},
 	"report.csv":              {"خروجی CSV", "CSV export"},
 	"report.date_hint":        {"۱۴۰۴/۱۲/۲۹", "2026-03-20"},
+	"report.bad_query":        {"فیلترهای گزارش خوانده نشد (روز را مثل ۱۴۰۴/۱۲/۲۹ یا 2026-03-20 بنویسید)؛ گزارش ۳۰ روز گذشته نمایش داده می\u200cشود.", "The report's filters could not be read (write a day as 2026-03-20 or 1404/12/29); the last 30 days are shown."},
 }
 
 // translator renders catalogue keys in one locale.

@@ -55,7 +55,7 @@ func (s *logins) loginForm(w http.ResponseWriter, r *http.Request) {
 // starts a session.
 func (s *logins) login(w http.ResponseWriter, r *http.Request) {
 	if err := s.origins.Check(r); err != nil {
-		http.Error(w, err.Error(), http.StatusForbidden)
+		writeShortPage(w, http.StatusForbidden, "", "error.forbidden")
 		return
 	}
 	// Nobody is signed in yet: a login form is a few hundred bytes.

@@ -68,7 +68,7 @@ func (s *Server) reportSection(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="peyk-%s-%s.csv"`, name,
 		rep.Query.From.Format("20060102")))
-	cw := csv.NewWriter(w)
+	cw := csv.NewWriter(newProgressWriter(w, r))
 	_ = cw.Write(t.Header)
 	for _, row := range t.Rows {
 		_ = cw.Write(inertCells(row)) // a write error means the client went away

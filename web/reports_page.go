@@ -52,23 +52,23 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 		view.Report, err = s.Reports.Report(r.Context(), q)
 	}
 	if err != nil {
-		status, _ := statusOf(err)
+		status, msg := pageError(err, translator(tr))
 		if status >= http.StatusInternalServerError {
-			s.log.Error("report page", "err", err)
-			http.Error(w, "internal error; see the server log", status)
+			s.writePageError(w, r, lang, err)
 			return
 		}
-		view.Error = err.Error()
+		view.Error = msg // the kind of error, never its English text
+		if status == http.StatusBadRequest {
+			view.Error = tr.t("bad_query")
+		}
 		q, _ = reportQuery(url.Values{}, lang, time.Now())
 		if view.Report, err = s.Reports.Report(r.Context(), q); err != nil {
-			s.log.Error("report page", "err", err)
-			http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
+			s.writePageError(w, r, lang, err)
 			return
 		}
 	}
 	if view.Choices, err = s.Reports.Choices(r.Context()); err != nil {
-		s.log.Error("report page", "err", err)
-		http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
+		s.writePageError(w, r, lang, err)
 		return
 	}
 	view.fill(tr, r.URL.Query())
@@ -76,8 +76,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 	view.From, view.To = tr.day(view.Report.Query.From, tz), tr.day(view.Report.Query.To.AddDate(0, 0, -1), tz)
 	t, err := reportTemplate(lang, tz, s.Kinds)
 	if err != nil {
-		s.log.Error("report page", "err", err)
-		http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
+		s.writePageError(w, r, lang, fmt.Errorf("web: report page: %w", err))
 		return
 	}
 	d := pageData{Locale: lang, Dir: "ltr", Title: tr.t("title"), Nav: "reports", Page: "reports",

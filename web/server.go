@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -17,7 +19,10 @@ type ServerConfig struct {
 	// that sends its body slowly is cut off after it.
 	ReadTimeout time.Duration
 	// WriteTimeout bounds a request from the end of its headers to the
-	// end of the response. GET /events, the event stream, clears it.
+	// end of the response. GET /events, the event stream, clears it;
+	// attachment downloads and CSV exports move it forward before every
+	// chunk they write, so they are cut only after a WriteTimeout without
+	// progress.
 	WriteTimeout time.Duration
 	// IdleTimeout closes a keep-alive connection idle this long.
 	IdleTimeout time.Duration
@@ -58,6 +63,7 @@ func NewHTTPServer(h http.Handler, c ServerConfig, log *slog.Logger) *http.Serve
 		WriteTimeout:      c.WriteTimeout,
 		IdleTimeout:       c.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return withWriteTimeout(c.WriteTimeout) },
 	}
 }
 
@@ -71,7 +77,8 @@ func orDefault(v, d time.Duration) time.Duration {
 // limitBodies lets at most max requests read their bodies at once: a
 // request with a body takes a slot before h runs and gives it back when
 // its body is read to the end, closed, or h returns. A request that finds
-// no slot free is answered 503 with Retry-After.
+// no slot free is answered 503 with Retry-After: a short page in Persian
+// and English for a browser (Accept: text/html), the JSON error else.
 func limitBodies(h http.Handler, max int, log *slog.Logger) http.Handler {
 	slots := make(chan struct{}, max)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +92,12 @@ func limitBodies(h http.Handler, max int, log *slog.Logger) http.Handler {
 			log.Warn("http: too many request bodies arriving at once; refused", "max", max, "path", r.URL.Path)
 			w.Header().Set("Retry-After", RetryAfter)
 			w.Header().Set("Connection", "close")
-			http.Error(w, "too many requests are sending their bodies at once; retry later", http.StatusServiceUnavailable)
+			if wantsHTML(r) { // a browser's form post: a page in both languages
+				writeShortPage(w, http.StatusServiceUnavailable, "", "error.busy")
+				return
+			}
+			writeJSON(w, http.StatusServiceUnavailable, map[string]apiError{"error": {Code: "unavailable",
+				Message: "too many requests are sending their bodies at once; retry later"}})
 			return
 		}
 		b := &gatedBody{body: r.Body, release: sync.OnceFunc(func() { <-slots })}

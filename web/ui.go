@@ -100,14 +100,17 @@ func (u *ui) pageData(r *http.Request, name, nav, title string, view any) pageDa
 	return d
 }
 
-// fail shows err as an error page with its status: the message for bad
-// input, a generic one (and a log line) for a server fault.
+// fail shows err as an error page with its status and, in the caller's
+// language, what kind of error it is (never err's own text); a server
+// fault is logged, and a 503 has Retry-After.
 func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, _ := statusOf(err)
-	msg := err.Error()
-	if status >= http.StatusInternalServerError {
+	status, msg := pageError(err, translator{fa: locale(r) == templates.Persian})
+	switch status {
+	case http.StatusInternalServerError:
 		u.log.Error("page failed", "path", r.URL.Path, "err", err)
-		msg = http.StatusText(status)
+	case http.StatusServiceUnavailable:
+		u.log.Warn("page failed: a service it needs is unreachable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", RetryAfter)
 	}
 	u.show(w, status, u.pageData(r, "error", "", "error.title", map[string]any{"Status": status, "Message": msg}))
 }
@@ -127,7 +130,7 @@ func formInt(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%s %q is not a number: %w", name, v, crm.ErrInvalid)
+		return 0, withReason("error.not_number", fmt.Errorf("%s %q is not a number: %w", name, v, crm.ErrInvalid))
 	}
 	return n, nil
 }
@@ -143,5 +146,5 @@ func formTime(r *http.Request, name string, loc *time.Location) (time.Time, erro
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%s %q is not a date and time: %w", name, v, crm.ErrInvalid)
+	return time.Time{}, withReason("error.not_time", fmt.Errorf("%s %q is not a date and time: %w", name, v, crm.ErrInvalid))
 }

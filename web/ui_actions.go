@@ -48,7 +48,7 @@ func (u *ui) reply(ctx context.Context, r *http.Request, conv int64) error {
 	}
 	if u.Queue != nil {
 		if err := workers.EnqueueDelivery(ctx, u.Queue, id, rep.QueueName()); err != nil {
-			u.log.Warn("enqueue delivery; the reconciler will retry", "message", id, "err", err)
+			u.log.Warn("enqueue delivery; the reconciler will retry", "message_id", id, "err", err)
 		}
 	}
 	return nil
@@ -97,7 +97,7 @@ func (u *ui) remind(ctx context.Context, r *http.Request, conv int64) error {
 		return err
 	}
 	if !at.After(time.Now()) {
-		return fmt.Errorf("a reminder needs a time in the future: %w", crm.ErrInvalid)
+		return withReason("error.past_time", fmt.Errorf("a reminder needs a time in the future: %w", crm.ErrInvalid))
 	}
 	me := userOf(r).ID
 	s, err := u.scoped(r).AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: at,
@@ -107,7 +107,7 @@ func (u *ui) remind(ctx context.Context, r *http.Request, conv int64) error {
 	}
 	if u.Queue != nil {
 		if err := workers.EnqueueSchedule(ctx, u.Queue, s); err != nil {
-			u.log.Warn("enqueue reminder; the reconciler will retry", "schedule", s.ID, "err", err)
+			u.log.Warn("enqueue reminder; the reconciler will retry", "schedule_id", s.ID, "err", err)
 		}
 	}
 	return nil

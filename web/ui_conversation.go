@@ -121,7 +121,7 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 	v.Canned = u.canned(r, c, detail.Contact)
 	if c.Unread > 0 {
 		if err := sc.MarkRead(ctx, c.ID); err != nil {
-			u.log.Warn("mark read", "conversation", c.ID, "err", err)
+			u.log.Warn("mark read", "conversation_id", c.ID, "err", err)
 		}
 	}
 	d := u.pageData(r, "conversation", "inbox", "conv.title", v)

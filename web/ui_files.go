@@ -86,5 +86,5 @@ func (u *ui) attachment(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
-	_, _ = w.Write(f.Data)
+	_, _ = newProgressWriter(w, r).Write(f.Data) // a write error means the client went away
 }

@@ -54,6 +54,12 @@ var fixedTime = time.Date(2026, 3, 21, 6, 30, 0, 0, time.UTC)
 
 func newUIEnv(t *testing.T, locale string) *uiEnv {
 	t.Helper()
+	return newUIEnvWith(t, locale, nil)
+}
+
+// newUIEnvWith is newUIEnv with adjust changing the server's Deps.
+func newUIEnvWith(t *testing.T, locale string, adjust func(*web.Deps)) *uiEnv {
+	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.New(t)
 	e := &uiEnv{t: t, ib: inbox.New(pool, inbox.Config{}, nil), contacts: crm.NewStore(pool), users: auth.NewStore(pool, 4)}
@@ -105,9 +111,12 @@ func newUIEnv(t *testing.T, locale string) *uiEnv {
 		t.Fatal(err)
 	}
 
-	srv := web.New(web.Deps{Version: "test", Inbox: e.ib, Contacts: e.contacts, Templates: templates.NewStore(pool),
-		Users: e.users, Sessions: e.users, Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
-	e.srv = httptest.NewServer(srv.Handler())
+	deps := web.Deps{Version: "test", Inbox: e.ib, Contacts: e.contacts, Templates: templates.NewStore(pool),
+		Users: e.users, Sessions: e.users, Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
+	if adjust != nil {
+		adjust(&deps)
+	}
+	e.srv = httptest.NewServer(web.New(deps).Handler())
 	t.Cleanup(e.srv.Close)
 	e.signIn()
 	return e

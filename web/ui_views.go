@@ -63,7 +63,7 @@ func (v *views) render(w http.ResponseWriter, locale, name, fragment string, sta
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, fragment, data); err != nil {
-		http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
+		writeShortPage(w, http.StatusInternalServerError, templates.Match(locale, templates.Persian), "error.internal")
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

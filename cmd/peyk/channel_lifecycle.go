@@ -14,7 +14,7 @@ import (
 // a JSON merge patch (RFC 7396) on the channel's stored settings: keys it
 // omits keep their stored value, secrets included, and a null removes a
 // key. The merged settings are validated as on create; the kind cannot
-// change.
+// change. It returns the channel's public view (secrets masked).
 func (c *channelAdmin) Update(ctx context.Context, id int64, name string, patch json.RawMessage) (inbox.Channel, error) {
 	ch, err := c.ib.Channel(ctx, id)
 	if err != nil {
@@ -41,8 +41,10 @@ func (c *channelAdmin) Update(ctx context.Context, id int64, name string, patch 
 		if _, config, secrets, err = c.check(ch.Kind, merged); err != nil {
 			return inbox.Channel{}, err
 		}
-	} else {
-		config = ch.Config // only the name changes
+	} else if config, secrets, _, err = resealed(ctx, c.ib, ch, d); err != nil {
+		// Only the name changes; settings stored with a secret in the
+		// public config are re-sealed, never written back as they were.
+		return inbox.Channel{}, err
 	}
 	if err := c.ib.UpdateChannel(ctx, id, name, config, secrets); err != nil {
 		return inbox.Channel{}, err
@@ -59,14 +61,16 @@ func (c *channelAdmin) Update(ctx context.Context, id int64, name string, patch 
 }
 
 // SetEnabled enables or disables a channel. A disabled channel's receiver
-// stops, its webhooks answer 404 and sends through it fail.
+// stops, its webhooks answer 404 and sends through it fail. It returns the
+// channel's public view (secrets masked).
 func (c *channelAdmin) SetEnabled(ctx context.Context, id int64, enabled bool) (inbox.Channel, error) {
 	if err := c.ib.SetChannelEnabled(ctx, id, enabled); err != nil {
 		return inbox.Channel{}, err
 	}
 	c.touched(id)
 	c.log.Info("channel enabled changed", "channel_id", id, "enabled", enabled)
-	return c.ib.Channel(ctx, id)
+	ch, err := c.ib.Channel(ctx, id)
+	return c.public(ch), err
 }
 
 // Delete deletes a channel. One with conversations is refused (an error

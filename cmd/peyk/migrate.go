@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/peykhq/peyk/db"
+	"github.com/peykhq/peyk/inbox"
 )
 
 func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -23,5 +24,12 @@ func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stdout, "migrate: %d migration(s) applied; the schema is current\n", n)
+	log := newLogger(stderr, cfg.LogLevel)
+	ib := inbox.New(pool, inbox.Config{SecretKey: cfg.SecretKey, Logger: log}, nil)
+	resealed, err := resealChannels(ctx, ib, knownKinds(), log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "migrate: %d channel(s) re-sealed (secrets moved out of their public settings)\n", resealed)
 	return nil
 }

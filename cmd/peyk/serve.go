@@ -33,6 +33,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer a.close()
 	log := a.log
+	if _, err := resealChannels(ctx, a.ib, a.kinds, log); err != nil {
+		log.Warn("channel secrets not re-sealed; the next start tries again", "err", err)
+	}
 	ropt, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
 		return fmt.Errorf("redis url: %w", err)
