@@ -164,6 +164,26 @@ type Outbound struct {
 	// Thread carries the headers (email) or the message to reply to
 	// (Telegram's reply_to_message_id as ExternalID in InReplyTo).
 	Thread Thread
+	// LastInbound is when the customer last wrote on this channel, as the
+	// inbox's delivery lookup found it; zero when they never did. A kind
+	// with a reply window (Driver.Window) refuses free text outside it.
+	LastInbound time.Time
+	// Template, when set, is a provider-approved template sent instead of
+	// Text, HTML and Attachments; only kinds that declare
+	// Driver.Templates send it.
+	Template *Template
+}
+
+// Template is a provider-approved message template (a WhatsApp message
+// template) to send, with the values of its body's {{1}}, {{2}}…
+// parameters in order.
+type Template struct {
+	// Name is the template's name as the provider approved it.
+	Name string `json:"name"`
+	// Language is the template language's code ("fa", "en_US").
+	Language string `json:"language"`
+	// Params are the body parameters, in order.
+	Params []string `json:"params,omitempty"`
 }
 
 // SendResult is what a provider returned for a sent message.

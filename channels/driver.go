@@ -104,6 +104,17 @@ type Driver struct {
 	// Setup registers a channel with its provider (Telegram's
 	// setWebhook); it runs after a create or update and on every test.
 	Setup func(ctx context.Context, in Instance) error
+
+	// Window declares a reply window (WhatsApp's 24-hour customer-service
+	// window): it reports whether free text may be sent to a customer who
+	// last wrote at lastInbound (zero: never) at now, and when the window
+	// closes (or closed; zero when there is none). Outside it the kind's
+	// Sender refuses free text with ErrWindowClosed and only a template
+	// goes. Nil: no window.
+	Window func(lastInbound, now time.Time) (open bool, closesAt time.Time)
+	// Templates declares that the kind's Sender sends Outbound.Template;
+	// the inbox refuses a template reply on any other kind.
+	Templates bool
 }
 
 // Receiver state values of a Status.

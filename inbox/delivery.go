@@ -19,8 +19,9 @@ type Delivery struct {
 	Message        channels.Outbound
 }
 
-// Delivery loads outbound message id for sending: recipient, text,
-// threading headers and attachments with their content.
+// Delivery loads outbound message id for sending: recipient, text or
+// template, threading headers, attachments with their content, and when
+// the customer last wrote on the channel (Outbound.LastInbound).
 func (ib *Inbox) Delivery(ctx context.Context, id int64) (Delivery, error) {
 	var d Delivery
 	var to, msgID, inReplyTo, token string
@@ -28,10 +29,10 @@ func (ib *Inbox) Delivery(ctx context.Context, id int64) (Delivery, error) {
 	var refs []string
 	m := &d.Message
 	err := ib.pool.QueryRow(ctx, `SELECT m.status, m.attempts, m.channel_id, m.identity, m.body, m.html,
-			m.subject, coalesce(m.message_id, ''), coalesce(m.in_reply_to, ''), m.refs, c.reply_token, c.ref, c.id
+			m.subject, coalesce(m.message_id, ''), coalesce(m.in_reply_to, ''), m.refs, c.reply_token, c.ref, c.id, m.template
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id
 		WHERE m.id = $1 AND m.direction = 'out' AND m.kind <> 'note'`, id).
-		Scan(&d.Status, &d.Attempts, &channel, &to, &m.Text, &m.HTML, &m.Subject, &msgID, &inReplyTo, &refs, &token, &m.Ref, &d.ConversationID)
+		Scan(&d.Status, &d.Attempts, &channel, &to, &m.Text, &m.HTML, &m.Subject, &msgID, &inReplyTo, &refs, &token, &m.Ref, &d.ConversationID, &m.Template)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, fmt.Errorf("inbox: outbound message %d: %w", id, ErrNotFound)
 	}
@@ -53,6 +54,10 @@ func (ib *Inbox) Delivery(ctx context.Context, id int64) (Delivery, error) {
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return d, fmt.Errorf("inbox: outbound message %d: %w", id, err)
 		}
+	}
+	// A kind with a reply window (WhatsApp) counts from the customer's last message on the channel.
+	if m.LastInbound, err = lastInbound(ctx, ib.pool, d.ConversationID, *channel); err != nil {
+		return d, fmt.Errorf("inbox: outbound message %d: last inbound: %w", id, err)
 	}
 	rows, _ := ib.pool.Query(ctx, `SELECT ma.name, ma.content_type, ma.content_id, ma.url, coalesce(a.data, '')
 		FROM message_attachments ma LEFT JOIN attachments a ON a.sha256 = ma.sha256

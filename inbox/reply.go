@@ -26,6 +26,11 @@ type Reply struct {
 	// Queue is the delivery queue: "live", "default" or "bulk". Empty means
 	// live for an agent's reply and default for an automatic one.
 	Queue string
+	// Template, when set, sends a provider-approved template instead of
+	// text (WhatsApp outside its 24-hour window): only on a kind whose
+	// driver declares Templates, and without Text, HTML or Attachments.
+	// The timeline shows it as its name, language and parameters.
+	Template *channels.Template
 }
 
 // QueueName returns the delivery queue of the reply.
@@ -49,6 +54,12 @@ func (ib *Inbox) AddReply(ctx context.Context, r Reply) (int64, error) {
 	html, cut2 := clean(r.HTML, ib.cfg.MaxBody)
 	if cut || cut2 {
 		return 0, fmt.Errorf("inbox: reply longer than %d bytes: %w", ib.cfg.MaxBody, ErrInvalid)
+	}
+	if r.Template != nil {
+		var err error
+		if text, err = templateText(r); err != nil {
+			return 0, fmt.Errorf("inbox: reply: %w", err)
+		}
 	}
 	if text == "" && html == "" && len(r.Attachments) == 0 {
 		return 0, fmt.Errorf("inbox: empty reply: %w", ErrInvalid)
@@ -83,6 +94,9 @@ func addReply(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, r Reply,
 	if err != nil {
 		return 0, err
 	}
+	if d, ok := kinds.Driver(channels.Kind(kind)); r.Template != nil && (!ok || !d.Templates) {
+		return 0, fmt.Errorf("channel kind %q sends no templates: %w", kind, ErrInvalid)
+	}
 	msgKind, msgID, inReplyTo, refs := "text", "", "", []string{}
 	if kind == string(channels.Email) {
 		msgKind, msgID = "email", newMessageID(from)
@@ -92,10 +106,10 @@ func addReply(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, r Reply,
 		}
 	}
 	err = tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, channel_id, direction, kind, author_id, body, html,
-			subject, message_id, in_reply_to, refs, status, identity, queue)
-		VALUES ($1, $2, 'out', $3, NULLIF($4, 0), $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), $10, 'queued', $11, $12)
+			subject, message_id, in_reply_to, refs, status, identity, queue, template)
+		VALUES ($1, $2, 'out', $3, NULLIF($4, 0), $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), $10, 'queued', $11, $12, $13)
 		RETURNING id`, r.ConversationID, channel, msgKind, r.AuthorID, text, html, subject, msgID,
-		inReplyTo, refs, to, r.QueueName()).Scan(&id)
+		inReplyTo, refs, to, r.QueueName(), r.Template).Scan(&id)
 	if err != nil {
 		return 0, err
 	}

@@ -28,15 +28,18 @@ type attachmentBody struct {
 
 // replyMessage stores an agent's reply as queued and enqueues its
 // delivery, on the conversation's channel or another channel of the
-// contact (channel_id). A failed enqueue is logged: the message stays
+// contact (channel_id): text and files, or an approved template
+// ({"template": {"name", "language", "params"}}) on a kind that sends
+// them (WhatsApp, the only way to write outside its 24-hour window). A failed enqueue is logged: the message stays
 // queued and the workers' reconciler enqueues it.
 func (s *Server) replyMessage(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	var in struct {
-		Text        string           `json:"text"`
-		HTML        string           `json:"html"`
-		ChannelID   int64            `json:"channel_id"`
-		Attachments []attachmentBody `json:"attachments"`
+		Text        string             `json:"text"`
+		HTML        string             `json:"html"`
+		ChannelID   int64              `json:"channel_id"`
+		Attachments []attachmentBody   `json:"attachments"`
+		Template    *channels.Template `json:"template"`
 	}
 	if err == nil {
 		err = decode(r, &in)
@@ -45,7 +48,8 @@ func (s *Server) replyMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, err)
 		return
 	}
-	rep := inbox.Reply{ConversationID: id, AuthorID: userOf(r).ID, ChannelID: in.ChannelID, Text: in.Text, HTML: in.HTML}
+	rep := inbox.Reply{ConversationID: id, AuthorID: userOf(r).ID, ChannelID: in.ChannelID, Text: in.Text, HTML: in.HTML,
+		Template: in.Template}
 	for _, a := range in.Attachments {
 		rep.Attachments = append(rep.Attachments, channels.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data})
 	}

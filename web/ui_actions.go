@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/workers"
@@ -33,15 +34,24 @@ func (u *ui) convAction(do func(ctx context.Context, r *http.Request, conv int64
 }
 
 // reply is POST /conversations/{id}/reply: text, channel (0 or empty
-// for the conversation's own). The reply is stored queued and handed to
-// the delivery worker; should Redis be unreachable, the reconciler
-// enqueues it later.
+// for the conversation's own), or instead of text an approved template
+// (template_name, template_language, template_params one per line). The
+// reply is stored queued and handed to the delivery worker; should Redis
+// be unreachable, the reconciler enqueues it later.
 func (u *ui) reply(ctx context.Context, r *http.Request, conv int64) error {
 	channel, err := formInt(r, "channel")
 	if err != nil {
 		return err
 	}
 	rep := inbox.Reply{ConversationID: conv, AuthorID: userOf(r).ID, ChannelID: channel, Text: r.FormValue("text")}
+	if name := r.FormValue("template_name"); name != "" {
+		rep.Template = &channels.Template{Name: name, Language: r.FormValue("template_language")}
+		for p := range strings.Lines(r.FormValue("template_params")) {
+			if p = strings.TrimSpace(p); p != "" {
+				rep.Template.Params = append(rep.Template.Params, p)
+			}
+		}
+	}
 	id, err := u.scoped(r).AddReply(ctx, rep)
 	if err != nil {
 		return err

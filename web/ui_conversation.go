@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/templates"
@@ -13,13 +15,16 @@ import (
 
 // conversationView is what conversation.html renders.
 type conversationView struct {
-	Conv                 inbox.ConversationItem
-	ChannelKind          string
-	Entries              []timelineEntry
-	Contact              crm.Contact
-	Others               []inbox.ConversationItem
-	Agents               []inbox.Agent
-	ReplyChannels        []replyChannel
+	Conv          inbox.ConversationItem
+	ChannelKind   string
+	Entries       []timelineEntry
+	Contact       crm.Contact
+	Others        []inbox.ConversationItem
+	Agents        []inbox.Agent
+	ReplyChannels []replyChannel
+	// Window is the reply window of the conversation's channel, when its
+	// kind declares one (WhatsApp's 24 hours); nil otherwise.
+	Window               *replyWindow
 	Canned               []canned
 	Reminders            []inbox.Schedule
 	Statuses, Priorities []string
@@ -51,6 +56,16 @@ type replyChannel struct {
 	Kind     string
 	Name     string
 	Selected bool
+}
+
+// replyWindow is where a conversation stands in its channel's reply
+// window: whether free text may go, until when, and whether the kind
+// sends approved templates (the only thing allowed once it closed).
+type replyWindow struct {
+	Open      bool
+	ClosesAt  time.Time
+	ChannelID int64
+	Templates bool
 }
 
 // canned is a canned response: a text template rendered for this
@@ -114,6 +129,10 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	if v.Window, err = u.replyWindow(r, c); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	if v.Reminders, err = u.Inbox.Schedules(ctx, c.ID, userOf(r).ID); err != nil {
 		u.fail(w, r, err)
 		return
@@ -163,6 +182,22 @@ func (u *ui) replyChannels(r *http.Request, c inbox.ConversationItem, ids []crm.
 		out = append(out, replyChannel{ID: ch.ID, Kind: string(ch.Kind), Name: ch.Name, Selected: selected})
 	}
 	return out, nil
+}
+
+// replyWindow asks the driver of the conversation's channel about its
+// reply window (a declared capability, channels.Driver.Window); nil when
+// the kind has none.
+func (u *ui) replyWindow(r *http.Request, c inbox.ConversationItem) (*replyWindow, error) {
+	d, ok := u.Kinds.Driver(channels.Kind(c.ChannelKind))
+	if !ok || d.Window == nil || c.ChannelID == nil {
+		return nil, nil
+	}
+	last, err := u.Inbox.LastInbound(r.Context(), c.ID, *c.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	open, closes := d.Window(last, time.Now())
+	return &replyWindow{Open: open, ClosesAt: closes, ChannelID: *c.ChannelID, Templates: d.Templates}, nil
 }
 
 // canned renders the text templates meant for customers, in the

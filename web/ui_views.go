@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/peykhq/peyk/channels"
@@ -108,6 +109,15 @@ func uiFuncs(locale string, loc *time.Location, kinds *channels.Registry) templa
 		return digits(fmt.Sprintf("%d:%02d", sec/60, sec%60))
 	}
 	f["size"] = func(n int64) string { return digits(byteSize(n)) }
+	// failReason is a stored delivery error as the agent reads it: a
+	// reason every kind shares (a closed reply window) in the page's
+	// language, anything else in the provider's words.
+	f["failReason"] = func(err string) string {
+		if strings.Contains(err, channels.ErrWindowClosed.Error()) {
+			return tr.t("conv.closed")
+		}
+		return err
+	}
 	// kindLabel names a channel or identity kind as its driver does, or
 	// a timeline entry's kind ("note") from messages.
 	f["kindLabel"] = func(k any) string {

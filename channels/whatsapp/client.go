@@ -18,7 +18,7 @@ import (
 const maxAnswer = 1 << 20
 
 // Client is a WhatsApp channel at run time: one business phone number on
-// the Cloud API. It sends (Send, SendMessage), downloads media (Download),
+// the Cloud API. It sends (Send), downloads media (Download),
 // checks its settings (Test) and builds its webhook handler (Webhook). It
 // is safe for concurrent use.
 type Client struct {
@@ -28,13 +28,6 @@ type Client struct {
 	http      *http.Client
 	log       *slog.Logger
 	now       func() time.Time
-
-	// LastInbound, when set, tells Send when the customer to last wrote
-	// on the channel (zero if never), so that Send can refuse free text
-	// outside the 24-hour window before asking WhatsApp. Without it Send
-	// leaves the rule to WhatsApp, whose refusal (131047) gives the same
-	// error. Set it before the client is used.
-	LastInbound func(ctx context.Context, channelID int64, to channels.Identity) (time.Time, error)
 }
 
 var (

@@ -1,7 +1,6 @@
 package whatsapp
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -32,10 +31,13 @@ const (
 // ErrWindowClosed marks a free-form message refused because the
 // customer's 24-hour window is closed, whether Send saw it first or
 // WhatsApp answered 131047. It always comes with channels.ErrPermanent:
-// retrying cannot help; an approved template can.
-var ErrWindowClosed = errors.New("whatsapp: " + windowClosedText)
+// retrying cannot help; an approved template can. It is
+// channels.ErrWindowClosed, which the web shows in the agent's language.
+var ErrWindowClosed = channels.ErrWindowClosed
 
-const windowClosedText = "the customer has not written in the last 24 hours: only an approved template may be sent"
+// windowClosedText is ErrWindowClosed's text, added to a failed status
+// that says the same.
+var windowClosedText = channels.ErrWindowClosed.Error()
 
 // APIError is an error answer of the Graph API:
 // {"error":{"message","type","code","error_data":{"details"},"fbtrace_id"}}.

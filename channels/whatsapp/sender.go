@@ -16,59 +16,24 @@ import (
 const MaxText = 4096
 
 // Template is an approved message template to send, with the values of
-// its body's {{1}}, {{2}}… parameters in order.
-type Template struct {
-	// Name is the template's name as approved in WhatsApp Manager.
-	Name string
-	// Language is the template language's code ("fa", "en_US").
-	Language string
-	// Params are the body parameters, in order.
-	Params []string
-}
+// its body's {{1}}, {{2}}… parameters in order: channels.Template, which
+// reaches Send as channels.Outbound.Template.
+type Template = channels.Template
 
-// Message is an outbound message with what WhatsApp needs beyond
-// channels.Outbound: when the customer last wrote, and the template to
-// send instead of free text.
-type Message struct {
-	channels.Outbound
-	// LastInbound is when the customer last wrote on this channel; zero
-	// means never (or unknown, when Known is false).
-	LastInbound time.Time
-	// Known reports whether LastInbound was looked up: when false the
-	// window is left to WhatsApp.
-	Known bool
-	// Template, when set, is sent instead of Text and HTML; templates may
-	// be sent at any time.
-	Template *Template
-}
-
-// Send delivers m as free text (see SendMessage), looking up the
-// customer's last message with LastInbound when it is set.
-func (c *Client) Send(ctx context.Context, m channels.Outbound) (channels.SendResult, error) {
-	msg := Message{Outbound: m}
-	if c.LastInbound != nil {
-		t, err := c.LastInbound(ctx, c.channelID, m.To)
-		if err != nil {
-			return channels.SendResult{}, fmt.Errorf("whatsapp: message %d: last inbound message: %w", m.MessageID, err)
-		}
-		msg.LastInbound, msg.Known = t, true
-	}
-	return c.SendMessage(ctx, msg)
-}
-
-// SendMessage delivers m to the WhatsApp user m.To names (an Identity
-// wa_id, or a phone number in international form).
+// Send delivers m to the WhatsApp user m.To names (an Identity wa_id, or
+// a phone number in international form).
 //
-// A template goes as one template message. Free text (m.Text) is
-// refused with an error wrapping ErrWindowClosed and
-// channels.ErrPermanent when Known and the 24-hour window is closed
-// (Window); otherwise it goes as text messages of at most MaxText
-// characters, then each attachment as an image, video, audio or document
-// message (uploaded first when it has bytes, by link when it has only an
-// http URL); a single attachment other than audio carries a text of up to
-// MaxCaption characters as its caption. The first message answers
-// m.Thread.InReplyTo (a wamid) when set. A template carries no
-// attachments.
+// A template (m.Template) goes as one template message, at any time.
+// Free text (m.Text) is refused with an error wrapping ErrWindowClosed
+// and channels.ErrPermanent, before anything is sent, when the 24-hour
+// window after m.LastInbound is closed (Window; a zero LastInbound means
+// the customer never wrote); otherwise it goes as text messages of at
+// most MaxText characters, then each attachment as an image, video,
+// audio or document message (uploaded first when it has bytes, by link
+// when it has only an http URL); a single attachment other than audio
+// carries a text of up to MaxCaption characters as its caption. The
+// first message answers m.Thread.InReplyTo (a wamid) when set. A
+// template carries no attachments.
 //
 // The result's ExternalID is the wamid of the first message sent, which
 // the delivery statuses name. WhatsApp answers 131047 when the window is
@@ -76,7 +41,7 @@ func (c *Client) Send(ctx context.Context, m channels.Outbound) (channels.SendRe
 // *channels.RetryAfterError; other refusals wrap channels.ErrPermanent.
 // The Cloud API has no idempotency key: a send retried after a partial
 // failure may repeat the parts that went out.
-func (c *Client) SendMessage(ctx context.Context, m Message) (channels.SendResult, error) {
+func (c *Client) Send(ctx context.Context, m channels.Outbound) (channels.SendResult, error) {
 	to, err := recipient(m.To)
 	if err != nil {
 		return channels.SendResult{}, err
@@ -89,15 +54,13 @@ func (c *Client) SendMessage(ctx context.Context, m Message) (channels.SendResul
 		id, err := c.post(ctx, m.MessageID, templateBody(to, *m.Template))
 		return channels.SendResult{ExternalID: id}, err
 	}
-	if m.Known {
-		if open, closesAt := Window(m.LastInbound, c.now()); !open {
-			when := "never wrote"
-			if !closesAt.IsZero() {
-				when = "window closed at " + closesAt.UTC().Format(time.RFC3339)
-			}
-			return channels.SendResult{}, fmt.Errorf("whatsapp: message %d: %s: %w: %w",
-				m.MessageID, when, ErrWindowClosed, channels.ErrPermanent)
+	if open, closesAt := Window(m.LastInbound, c.now()); !open {
+		when := "never wrote"
+		if !closesAt.IsZero() {
+			when = "window closed at " + closesAt.UTC().Format(time.RFC3339)
 		}
+		return channels.SendResult{}, fmt.Errorf("whatsapp: message %d: %s: %w: %w",
+			m.MessageID, when, ErrWindowClosed, channels.ErrPermanent)
 	}
 	text, caption := m.Text, ""
 	if len(m.Attachments) == 1 && mediaType(m.Attachments[0].ContentType) != "audio" &&

@@ -20,7 +20,7 @@ func TestSend(t *testing.T) {
 	t.Run("text", func(t *testing.T) {
 		api := newAPI(t)
 		c := newClient(t, api, 1, nil)
-		res, err := c.Send(ctx, channels.Outbound{MessageID: 10, To: customer, Text: "سفارش شما فردا می\u200cرسد."})
+		res, err := c.Send(ctx, channels.Outbound{MessageID: 10, To: customer, LastInbound: recent(), Text: "سفارش شما فردا می\u200cرسد."})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestSend(t *testing.T) {
 	t.Run("reply to a phone identity", func(t *testing.T) {
 		api := newAPI(t)
 		c := newClient(t, api, 1, nil)
-		_, err := c.Send(ctx, channels.Outbound{MessageID: 11, Text: "بله",
+		_, err := c.Send(ctx, channels.Outbound{MessageID: 11, Text: "بله", LastInbound: recent(),
 			To:     channels.Identity{Kind: channels.IdentityPhone, Value: "+98 912 123 4567"},
 			Thread: channels.Thread{InReplyTo: "wamid.HBgMOTg5MTIxMjM0NTY3FQIAEhggTEXT"}})
 		if err != nil {
@@ -50,8 +50,7 @@ func TestSend(t *testing.T) {
 	t.Run("template outside the window", func(t *testing.T) {
 		api := newAPI(t)
 		c := newClient(t, api, 1, nil)
-		res, err := c.SendMessage(ctx, Message{Outbound: channels.Outbound{MessageID: 12, To: customer},
-			Known: true, LastInbound: time.Now().Add(-72 * time.Hour),
+		res, err := c.Send(ctx, channels.Outbound{MessageID: 12, To: customer, LastInbound: time.Now().Add(-72 * time.Hour),
 			Template: &Template{Name: "order_shipped", Language: "fa", Params: []string{"سارا", "۱۴۰۳-۱۲۳"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -66,7 +65,7 @@ func TestSend(t *testing.T) {
 		api := newAPI(t)
 		c := newClient(t, api, 1, nil)
 		text := strings.Repeat("سلام دنیا ", 1000) // 10,000 characters
-		res, err := c.Send(ctx, channels.Outbound{MessageID: 13, To: customer, Text: text,
+		res, err := c.Send(ctx, channels.Outbound{MessageID: 13, To: customer, Text: text, LastInbound: recent(),
 			Thread: channels.Thread{InReplyTo: "wamid.X"}})
 		if err != nil {
 			t.Fatal(err)
@@ -99,6 +98,7 @@ func TestSend(t *testing.T) {
 			{To: channels.Identity{Kind: channels.IdentityPhone, Value: "09121234567"}, Text: "x"},
 			{To: channels.Identity{Kind: Identity, Value: "abc"}, Text: "x"},
 		} {
+			m.LastInbound = recent()
 			if _, err := c.Send(ctx, m); !errors.Is(err, channels.ErrPermanent) || !errors.Is(err, channels.ErrInvalid) {
 				t.Errorf("%+v: %v", m, err)
 			}
@@ -138,6 +138,7 @@ func TestSendFiles(t *testing.T) {
 			cl := newClient(t, api, 1, nil)
 			c.m.To = customer
 			c.m.Thread.InReplyTo = "wamid.Q"
+			c.m.LastInbound = recent()
 			res, err := cl.Send(ctx, c.m)
 			if err != nil {
 				t.Fatal(err)
@@ -164,7 +165,7 @@ func TestSendFiles(t *testing.T) {
 	}
 	t.Run("a template carries no files", func(t *testing.T) {
 		cl := newClient(t, newAPI(t), 1, nil)
-		_, err := cl.SendMessage(ctx, Message{Outbound: channels.Outbound{To: customer, Attachments: []channels.Attachment{pdf}},
+		_, err := cl.Send(ctx, channels.Outbound{To: customer, Attachments: []channels.Attachment{pdf},
 			Template: &Template{Name: "t", Language: "fa"}})
 		if !errors.Is(err, channels.ErrPermanent) {
 			t.Fatal(err)
@@ -172,8 +173,9 @@ func TestSendFiles(t *testing.T) {
 	})
 }
 
-// TestSendWindow refuses free text outside the 24-hour window before
-// asking WhatsApp, and sends it inside.
+// TestSendWindow refuses free text outside the 24-hour window after
+// Outbound.LastInbound before asking WhatsApp, sends it inside, and sends
+// a template at any time.
 func TestSendWindow(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
@@ -193,39 +195,28 @@ func TestSendWindow(t *testing.T) {
 			api := newAPI(t)
 			cl := newClient(t, api, 4, nil)
 			cl.now = func() time.Time { return now }
-			var asked channels.Identity
-			cl.LastInbound = func(_ context.Context, ch int64, to channels.Identity) (time.Time, error) {
-				if ch != 4 {
-					t.Errorf("asked about channel %d", ch)
-				}
-				asked = to
-				return c.last, nil
-			}
-			_, err := cl.Send(ctx, channels.Outbound{MessageID: 1, To: customer, Text: "سلام"})
-			if asked != customer {
-				t.Fatalf("asked about %+v", asked)
-			}
+			_, err := cl.Send(ctx, channels.Outbound{MessageID: 1, To: customer, Text: "سلام", LastInbound: c.last})
 			if c.sent {
 				if err != nil || len(api.Sent()) != 1 {
 					t.Fatalf("err %v, sent %d", err, len(api.Sent()))
 				}
 				return
 			}
-			if !errors.Is(err, ErrWindowClosed) || !errors.Is(err, channels.ErrPermanent) || len(api.Sent()) != 0 {
+			if !errors.Is(err, ErrWindowClosed) || !errors.Is(err, channels.ErrWindowClosed) ||
+				!errors.Is(err, channels.ErrPermanent) || len(api.Sent()) != 0 {
 				t.Fatalf("err %v, sent %d", err, len(api.Sent()))
+			}
+			_, err = cl.Send(ctx, channels.Outbound{MessageID: 2, To: customer, LastInbound: c.last,
+				Template: &Template{Name: "follow_up", Language: "en_US"}})
+			if err != nil || len(api.Sent()) != 1 || api.Sent()[0].Template != "follow_up" {
+				t.Fatalf("template: err %v, sent %+v", err, api.Sent())
 			}
 		})
 	}
-	t.Run("lookup fails", func(t *testing.T) {
-		cl := newClient(t, newAPI(t), 4, nil)
-		cl.LastInbound = func(context.Context, int64, channels.Identity) (time.Time, error) {
-			return time.Time{}, errors.New("database down")
-		}
-		if _, err := cl.Send(ctx, channels.Outbound{To: customer, Text: "x"}); err == nil || errors.Is(err, channels.ErrPermanent) {
-			t.Fatalf("err %v, want a retryable error", err)
-		}
-	})
 }
+
+// recent is a LastInbound inside the window.
+func recent() time.Time { return time.Now().Add(-time.Minute) }
 
 // TestWindow checks the window rule itself.
 func TestWindow(t *testing.T) {
@@ -272,7 +263,7 @@ func TestSendErrors(t *testing.T) {
 			api := newAPI(t)
 			cl := newClient(t, api, 1, nil)
 			api.FailNext(c.code)
-			_, err := cl.Send(context.Background(), channels.Outbound{MessageID: 5, To: customer, Text: "سلام"})
+			_, err := cl.Send(context.Background(), channels.Outbound{MessageID: 5, To: customer, Text: "سلام", LastInbound: recent()})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -291,7 +282,7 @@ func TestSendErrors(t *testing.T) {
 				t.Fatalf("%v does not say what to do", err)
 			}
 			// The next send goes through.
-			if _, err := cl.Send(context.Background(), channels.Outbound{To: customer, Text: "سلام"}); err != nil {
+			if _, err := cl.Send(context.Background(), channels.Outbound{To: customer, Text: "سلام", LastInbound: recent()}); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -39,7 +39,7 @@ func mediaType(ct string) string {
 // takes none): its bytes are uploaded first (POST /{phone-number-id}/media)
 // and sent by media id; an attachment without bytes but with an http(s)
 // URL is sent by link, which WhatsApp fetches itself.
-func (c *Client) sendFile(ctx context.Context, m Message, to string, a channels.Attachment, caption, reply string) (string, error) {
+func (c *Client) sendFile(ctx context.Context, m channels.Outbound, to string, a channels.Attachment, caption, reply string) (string, error) {
 	typ := mediaType(a.ContentType)
 	obj := map[string]any{}
 	switch {

@@ -7,6 +7,7 @@ import (
 	"github.com/peykhq/peyk/channels/phonelog"
 	"github.com/peykhq/peyk/channels/sms/gateways"
 	"github.com/peykhq/peyk/channels/telegram"
+	"github.com/peykhq/peyk/channels/whatsapp"
 )
 
 // knownKinds returns the channel kinds of this build: a kind is its
@@ -19,6 +20,7 @@ func knownKinds() *channels.Registry {
 		telegram.Driver(),
 		bale.Driver(),
 		phonelog.Driver(),
+		whatsapp.Driver(),
 	)
 	if err != nil {
 		panic(err) // two drivers of one kind: a mistake in the list above
