@@ -181,7 +181,7 @@ func (p *plan) markDuplicates() {
 				p.existing[k] = true
 			} else if other, ok := firstExt[mk]; len(stored) > 0 || (ok && other != it.in.ExternalID) {
 				p.cfg.Logger.Warn("inbox: two different mails share a Message-ID; both are kept",
-					"channel_id", it.in.ChannelID, "message_id", mid, "external_id", it.in.ExternalID)
+					"channel_id", it.in.ChannelID, "rfc_message_id", mid, "external_id", it.in.ExternalID)
 			}
 			if _, ok := firstExt[mk]; !ok {
 				firstExt[mk] = it.in.ExternalID
