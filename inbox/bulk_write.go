@@ -206,6 +206,7 @@ func (t *bulkTx) write(ctx context.Context) error {
 		return nil
 	}
 	b := &pgx.Batch{}
+	b.Queue(callbackSQL(lockCallbacksSQL, bulkCallIDs))
 	b.Queue(callbackSQL(closeCallbacksSQL, bulkCallIDs))
 	b.Queue(callbackSQL(openCallbacksSQL, bulkCallIDs))
 	queueNotify(b, summarize(payloads, n))
