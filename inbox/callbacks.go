@@ -85,8 +85,9 @@ var openCallbacksSQL = `WITH n AS (` + callbacksNewSQL + `), missed AS (
 		WHERE (schedules.payload->>'call_at')::timestamptz < (EXCLUDED.payload->>'call_at')::timestamptz`
 
 // callbackLockSpace sets the advisory lock keys of call backs apart from
-// the contacts' (crm.LockSpace) and the other advisory locks Peyk takes.
-const callbackLockSpace = int64(1) << 61
+// the contacts' (crm.LockSpace, 1<<62), the channel owners'
+// (channelLockSpace, 1<<61) and the other advisory locks Peyk takes.
+const callbackLockSpace = int64(1) << 60
 
 // lockCallbacksSQL takes, in contact id order, the transaction-level
 // advisory locks of the call backs of the contacts of the new calls: two

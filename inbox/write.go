@@ -3,6 +3,7 @@ package inbox
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -187,7 +188,9 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 		last[i], lastIn[i], outFirst[i], waitFrom[i] = u.last, u.lastIn, u.outFirst, u.waitFrom
 		unread[i], reopen[i], outSeen[i] = u.unread, u.reopen, u.outSeen
 	}
-	b.Queue(fmt.Sprintf(endHistorySQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
+	if slices.Contains(reopen, true) {
+		b.Queue(fmt.Sprintf(endHistorySQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
+	}
 	b.Queue(fmt.Sprintf(updateConversationsSQL, `unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[],
 			$6::timestamptz[], $7::bool[], $8::timestamptz[])
 			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from)`),
