@@ -157,3 +157,37 @@ func TestCallbackReminderText(t *testing.T) {
 		t.Errorf("%d call-back notifications with the key, want 1", n)
 	}
 }
+
+// TestCallbackLockApartFromOwner: a call back's lock is not the lock of
+// the process that owns the channel with the customer's id as its id
+// (Own's session lock): storing the customer's missed call does not wait
+// for that process to give the channel up.
+func TestCallbackLockApartFromOwner(t *testing.T) {
+	t.Parallel()
+	e := newPhoneEnv(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	if err := e.ib.Ingest(ctx, []channels.Inbound{call(e.phone, "a1", "09121234567", "Reza", channels.In, "ANSWERED", now.Add(-time.Hour))}); err != nil {
+		t.Fatal(err)
+	}
+	var contact int64
+	if err := e.pool.QueryRow(ctx, `SELECT contact_id FROM conversations`).Scan(&contact); err != nil {
+		t.Fatal(err)
+	}
+	octx, stop := context.WithCancel(ctx)
+	owned, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- e.ib.Own(octx, contact, time.Hour, func(ctx context.Context) error {
+			close(owned)
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	defer func() { stop(); <-done }()
+	<-owned
+	ictx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := e.ib.Ingest(ictx, []channels.Inbound{call(e.phone, "m1", "09121234567", "Reza", channels.In, "NO ANSWER", now.Add(-time.Minute))}); err != nil {
+		t.Fatalf("missed call while channel %d is owned: %v", contact, err)
+	}
+}
