@@ -112,6 +112,11 @@ type Inbound struct {
 	// UIDVALIDITY/UID, Telegram chat/message id, SMS sid, CDR unique id).
 	// It must not be empty.
 	ExternalID string
+	// Aliases are external ids earlier versions stored the same message
+	// under (an email's id made of its Message-ID and a digest of the
+	// parsed content): an email whose Message-ID the channel holds under
+	// one of them is already stored.
+	Aliases []string
 	// Direction is In for customer messages; Out for messages our side sent
 	// through another tool that the channel reports (an outbound call, mail
 	// sent from a mail client). Empty means In.

@@ -154,6 +154,7 @@ var updateSQL = `WITH u AS (
 		FROM (SELECT *, max(id) FILTER (WHERE direction = 'out') OVER (PARTITION BY conversation_id) AS last_out
 			FROM bulk_new n WHERE NOT EXISTS (SELECT FROM bulk_convs v WHERE v.conv = n.conversation_id)) x
 		GROUP BY conversation_id
+	), hist AS (` + fmt.Sprintf(endHistorySQL, "SELECT id FROM u WHERE reopen") + `
 	), upd AS (` + fmt.Sprintf(updateConversationsSQL, "u") + `
 	), cancel AS (` + fmt.Sprintf(cancelWaitsSQL, "SELECT id FROM u WHERE reopen") + `
 	)
@@ -206,6 +207,7 @@ func (t *bulkTx) write(ctx context.Context) error {
 		return nil
 	}
 	b := &pgx.Batch{}
+	b.Queue(callbackSQL(lockCallbacksSQL, bulkCallIDs))
 	b.Queue(callbackSQL(closeCallbacksSQL, bulkCallIDs))
 	b.Queue(callbackSQL(openCallbacksSQL, bulkCallIDs))
 	queueNotify(b, summarize(payloads, n))

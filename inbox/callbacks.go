@@ -71,19 +71,39 @@ var openCallbacksSQL = `WITH n AS (` + callbacksNewSQL + `), missed AS (
 		ORDER BY n.contact_id, n.sent_at DESC, n.id DESC)
 	INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id, payload, dedupe)
 	SELECT 'reminder', now(), x.conversation_id, x.contact_id, c.assignee_id,
-		jsonb_build_object('text', 'Call back ' || COALESCE(NULLIF(ct.name, ''), split_part(x.identity, ':', 2)) ||
-			' (missed call)', 'call_at', x.sent_at, 'callback', true), ` + fmt.Sprintf(callbackKey, "x.contact_id") + `
+		jsonb_build_object('text', 'Call back ' || who.name || ' (missed call)',
+			'reminder', jsonb_build_object('key', '` + TextReminderCallback + `', 'args', jsonb_build_object('name', who.name)),
+			'call_at', x.sent_at, 'callback', true), ` + fmt.Sprintf(callbackKey, "x.contact_id") + `
 	FROM missed x
 	JOIN conversations c ON c.id = x.conversation_id
 	JOIN contacts ct ON ct.id = x.contact_id
+	CROSS JOIN LATERAL (SELECT COALESCE(NULLIF(ct.name, ''), split_part(x.identity, ':', 2)) AS name) who
 	WHERE NOT EXISTS (SELECT FROM conversations o JOIN messages m ON m.conversation_id = o.id
 		WHERE o.contact_id = x.contact_id AND m.kind = 'call' AND m.sent_at >= x.sent_at
 			AND m.call->>'disposition' = 'ANSWERED')
 	ON CONFLICT (dedupe) DO UPDATE SET payload = schedules.payload || jsonb_build_object('call_at', EXCLUDED.payload->'call_at')
 		WHERE (schedules.payload->>'call_at')::timestamptz < (EXCLUDED.payload->>'call_at')::timestamptz`
 
-// callbackSQL returns the statement sql (closeCallbacksSQL or
-// openCallbacksSQL) over the new messages that the query ids names.
+// callbackLockSpace sets the advisory lock keys of call backs apart from
+// the contacts' (crm.LockSpace, 1<<62), the channel owners'
+// (channelLockSpace, 1<<61) and the other advisory locks Peyk takes.
+const callbackLockSpace = int64(1) << 60
+
+// lockCallbacksSQL takes, in contact id order, the transaction-level
+// advisory locks of the call backs of the contacts of the new calls: two
+// transactions that store calls with one customer (a missed call and the
+// call that returns it, committed at once) run their close and open
+// statements one after the other, each seeing what the other committed,
+// instead of side by side under READ COMMITTED, where neither sees the
+// other's call and a call back is left open. The locks are taken last,
+// after any contact lock, so they add no lock-order cycle.
+var lockCallbacksSQL = `WITH n AS (` + callbacksNewSQL + `)
+	SELECT pg_advisory_xact_lock(` + fmt.Sprint(callbackLockSpace) + ` | contact_id)
+	FROM (SELECT DISTINCT contact_id FROM n ORDER BY contact_id) x`
+
+// callbackSQL returns the statement sql (lockCallbacksSQL,
+// closeCallbacksSQL or openCallbacksSQL) over the new messages that the
+// query ids names.
 func callbackSQL(sql, ids string) string {
 	return fmt.Sprintf(sql, ids, int(callbackWithin/time.Second))
 }
@@ -94,7 +114,8 @@ var bulkCallIDs = fmt.Sprintf(`SELECT id FROM bulk_new WHERE sent_at >= now() - 
 	int(callbackWithin/time.Second))
 
 // queueCallbacks queues the call backs' update for the new messages of
-// the plan: first those the new calls close, then those they open.
+// the plan: the call backs' locks, then those the new calls close, then
+// those they open.
 func (p *plan) queueCallbacks(b *pgx.Batch) {
 	var ids []int64
 	n := 0
@@ -112,6 +133,7 @@ func (p *plan) queueCallbacks(b *pgx.Batch) {
 		return
 	}
 	const rel = `SELECT unnest($1::bigint[])`
+	b.Queue(callbackSQL(lockCallbacksSQL, rel), ids)
 	b.Queue(callbackSQL(closeCallbacksSQL, rel), ids)
 	b.Queue(callbackSQL(openCallbacksSQL, rel), ids)
 }

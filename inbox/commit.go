@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
@@ -22,6 +23,13 @@ import (
 // A retry is safe at any point: the failed transaction rolled back, or it
 // committed and the retry finds its messages stored (ON CONFLICT DO
 // NOTHING) and moves no cursor backwards.
+//
+// When the connection was lost with the COMMIT's answer, the commit's
+// outcome is unknown: before trying again, commit asks the server what
+// became of that transaction (pg_xact_status). When it committed, its
+// work is done, NOTIFY included (PostgreSQL sends it at commit), and the
+// callers get what it did (the messages it inserted) instead of a retry
+// that finds them all stored.
 const transientRetries = 3
 
 // transientBackoff is the first wait before a retry after a transient
@@ -38,10 +46,15 @@ func (ib *Inbox) commit(ctx context.Context, group []*request) error {
 		n += len(r.items)
 	}
 	var err error
+	var xid string // the last transaction's id, once it has one
 	wait := transientBackoff
 	for attempt := 0; ; attempt++ {
+		if xid != "" && committed(ctx, ib.pool, xid) {
+			err = nil // the last try's COMMIT went through; its answer was lost
+			break
+		}
 		err = crm.Retry(ctx, ib.pool, func(tx pgx.Tx) error {
-			return ib.apply(ctx, tx, group)
+			return ib.apply(ctx, tx, group, &xid)
 		})
 		if err == nil || !db.IsTransient(err) || attempt == transientRetries || !anyWaiting(group) {
 			break
@@ -56,6 +69,15 @@ func (ib *Inbox) commit(ctx context.Context, group []*request) error {
 		return fmt.Errorf("inbox: ingest: %w", noChannel(err))
 	}
 	return nil
+}
+
+// committed reports whether the transaction xid committed, as far as the
+// server can tell now; a server that cannot be asked says no, and the
+// group is tried again.
+func committed(ctx context.Context, pool *pgxpool.Pool, xid string) bool {
+	var status *string
+	err := pool.QueryRow(ctx, `SELECT pg_xact_status($1::xid8)`, xid).Scan(&status)
+	return err == nil && status != nil && *status == "committed"
 }
 
 // anyWaiting reports whether a caller of the group still waits for it.
@@ -80,11 +102,15 @@ func noChannel(err error) error {
 
 // apply runs the ingest of a group in tx in three pipelined round trips:
 // look up, allocate and lock, then write (plus the merges, in the rare
-// group that links two existing contacts).
-func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request) error {
+// group that links two existing contacts). It sets *xid to tx's
+// transaction id, for commit to ask after when tx's outcome is unknown; a
+// try that fails before it learns its id did nothing, and leaves *xid to
+// the try before.
+func (ib *Inbox) apply(ctx context.Context, tx pgx.Tx, group []*request, xid *string) error {
 	p := newPlan(ib.cfg, group)
 
 	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_current_xact_id()::text`).QueryRow(func(row pgx.Row) error { return row.Scan(xid) })
 	p.res.QueueLookup(b)
 	p.queueLookups(b)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {

@@ -73,21 +73,26 @@ func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string)
 // channel's team (the channel config's team_id), else the admins, so
 // that someone is told; and puts the reminder on the conversation's
 // timeline.
+//
+// The body is the English line, for API clients; what the reminder says is
+// also stored as a key and arguments (reminderText) that the agent UI
+// renders in the reader's language.
 func remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
 	body := "Reminder: " + p.Text
-	if _, err := tx.Exec(ctx, remindSQL, s.UserID, s.ConversationID, body); err != nil {
+	say := reminderText(p)
+	if _, err := tx.Exec(ctx, remindSQL, s.UserID, s.ConversationID, body, say); err != nil {
 		return err
 	}
 	if s.ConversationID == nil {
 		return nil
 	}
-	return timeline(ctx, tx, *s.ConversationID, body)
+	return timelineText(ctx, tx, *s.ConversationID, body, &say)
 }
 
 // remindSQL notifies the first of these that has anyone active: the
 // reminder's agent $1, the assignee of the conversation $2, the members
 // of its team, the members of its channel's team, the admins; $3 is the
-// text.
+// text, $4 its key and arguments (Text).
 const remindSQL = `WITH c AS (
 		SELECT c.assignee_id, c.team_id, CASE WHEN ch.config->>'team_id' ~ '^[0-9]{1,18}$'
 			THEN (ch.config->>'team_id')::bigint END AS channel_team
@@ -100,8 +105,8 @@ const remindSQL = `WITH c AS (
 			WHERE m.team_id = (SELECT channel_team FROM c)
 		UNION ALL SELECT 4, id FROM users WHERE role = 'admin' AND active
 	)
-	INSERT INTO notifications (user_id, conversation_id, kind, body)
-	SELECT id, $2, 'reminder', $3 FROM who WHERE rank = (SELECT min(rank) FROM who) ORDER BY id`
+	INSERT INTO notifications (user_id, conversation_id, kind, body, i18n)
+	SELECT id, $2, 'reminder', $3, $4 FROM who WHERE rank = (SELECT min(rank) FROM who) ORDER BY id`
 
 // note runs sql on the schedule's conversation and, when it changed
 // something, notes it on the timeline.
@@ -115,9 +120,15 @@ func note(ctx context.Context, tx pgx.Tx, s Schedule, sql, text string) error {
 
 // timeline adds an event entry to a conversation's timeline.
 func timeline(ctx context.Context, tx pgx.Tx, conv int64, text string) error {
+	return timelineText(ctx, tx, conv, text, nil)
+}
+
+// timelineText adds an event entry to a conversation's timeline that
+// says text in English and, when say is not nil, as a key and arguments.
+func timelineText(ctx context.Context, tx pgx.Tx, conv int64, text string, say *Text) error {
 	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, direction, kind, body, status)
-		VALUES ($1, 'out', 'event', $2, 'sent') RETURNING id`, conv, text).Scan(&id)
+	err := tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, direction, kind, body, status, i18n)
+		VALUES ($1, 'out', 'event', $2, 'sent', $3) RETURNING id`, conv, text, say).Scan(&id)
 	if err != nil {
 		return err
 	}

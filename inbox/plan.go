@@ -163,11 +163,12 @@ func (p *plan) queueLookups(b *pgx.Batch) {
 
 // markDuplicates flags messages already stored and repeats within the
 // group (the first occurrence wins). An email is known by its external id
-// (the email channel makes it of the Message-ID and a digest of the
-// content), and also when the channel holds a message whose external id
-// is its bare Message-ID (mail we sent, and mail stored before external
-// ids carried a digest). An email that shares its Message-ID with a
-// different mail is kept, and the collision logged.
+// (the email channel makes it of the Message-ID and a digest of the raw
+// body), and also when the channel holds a message with its Message-ID
+// whose external id is the bare Message-ID (mail we sent, and mail stored
+// before external ids carried a digest) or one of its Aliases (mail
+// stored when the digest was of the parsed content). An email that shares
+// its Message-ID with a different mail is kept, and the collision logged.
 func (p *plan) markDuplicates() {
 	p.dup = make([]bool, len(p.items))
 	seen := make(map[extKey]bool)
@@ -177,11 +178,12 @@ func (p *plan) markDuplicates() {
 		if mid := it.in.Thread.MessageID; it.in.Kind == channels.KindEmail && mid != "" && !p.existing[k] && !seen[k] {
 			mk := extKey{it.in.ChannelID, mid}
 			stored := p.sameMsgID[mk]
-			if slices.Contains(stored, mid) && it.in.ExternalID != mid {
+			if (slices.Contains(stored, mid) && it.in.ExternalID != mid) ||
+				slices.ContainsFunc(it.in.Aliases, func(a string) bool { return slices.Contains(stored, a) }) {
 				p.existing[k] = true
 			} else if other, ok := firstExt[mk]; len(stored) > 0 || (ok && other != it.in.ExternalID) {
 				p.cfg.Logger.Warn("inbox: two different mails share a Message-ID; both are kept",
-					"channel_id", it.in.ChannelID, "message_id", mid, "external_id", it.in.ExternalID)
+					"channel_id", it.in.ChannelID, "rfc_message_id", mid, "external_id", it.in.ExternalID)
 			}
 			if _, ok := firstExt[mk]; !ok {
 				firstExt[mk] = it.in.ExternalID

@@ -47,8 +47,13 @@ const scheduleColumns = `id, kind, state, due_at, conversation_id, contact_id, u
 
 // Payload is what a schedule carries, by kind.
 type Payload struct {
-	// Text is a reminder's note or a message's text.
+	// Text is a reminder's note or a message's text. A call back's is its
+	// English line (Reminder says what it is).
 	Text string `json:"text,omitempty"`
+	// Reminder, on a call-back reminder, is what it says as a catalogue
+	// key and arguments (TextReminderCallback), rendered in the reader's
+	// language when it fires.
+	Reminder *Text `json:"reminder,omitempty"`
 	// Template names a message template rendered at the due time.
 	Template string `json:"template,omitempty"`
 	// ChannelID sends on another channel than the conversation's.

@@ -17,6 +17,10 @@ type TimelineEntry struct {
 	ChannelKind string           `json:"channel_kind"`
 	ChannelName string           `json:"channel_name"`
 	Attachments []AttachmentInfo `json:"attachments"`
+	// I18n, on a line the system wrote (a fired reminder), is what it
+	// says as a catalogue key and arguments, for the reader's language;
+	// nil on other entries and on events stored before keys.
+	I18n *Text `json:"i18n,omitempty" db:"i18n"`
 }
 
 // AttachmentInfo describes one attachment of a message; the content is
@@ -49,7 +53,7 @@ const entryColumns = `m.id, m.conversation_id, m.channel_id, m.external_id, m.di
 	coalesce((SELECT json_agg(json_build_object('position', a.position, 'name', a.name,
 			'content_type', a.content_type, 'content_id', a.content_id, 'size', a.size,
 			'sha256', coalesce(encode(a.sha256, 'hex'), ''), 'url', a.url) ORDER BY a.position)
-		FROM message_attachments a WHERE a.message_id = m.id), '[]') AS attachments`
+		FROM message_attachments a WHERE a.message_id = m.id), '[]') AS attachments, m.i18n`
 
 // entryJoins adds to m the rows entryColumns reads.
 const entryJoins = `

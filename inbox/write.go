@@ -3,6 +3,7 @@ package inbox
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -187,6 +188,9 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 		last[i], lastIn[i], outFirst[i], waitFrom[i] = u.last, u.lastIn, u.outFirst, u.waitFrom
 		unread[i], reopen[i], outSeen[i] = u.unread, u.reopen, u.outSeen
 	}
+	if slices.Contains(reopen, true) {
+		b.Queue(fmt.Sprintf(endHistorySQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
+	}
 	b.Queue(fmt.Sprintf(updateConversationsSQL, `unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[],
 			$6::timestamptz[], $7::bool[], $8::timestamptz[])
 			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from)`),
@@ -194,9 +198,22 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 	b.Queue(fmt.Sprintf(cancelWaitsSQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
 }
 
+// endHistorySQL, for the history conversations among those the query %s
+// selects (the ones a customer's live message reopens), audits the
+// resolve they were stored with, at the instant they started, as any
+// conversation's: once updateConversationsSQL has made them live requests
+// (history false), the reports replay them as started and resolved at
+// once, then reopened by that message, and never in the backlog before
+// it. Run before updateConversationsSQL, or in its statement.
+const endHistorySQL = `INSERT INTO audit_events (at, action, subject_type, subject_id, data)
+		SELECT c.created_at, 'conversation.status', 'conversation', c.id, '{"status": "resolved", "until": null}'
+		FROM conversations c WHERE c.history AND c.id IN (%s)`
+
 // updateConversationsSQL applies what new messages change on their
 // conversations, from the relation %s named u with the columns (id, last,
 // last_in, unread, reopen, out_first, out_seen, wait_from) of convUpdate.
+// A customer's live message (reopen) ends a conversation's history
+// (endHistorySQL): it is a request from then on.
 const updateConversationsSQL = `UPDATE conversations c SET
 			last_message_at = GREATEST(c.last_message_at, u.last),
 			last_inbound_at = GREATEST(c.last_inbound_at, u.last_in),
@@ -204,6 +221,7 @@ const updateConversationsSQL = `UPDATE conversations c SET
 			status = CASE WHEN u.reopen THEN 'open' ELSE c.status END,
 			snoozed_until = CASE WHEN u.reopen THEN NULL ELSE c.snoozed_until END,
 			resolved_at = CASE WHEN u.reopen THEN NULL ELSE c.resolved_at END,
+			history = c.history AND NOT u.reopen,
 			first_response_at = COALESCE(c.first_response_at, u.out_first),
 			waiting_since = CASE WHEN u.out_seen THEN u.wait_from ELSE COALESCE(c.waiting_since, u.wait_from) END,
 			updated_at = now()

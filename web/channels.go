@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 )
@@ -74,7 +75,8 @@ func (s *Server) testChannel(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.log, err)
 		return
 	}
-	err = s.Channels.Test(r.Context(), id)
+	ctx, notes := channels.WithNotes(r.Context())
+	err = s.Channels.Test(ctx, id)
 	if errors.Is(err, ErrNotApplicable) {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "applicable": false})
 		return
@@ -86,10 +88,19 @@ func (s *Server) testChannel(w http.ResponseWriter, r *http.Request) {
 			writeError(w, s.log, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": err.Error()})
+		writeJSON(w, http.StatusOK, withNotes(map[string]any{"ok": false, "error": err.Error()}, notes))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "applicable": true})
+	writeJSON(w, http.StatusOK, withNotes(map[string]any{"ok": true, "applicable": true}, notes))
+}
+
+// withNotes adds the test's notes for the operator to its answer, as
+// "notes", when it has any.
+func withNotes(answer map[string]any, notes *channels.Notes) map[string]any {
+	if list := notes.List(); len(list) > 0 {
+		answer["notes"] = list
+	}
+	return answer
 }
 
 // updateChannel: PATCH /api/v1/channels/{id} with {"name", "config"}, both

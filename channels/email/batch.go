@@ -3,7 +3,6 @@ package email
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/db"
 )
 
 // fetched is one mail as the server returned it.
@@ -85,7 +85,7 @@ func (s *session) batch(ctx context.Context, uids []imap.UID, headerOnly bool) e
 		}
 		if s.cur.history(at) {
 			if s.r.cfg.History == HistorySkip {
-				s.r.log.Debug("email: history skipped", "uid", m.uid, "message_id", in.Thread.MessageID)
+				s.r.log.Debug("email: history skipped", "uid", m.uid, "rfc_message_id", in.Thread.MessageID)
 				continue
 			}
 			in.History = true
@@ -123,14 +123,16 @@ func (s *session) update(ctx context.Context, updates []channels.Update) error {
 }
 
 // ingest commits the mails with the cursor at last (the batch's last UID,
-// which may be a skipped mail's). When the inbox
-// refuses the batch as invalid (channels.ErrInvalid), the mails are
-// committed one by one, and one it still refuses as invalid is replaced by
-// its unreadable-mail form (the raw mail attached), so that no mail blocks
-// the ones after it. Any other error (the database restarting, a connection
-// reset) is returned with the cursor where the last committed mail left it:
-// the session is retried from there, and no mail is ever stored as
-// unreadable because the database was away.
+// which may be a skipped mail's). When the inbox refuses the batch for
+// anything but the database being away (channels.ErrInvalid, or an error
+// of the statement itself: a size limit, a check constraint), the mails
+// are committed one by one, and one it still refuses is replaced by its
+// unreadable-mail form (the raw mail attached; without it if that is
+// refused too), so that no mail blocks the ones after it. Only when the
+// session is ending or the database is away (db.IsTransient: restarting, a
+// connection reset) is the error returned, with the cursor where the last
+// committed mail left it: the session is retried from there, and no mail
+// is ever stored as unreadable because the database was away.
 func (s *session) ingest(ctx context.Context, mails []fetched, last imap.UID) error {
 	batch := make([]channels.Inbound, len(mails))
 	for i, m := range mails {
@@ -144,7 +146,7 @@ func (s *session) ingest(ctx context.Context, mails []fetched, last imap.UID) er
 		*s.cur = next
 		return nil
 	}
-	if ctx.Err() != nil || !errors.Is(err, channels.ErrInvalid) {
+	if hold(ctx, err) {
 		return fmt.Errorf("email: ingest %d mails (cursor held at %s): %w", len(mails), s.cur, err)
 	}
 	s.r.log.Warn("email: batch refused; committing its mails one by one", "mails", len(mails), "err", err)
@@ -156,18 +158,34 @@ func (s *session) ingest(ctx context.Context, mails []fetched, last imap.UID) er
 		}
 		one.Cursor = at.String()
 		if err := s.sink.Ingest(ctx, []channels.Inbound{one}); err != nil {
-			if ctx.Err() != nil || !errors.Is(err, channels.ErrInvalid) {
+			if hold(ctx, err) {
 				return fmt.Errorf("email: ingest uid %d (cursor held at %s): %w", m.uid, s.cur, err)
 			}
 			s.r.log.Warn("email: mail refused; storing it as unreadable", "uid", m.uid,
-				"message_id", m.in.Thread.MessageID, "err", err)
+				"rfc_message_id", m.in.Thread.MessageID, "err", err)
 			fb := unreadableInbound(m.raw, err)
 			fb.ChannelID, fb.Cursor = one.ChannelID, one.Cursor
 			if err := s.sink.Ingest(ctx, []channels.Inbound{fb}); err != nil {
-				return fmt.Errorf("email: ingest uid %d: %w", m.uid, err)
+				if hold(ctx, err) {
+					return fmt.Errorf("email: ingest uid %d (cursor held at %s): %w", m.uid, s.cur, err)
+				}
+				// Even the raw mail is refused (over a size limit): keep
+				// the note, without the attachment.
+				s.r.log.Warn("email: unreadable form refused; storing the note alone", "uid", m.uid, "err", err)
+				fb.Attachments = nil
+				if err := s.sink.Ingest(ctx, []channels.Inbound{fb}); err != nil {
+					return fmt.Errorf("email: ingest uid %d: %w", m.uid, err)
+				}
 			}
 		}
 		s.cur.last = at.last
 	}
 	return nil
+}
+
+// hold reports whether an ingest error leaves the cursor where it is for
+// the session to try again: the session is ending, or the database is away
+// (db.IsTransient). Any other error is the mail's own and would fail again.
+func hold(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || db.IsTransient(err)
 }

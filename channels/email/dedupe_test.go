@@ -86,13 +86,13 @@ func TestReceiverSameMessageID(t *testing.T) {
 	for _, mid := range []string{"dup@example.net", "twin@example.net"} {
 		var line string
 		for _, l := range strings.Split(logged.String(), "\n") {
-			if strings.Contains(l, "message_id="+mid) {
+			if strings.Contains(l, "rfc_message_id="+mid) {
 				line = l
 			}
 		}
 		if !strings.Contains(line, "level=WARN") || !strings.Contains(line, "share a Message-ID") ||
 			!strings.Contains(line, "channel_id=") {
-			t.Errorf("collision of %s logged as %q, want a warning with channel_id and message_id", mid, line)
+			t.Errorf("collision of %s logged as %q, want a warning with channel_id and rfc_message_id", mid, line)
 		}
 	}
 	if strings.Contains(logged.String(), "legacy@example.net") {

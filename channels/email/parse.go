@@ -98,7 +98,8 @@ func Parse(raw []byte, own string) (channels.Inbound, []channels.Update, error) 
 	in.Attachments = b.atts
 	in.AutoReply = autoReply(h, subject, in.From.Value, b.report != nil) != ""
 	if in.Thread.MessageID != "" && in.Direction != channels.Out {
-		in.ExternalID = in.Thread.MessageID + "#" + contentSum(in)
+		in.ExternalID = in.Thread.MessageID + "#" + bodySum(rest)
+		in.Aliases = []string{in.Thread.MessageID + "#" + contentSum(in)}
 	}
 
 	var updates []channels.Update
@@ -156,10 +157,23 @@ func rawID(h textproto.Header, raw []byte) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
+// bodySum is a digest of a mail's raw body, the bytes after its header
+// block, with CRLF line ends read as LF and trailing white space left
+// out: the same mail fetched again, or delivered along another route
+// (which adds Received and Delivered-To headers), has the same, however
+// a later release parses it. It is 32 hex digits.
+func bodySum(body []byte) string {
+	body = bytes.TrimRight(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")), " \t\r\n")
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:16])
+}
+
 // contentSum is a digest of what a mail says, as parsed: its sender,
 // subject, text, HTML and attachments (name, type and content). Headers a
 // copy gains or loses on its way (Received, Delivered-To), its Date and
-// its MIME encoding are left out. It is 32 hex digits.
+// its MIME encoding are left out. It is 32 hex digits. It made the
+// external id of inbound mail before bodySum did, and is kept as an alias
+// (channels.Inbound.Aliases) so that mail stored then is known again.
 func contentSum(in channels.Inbound) string {
 	d := sha256.New()
 	fmt.Fprintf(d, "%s\x00%s\x00%s\x00%s\x00", strings.ToLower(in.From.Value), in.Thread.Subject, in.Text, in.HTML)

@@ -53,18 +53,37 @@ func (p PlusProbe) String() string {
 	return fmt.Sprintf("smtp plus address: could not tell whether the server accepts %s: %v", p.Address, p.Err)
 }
 
+// TestResult is what a passed Test found worth telling the operator.
+type TestResult struct {
+	// Notes are lines for the operator: the plus-address probe's result
+	// (PlusProbe.String).
+	Notes []string
+}
+
 // Test checks the configuration, logs in to IMAP and selects the mailbox
 // (read-only), then connects to SMTP and, when auth is configured,
 // authenticates, and probes the plus address (see Check). The error says
 // which step failed and why: "config: …", "imap connect: …",
 // "imap login: …", "imap select: …", "smtp connect: …", "smtp auth: …",
 // or, only when ReplyToken is on, "smtp plus address: …". The probe's line
-// goes to Log either way.
+// goes to Log and, as a note, to the collector of ctx
+// (channels.WithNotes) either way.
 func (t Tester) Test(ctx context.Context) error {
+	res, err := t.Run(ctx)
+	for _, n := range res.Notes {
+		channels.Note(ctx, n)
+	}
+	return err
+}
+
+// Run is Test returning its notes instead of adding them to ctx; they are
+// set whenever the probe ran, so with the error of a refused probe too.
+func (t Tester) Run(ctx context.Context) (TestResult, error) {
 	probe, err := t.Check(ctx)
 	if err != nil {
-		return err
+		return TestResult{}, err
 	}
+	res := TestResult{Notes: []string{probe.String()}}
 	if t.Log != nil {
 		level := slog.LevelInfo
 		if !probe.Accepted {
@@ -73,9 +92,9 @@ func (t Tester) Test(ctx context.Context) error {
 		t.Log.Log(ctx, level, probe.String(), "reply_token", t.Config.ReplyToken)
 	}
 	if t.Config.ReplyToken && !probe.Accepted {
-		return fmt.Errorf("email: %s", probe)
+		return res, fmt.Errorf("email: %s", probe)
 	}
-	return nil
+	return res, nil
 }
 
 // Check is Test without its verdict on the probe: it returns the error of

@@ -61,7 +61,8 @@ func TestTester(t *testing.T) {
 // TestTesterPlusProbe: the channel test asks the SMTP server, with MAIL
 // FROM and RCPT TO but no message, whether it takes the plus address the
 // reply token needs. A refusal is a line in the log while the token is
-// off, and the test's failure once it is on.
+// off, and the test's failure once it is on; either way the probe's line
+// is the test's note for the operator.
 func TestTesterPlusProbe(t *testing.T) {
 	t.Parallel()
 	imapSrv := newIMAPServer(t, imapServerOptions{})
@@ -97,7 +98,11 @@ func TestTesterPlusProbe(t *testing.T) {
 			if probe.Accepted != c.accepted || probe.Address != "support+peyktest@example.com" {
 				t.Errorf("probe %+v, want accepted %v", probe, c.accepted)
 			}
-			err = tester.Test(ctx)
+			nctx, notes := channels.WithNotes(ctx)
+			err = tester.Test(nctx)
+			if got := notes.List(); len(got) != 1 || !strings.Contains(got[0], c.line) {
+				t.Errorf("notes %q, want the probe's line with %q", got, c.line)
+			}
 			switch {
 			case c.err == "" && err != nil:
 				t.Errorf("Test: %v, want success", err)

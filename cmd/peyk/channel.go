@@ -117,6 +117,7 @@ func channelTest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer a.close()
+	ctx, notes := channels.WithNotes(ctx)
 	err = newChannelAdmin(a).Test(ctx, id)
 	if errors.Is(err, web.ErrNotApplicable) {
 		fmt.Fprintf(stdout, "channel %d: not applicable: this kind of channel has no connection test\n", id)
@@ -126,6 +127,9 @@ func channelTest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("channel %d: test failed: %w", id, err)
 	}
 	fmt.Fprintf(stdout, "channel %d: connection ok\n", id)
+	for _, n := range notes.List() {
+		fmt.Fprintf(stdout, "channel %d: %s\n", id, n)
+	}
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -112,11 +113,15 @@ func demoMailOf(e demoEvent, files demoFiles) ([]byte, error) {
 	var text mail.InlineHeader
 	text.Set("Content-Type", "text/plain; charset=utf-8")
 	text.Set("Content-Transfer-Encoding", "quoted-printable")
-	w, err := mail.CreateWriter(&buf, h)
+	// A boundary of the event's own, not a random one: the demo appends
+	// its mails again at each start, and the receiver knows a mail it has
+	// stored by its body's bytes.
+	h.SetContentType("multipart/mixed", map[string]string{"boundary": "peyk-demo-" + e.ID})
+	w, err := message.CreateWriter(&buf, h.Header)
 	if err != nil {
 		return nil, err
 	}
-	tw, err := w.CreateSingleInline(text)
+	tw, err := w.CreatePart(text.Header)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +134,7 @@ func demoMailOf(e demoEvent, files demoFiles) ([]byte, error) {
 	var ah mail.AttachmentHeader
 	ah.Set("Content-Type", "application/pdf")
 	ah.SetFilename("invoice-4471.pdf")
-	aw, err := w.CreateAttachment(ah)
+	aw, err := w.CreatePart(ah.Header)
 	if err != nil {
 		return nil, err
 	}
