@@ -69,7 +69,7 @@ func TestChannelTestNotesAPI(t *testing.T) {
 	pool := dbtest.New(t)
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds(log)}
+	a := &app{log: log, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), kinds: knownKinds()}
 	admin := newChannelAdmin(a)
 	ch, err := admin.Create(ctx, "email", "support", json.RawMessage(emailTestConfig(t)))
 	if err != nil {
