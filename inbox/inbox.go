@@ -1,6 +1,16 @@
-// Package inbox holds conversations and messages: the ingest pipeline that
-// turns channel messages into threaded conversations, and the actions
-// agents take on them (assign, status, notes, tags).
+// Package inbox holds conversations and messages, organised by flow:
+//
+//   - ingest (ingest*.go): the group-commit pipeline that turns channel
+//     messages into threaded conversations (Ingest), and the set-based bulk
+//     import (IngestBulk), which share their SQL (ingest_sql.go);
+//   - schedules (schedule*.go): reminders, scheduled messages, follow-ups
+//     and wake-ups, their firing, the SLA checks and the business calendar;
+//   - the channel store (package chanstore, embedded in Inbox): channels,
+//     their secrets, ownership and cursors;
+//   - the conversation model (the rest): conversations, messages, replies
+//     and their delivery, agent actions, teams, settings, and the read
+//     models the pages and the API list (list.go, timeline.go,
+//     contactview.go, report.go), scoped by visibility.go.
 package inbox
 
 import (
@@ -11,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox/chanstore"
 )
 
 // Error kinds, shared with crm so the web layer maps one set.
@@ -19,6 +30,14 @@ var (
 	ErrInvalid  = crm.ErrInvalid
 	ErrConflict = crm.ErrConflict
 )
+
+// ErrNoSecretKey means a channel secret was to be stored or read without
+// PEYK_SECRET_KEY set. It is a kind of ErrInvalid.
+var ErrNoSecretKey = chanstore.ErrNoSecretKey
+
+// Channel is a configured channel (one mailbox, one bot, one SMS line), as
+// the channel store keeps it.
+type Channel = chanstore.Channel
 
 // NotifyChannel is the PostgreSQL NOTIFY channel on which every change is
 // announced, with a JSON payload (see Event).
@@ -72,13 +91,15 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Inbox is the conversation store and ingest pipeline. It is safe for
+// Inbox is the conversation store and ingest pipeline, with the channel
+// store's methods (channels, secrets, ownership, cursors). It is safe for
 // concurrent use; concurrent Ingest calls share transactions.
 type Inbox struct {
+	*chanstore.Store
+
 	pool    *pgxpool.Pool
 	cfg     Config
 	metrics *Metrics
-	sealer  *sealer
 
 	mu      sync.Mutex
 	pending []*request
@@ -90,5 +111,6 @@ func New(pool *pgxpool.Pool, cfg Config, metrics *Metrics) *Inbox {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	return &Inbox{pool: pool, cfg: cfg.withDefaults(), metrics: metrics, sealer: newSealer(cfg.SecretKey)}
+	return &Inbox{Store: chanstore.New(pool, cfg.SecretKey, metrics.OwnerErrors), pool: pool,
+		cfg: cfg.withDefaults(), metrics: metrics}
 }

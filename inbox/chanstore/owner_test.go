@@ -1,4 +1,4 @@
-package inbox_test
+package chanstore_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/chanstore"
 )
 
 // TestOwnOneAtATime: two processes want one mailbox; one owns it, and when
@@ -14,7 +14,7 @@ import (
 func TestOwnOneAtATime(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	other := inbox.New(e.pool, inbox.Config{}, nil)
+	other := chanstore.New(e.pool, "", nil)
 	var running, maxRunning, runs atomic.Int32
 	work := func(ctx context.Context) error {
 		n := running.Add(1)
@@ -35,7 +35,7 @@ func TestOwnOneAtATime(t *testing.T) {
 	ctxB, stopB := context.WithCancel(context.Background())
 	defer stopB()
 	doneA := make(chan struct{})
-	go func() { defer close(doneA); _ = e.ib.Own(ctxA, e.mail, 50*time.Millisecond, work) }()
+	go func() { defer close(doneA); _ = e.st.Own(ctxA, e.mail, 50*time.Millisecond, work) }()
 	for runs.Load() == 0 { // A owns the channel before B asks
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -1,4 +1,4 @@
-package inbox_test
+package chanstore_test
 
 import (
 	"bytes"
@@ -6,19 +6,45 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/peykhq/peyk/channels"
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/db/dbtest"
+	"github.com/peykhq/peyk/inbox/chanstore"
 )
+
+type env struct {
+	pool *pgxpool.Pool
+	st   *chanstore.Store
+	sms  int64 // an SMS channel
+	mail int64 // an email channel
+}
+
+func newEnv(t testing.TB) env {
+	t.Helper()
+	pool := dbtest.New(t)
+	st := chanstore.New(pool, "", nil)
+	ctx := context.Background()
+	sms, err := st.CreateChannel(ctx, channels.SMS, "sms", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail, err := st.CreateChannel(ctx, channels.Email, "support", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env{pool: pool, st: st, sms: sms, mail: mail}
+}
 
 func TestChannelSecrets(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	type secrets struct{ Password string }
-	if err := e.ib.SetSecrets(ctx, e.mail, secrets{"hunter2"}); !errors.Is(err, inbox.ErrNoSecretKey) {
+	if err := e.st.SetSecrets(ctx, e.mail, secrets{"hunter2"}); !errors.Is(err, chanstore.ErrNoSecretKey) {
 		t.Fatalf("without a key: %v", err)
 	}
-	keyed := inbox.New(e.pool, inbox.Config{SecretKey: "k1"}, nil)
+	keyed := chanstore.New(e.pool, "k1", nil)
 	if err := keyed.SetSecrets(ctx, e.mail, secrets{"hunter2"}); err != nil {
 		t.Fatal(err)
 	}
@@ -31,18 +57,18 @@ func TestChannelSecrets(t *testing.T) {
 	if err := keyed.Secrets(ctx, e.mail, &got); err != nil || got.Password != "hunter2" {
 		t.Fatalf("secrets = %+v, %v", got, err)
 	}
-	other := inbox.New(e.pool, inbox.Config{SecretKey: "k2"}, nil)
+	other := chanstore.New(e.pool, "k2", nil)
 	if err := other.Secrets(ctx, e.mail, &got); err == nil {
 		t.Fatal("secrets opened with the wrong key")
 	}
-	if err := keyed.SetSecrets(ctx, 9999, secrets{}); !errors.Is(err, inbox.ErrNotFound) {
+	if err := keyed.SetSecrets(ctx, 9999, secrets{}); !errors.Is(err, chanstore.ErrNotFound) {
 		t.Fatalf("unknown channel: %v", err)
 	}
 	list, err := keyed.Channels(ctx)
 	if err != nil || len(list) != 2 || list[1].Kind != channels.Email {
 		t.Fatalf("channels = %+v, %v", list, err)
 	}
-	if _, err := keyed.CreateChannel(ctx, "", "x", nil); !errors.Is(err, inbox.ErrInvalid) {
+	if _, err := keyed.CreateChannel(ctx, "", "x", nil); !errors.Is(err, chanstore.ErrInvalid) {
 		t.Fatalf("channel without kind: %v", err)
 	}
 }
