@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,21 +11,6 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 )
-
-// Event is the JSON payload of a NOTIFY on NotifyChannel.
-type Event struct {
-	// Type is message.created (a message was stored: the conversation
-	// changed too), message.updated (a delivery report or an edit),
-	// conversation.updated (an agent action) or messages.imported (more
-	// than 500 messages in one transaction: reload).
-	Type           string `json:"type"`
-	ConversationID int64  `json:"conversation_id"`
-	MessageID      int64  `json:"message_id,omitempty"`
-	ContactID      int64  `json:"contact_id,omitempty"`
-	ChannelID      int64  `json:"channel_id,omitempty"`
-	// NewConversation reports whether the message opened the conversation.
-	NewConversation bool `json:"new_conversation,omitempty"`
-}
 
 // convUpdate is what a group's messages change on one conversation.
 type convUpdate struct {
@@ -194,57 +178,9 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 	b.Queue(fmt.Sprintf(cancelWaitsSQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
 }
 
-// updateConversationsSQL applies what new messages change on their
-// conversations, from the relation %s named u with the columns (id, last,
-// last_in, unread, reopen, out_first, out_seen, wait_from) of convUpdate.
-const updateConversationsSQL = `UPDATE conversations c SET
-			last_message_at = GREATEST(c.last_message_at, u.last),
-			last_inbound_at = GREATEST(c.last_inbound_at, u.last_in),
-			unread = c.unread + u.unread,
-			status = CASE WHEN u.reopen THEN 'open' ELSE c.status END,
-			snoozed_until = CASE WHEN u.reopen THEN NULL ELSE c.snoozed_until END,
-			resolved_at = CASE WHEN u.reopen THEN NULL ELSE c.resolved_at END,
-			first_response_at = COALESCE(c.first_response_at, u.out_first),
-			waiting_since = CASE WHEN u.out_seen THEN u.wait_from ELSE COALESCE(c.waiting_since, u.wait_from) END,
-			updated_at = now()
-		FROM %s
-		WHERE c.id = u.id`
-
-// cancelWaitsSQL ends the follow-ups and snoozes of the conversations the
-// query %s selects: a customer's message ends them.
-const cancelWaitsSQL = `UPDATE schedules SET state = 'cancelled'
-		WHERE conversation_id IN (%s) AND state = 'pending' AND kind IN ('followup', 'wake')`
-
 func later(cur *time.Time, t time.Time) *time.Time {
 	if cur == nil || t.After(*cur) {
 		return &t
 	}
 	return cur
-}
-
-func event(e Event) string {
-	js, _ := json.Marshal(e)
-	return string(js)
-}
-
-// bulkNotify is the most message.created notifications one transaction
-// sends; a larger group (an import) sends one messages.imported instead.
-const bulkNotify = 500
-
-// summarize returns the payloads of n new messages to notify: the
-// payloads themselves, or for more than bulkNotify (an import) one
-// messages.imported summary instead of thousands of notifications.
-func summarize(payloads []string, n int) []string {
-	if n > bulkNotify {
-		return []string{fmt.Sprintf(`{"type":"messages.imported","count":%d}`, n)}
-	}
-	return payloads
-}
-
-// queueNotify queues one NOTIFY per payload; PostgreSQL delivers them on
-// commit.
-func queueNotify(b *pgx.Batch, payloads []string) {
-	if len(payloads) > 0 {
-		b.Queue(`SELECT pg_notify($1, x) FROM unnest($2::text[]) x`, NotifyChannel, payloads)
-	}
 }

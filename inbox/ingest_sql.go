@@ -1,0 +1,43 @@
+package inbox
+
+import "fmt"
+
+// The SQL that the live ingest (Ingest: ingest_write.go) and the bulk
+// ingest (IngestBulk: ingest_bulk_write.go) share, so that both leave a
+// conversation in the same state; the call backs' SQL, shared too, is in
+// ingest_callbacks.go.
+
+// updateConversationsSQL applies what new messages change on their
+// conversations, from the relation %s named u with the columns (id, last,
+// last_in, unread, reopen, out_first, out_seen, wait_from) of convUpdate.
+const updateConversationsSQL = `UPDATE conversations c SET
+			last_message_at = GREATEST(c.last_message_at, u.last),
+			last_inbound_at = GREATEST(c.last_inbound_at, u.last_in),
+			unread = c.unread + u.unread,
+			status = CASE WHEN u.reopen THEN 'open' ELSE c.status END,
+			snoozed_until = CASE WHEN u.reopen THEN NULL ELSE c.snoozed_until END,
+			resolved_at = CASE WHEN u.reopen THEN NULL ELSE c.resolved_at END,
+			first_response_at = COALESCE(c.first_response_at, u.out_first),
+			waiting_since = CASE WHEN u.out_seen THEN u.wait_from ELSE COALESCE(c.waiting_since, u.wait_from) END,
+			updated_at = now()
+		FROM %s
+		WHERE c.id = u.id`
+
+// cancelWaitsSQL ends the follow-ups and snoozes of the conversations the
+// query %s selects: a customer's message ends them.
+const cancelWaitsSQL = `UPDATE schedules SET state = 'cancelled'
+		WHERE conversation_id IN (%s) AND state = 'pending' AND kind IN ('followup', 'wake')`
+
+// bulkNotify is the most message.created notifications one transaction
+// sends; a larger group (an import) sends one messages.imported instead.
+const bulkNotify = 500
+
+// summarize returns the payloads of n new messages to notify: the
+// payloads themselves, or for more than bulkNotify (an import) one
+// messages.imported summary instead of thousands of notifications.
+func summarize(payloads []string, n int) []string {
+	if n > bulkNotify {
+		return []string{fmt.Sprintf(`{"type":"messages.imported","count":%d}`, n)}
+	}
+	return payloads
+}
