@@ -42,16 +42,8 @@ func (u *ui) reply(ctx context.Context, r *http.Request, conv int64) error {
 		return err
 	}
 	rep := inbox.Reply{ConversationID: conv, AuthorID: userOf(r).ID, ChannelID: channel, Text: r.FormValue("text")}
-	id, err := u.scoped(r).AddReply(ctx, rep)
-	if err != nil {
-		return err
-	}
-	if u.Queue != nil {
-		if err := workers.EnqueueDelivery(ctx, u.Queue, id, rep.QueueName()); err != nil {
-			u.log.Warn("enqueue delivery; the reconciler will retry", "message", id, "err", err)
-		}
-	}
-	return nil
+	_, err = workers.SendReply(ctx, u.scoped(r), u.Queue, u.log, rep)
+	return err
 }
 
 // note is POST /conversations/{id}/note: a private note (text).
