@@ -93,7 +93,7 @@ func addReply(ctx context.Context, tx pgx.Tx, r Reply, text, html string) (int64
 	}
 	msgKind, msgID, inReplyTo, refs := "text", "", "", []string{}
 	if kind == string(channels.Email) {
-		msgKind, msgID = "email", newMessageID(from)
+		msgKind, msgID = "email", channels.NewMessageID(from)
 		inReplyTo, refs, err = lastMail(ctx, tx, r.ConversationID)
 		if err != nil {
 			return 0, err
@@ -161,14 +161,4 @@ func lastMail(ctx context.Context, tx pgx.Tx, conv int64) (string, []string, err
 		return "", nil, err
 	}
 	return id, append(refs, id), nil
-}
-
-// newMessageID makes a Message-ID (without brackets) on the domain of the
-// channel's From address.
-func newMessageID(from string) string {
-	domain := "peyk.local"
-	if at := strings.LastIndexByte(from, '@'); at >= 0 && at < len(from)-1 {
-		domain = strings.Trim(from[at+1:], "> ")
-	}
-	return "peyk." + newToken() + "@" + domain
 }
