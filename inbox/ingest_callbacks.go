@@ -71,7 +71,7 @@ var openCallbacksSQL = `WITH n AS (` + callbacksNewSQL + `), missed AS (
 		ORDER BY n.contact_id, n.sent_at DESC, n.id DESC)
 	INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id, payload, dedupe)
 	SELECT 'reminder', now(), x.conversation_id, x.contact_id, c.assignee_id,
-		jsonb_build_object('text', 'Call back ' || COALESCE(NULLIF(ct.name, ''), split_part(x.identity, ':', 2)) ||
+		jsonb_build_object('text', 'Call back ' || COALESCE(NULLIF(ct.name, ''), ` + identityValue("x.identity") + `) ||
 			' (missed call)', 'call_at', x.sent_at, 'callback', true), ` + fmt.Sprintf(callbackKey, "x.contact_id") + `
 	FROM missed x
 	JOIN conversations c ON c.id = x.conversation_id

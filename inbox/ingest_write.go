@@ -89,7 +89,7 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 		msgIDs, inReply = append(msgIDs, in.Thread.MessageID), append(inReply, in.Thread.InReplyTo)
 		refs = append(refs, strings.Join(in.Thread.References, " "))
 		headers, calls = append(headers, string(it.headers)), append(calls, string(it.call))
-		idents = append(idents, string(it.group[0].Kind)+":"+it.group[0].Value)
+		idents = append(idents, identityColumn(it.group[0]))
 		// Inbound history is stored as auto-replies are, so the KPI
 		// triggers (migration 00014) leave it out of the requests' first
 		// messages and the reopenings.

@@ -72,3 +72,18 @@ func TestChannelSecrets(t *testing.T) {
 		t.Fatalf("channel without kind: %v", err)
 	}
 }
+
+func TestSetCursor(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.st.SetCursor(ctx, e.mail, "v1:42"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := e.st.Channel(ctx, e.mail); err != nil || c.Cursor != "v1:42" {
+		t.Fatalf("channel = %+v, %v; want cursor v1:42", c, err)
+	}
+	if err := e.st.SetCursor(ctx, 9999, "x"); !errors.Is(err, chanstore.ErrNotFound) {
+		t.Fatalf("unknown channel: %v", err)
+	}
+}
