@@ -3,8 +3,10 @@
 //   - ingest (ingest*.go): the group-commit pipeline that turns channel
 //     messages into threaded conversations (Ingest), and the set-based bulk
 //     import (IngestBulk), which share their SQL (ingest_sql.go);
-//   - schedules (schedule*.go): reminders, scheduled messages, follow-ups
-//     and wake-ups, their firing, the SLA checks and the business calendar;
+//   - schedules (package schedule, embedded in Inbox): reminders,
+//     scheduled messages, follow-ups and wake-ups, their firing, the SLA
+//     checks and the business calendar; scheduled.go is what they do to
+//     conversations;
 //   - the channel store (package chanstore, embedded in Inbox): channels,
 //     their secrets, ownership and cursors;
 //   - the conversation model (the rest): conversations, messages, replies
@@ -22,6 +24,7 @@ import (
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox/chanstore"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // Error kinds, shared with crm so the web layer maps one set.
@@ -91,11 +94,13 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Inbox is the conversation store and ingest pipeline, with the channel
-// store's methods (channels, secrets, ownership, cursors). It is safe for
-// concurrent use; concurrent Ingest calls share transactions.
+// Inbox is the conversation store and ingest pipeline, with the methods
+// of the channel store (channels, secrets, ownership, cursors) and of the
+// schedule book (schedules, their firing, SLA policies and checks). It is
+// safe for concurrent use; concurrent Ingest calls share transactions.
 type Inbox struct {
 	*chanstore.Store
+	*schedule.Book
 
 	pool    *pgxpool.Pool
 	cfg     Config
@@ -111,6 +116,8 @@ func New(pool *pgxpool.Pool, cfg Config, metrics *Metrics) *Inbox {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	return &Inbox{Store: chanstore.New(pool, cfg.SecretKey, metrics.OwnerErrors), pool: pool,
+	ib := &Inbox{Store: chanstore.New(pool, cfg.SecretKey, metrics.OwnerErrors), pool: pool,
 		cfg: cfg.withDefaults(), metrics: metrics}
+	ib.Book = schedule.New(pool, scheduled{})
+	return ib
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/workers"
 )
 
@@ -92,8 +93,8 @@ func (u *ui) remind(ctx context.Context, r *http.Request, conv int64) error {
 		return fmt.Errorf("a reminder needs a time in the future: %w", crm.ErrInvalid)
 	}
 	me := userOf(r).ID
-	s, err := u.scoped(r).AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: at,
-		ConversationID: conv, UserID: me, CreatedBy: me, Payload: inbox.Payload{Text: strings.TrimSpace(r.FormValue("text"))}})
+	s, err := u.scoped(r).AddSchedule(ctx, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: at,
+		ConversationID: conv, UserID: me, CreatedBy: me, Payload: schedule.Payload{Text: strings.TrimSpace(r.FormValue("text"))}})
 	if err != nil {
 		return err
 	}

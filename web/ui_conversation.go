@@ -8,6 +8,7 @@ import (
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/templates"
 )
 
@@ -21,7 +22,7 @@ type conversationView struct {
 	Agents               []inbox.Agent
 	ReplyChannels        []replyChannel
 	Canned               []canned
-	Reminders            []inbox.Schedule
+	Reminders            []schedule.Schedule
 	Statuses, Priorities []string
 	// Older is the cursor of the page of older entries; Paged reports
 	// whether this is such a page (not the newest, so not live).

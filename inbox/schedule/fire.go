@@ -1,4 +1,4 @@
-package inbox
+package schedule
 
 import (
 	"context"
@@ -28,9 +28,9 @@ type Fired struct {
 // and its action happens, so a schedule fires exactly once however many
 // workers try. text is the rendered message of message, attribute and
 // follow-up schedules (the workers render templates).
-func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string) (Fired, error) {
+func (bk *Book) Fire(ctx context.Context, id int64, due time.Time, text string) (Fired, error) {
 	var f Fired
-	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, bk.pool, func(tx pgx.Tx) error {
 		f = Fired{}
 		rows, _ := tx.Query(ctx, `UPDATE schedules SET state = 'done', fired_at = now()
 			WHERE id = $1 AND state = 'pending' AND due_at = $2 RETURNING `+scheduleColumns, id, due.UTC())
@@ -48,20 +48,20 @@ func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string)
 		}
 		switch s.Kind {
 		case ScheduleReminder:
-			return remind(ctx, tx, s, p)
+			return bk.remind(ctx, tx, s, p)
 		case ScheduleWake:
-			return note(ctx, tx, s, `UPDATE conversations SET status = 'open', snoozed_until = NULL,
+			return bk.note(ctx, tx, s, `UPDATE conversations SET status = 'open', snoozed_until = NULL,
 				updated_at = now() WHERE id = $1 AND status = 'snoozed'`, "Snooze ended: conversation reopened")
 		case ScheduleMessage, ScheduleAttribute:
-			f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, s, p, text)
+			f.MessageID, f.MessageQueue, err = bk.sendScheduled(ctx, tx, s, p, text)
 			return err
 		case ScheduleFollowup:
-			return followUp(ctx, tx, s, p, text, &f)
+			return bk.followUp(ctx, tx, s, p, text, &f)
 		}
 		return fmt.Errorf("unknown schedule kind %q", s.Kind)
 	})
 	if err != nil {
-		return Fired{}, fmt.Errorf("inbox: fire schedule %d: %w", id, err)
+		return Fired{}, fmt.Errorf("schedule: fire schedule %d: %w", id, err)
 	}
 	return f, nil
 }
@@ -71,7 +71,7 @@ func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string)
 // channel's team (the channel config's team_id), else the admins, so
 // that someone is told; and puts the reminder on the conversation's
 // timeline.
-func remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
+func (bk *Book) remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
 	body := "Reminder: " + p.Text
 	if _, err := tx.Exec(ctx, remindSQL, s.UserID, s.ConversationID, body); err != nil {
 		return err
@@ -79,7 +79,7 @@ func remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
 	if s.ConversationID == nil {
 		return nil
 	}
-	return timeline(ctx, tx, *s.ConversationID, body)
+	return bk.convs.Note(ctx, tx, *s.ConversationID, body)
 }
 
 // remindSQL notifies the first of these that has anyone active: the
@@ -103,61 +103,39 @@ const remindSQL = `WITH c AS (
 
 // note runs sql on the schedule's conversation and, when it changed
 // something, notes it on the timeline.
-func note(ctx context.Context, tx pgx.Tx, s Schedule, sql, text string) error {
+func (bk *Book) note(ctx context.Context, tx pgx.Tx, s Schedule, sql, text string) error {
 	ct, err := tx.Exec(ctx, sql, s.ConversationID)
 	if err != nil || ct.RowsAffected() == 0 {
 		return err
 	}
-	return timeline(ctx, tx, *s.ConversationID, text)
-}
-
-// timeline adds an event entry to a conversation's timeline.
-func timeline(ctx context.Context, tx pgx.Tx, conv int64, text string) error {
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, direction, kind, body, status)
-		VALUES ($1, 'out', 'event', $2, 'sent') RETURNING id`, conv, text).Scan(&id)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, NotifyChannel,
-		event(Event{Type: "message.created", ConversationID: conv, MessageID: id}))
-	return err
+	return bk.convs.Note(ctx, tx, *s.ConversationID, text)
 }
 
 // sendScheduled queues the schedule's message on its conversation; an
 // attribute message without one uses the contact's latest conversation on
 // the channel, or starts one.
-func sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string) (int64, string, error) {
+func (bk *Book) sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string) (int64, string, error) {
 	if text == "" {
 		text = p.Text
 	}
-	conv := int64(0)
+	m := Message{ChannelID: p.ChannelID, Text: text, Queue: "default"}
 	if s.ConversationID != nil {
-		conv = *s.ConversationID
-	} else {
-		err := tx.QueryRow(ctx, `SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2
-			ORDER BY id DESC LIMIT 1`, s.ContactID, p.ChannelID).Scan(&conv)
-		if errors.Is(err, pgx.ErrNoRows) {
-			err = tx.QueryRow(ctx, `INSERT INTO conversations (contact_id, channel_id, reply_token, status)
-				VALUES ($1, $2, $3, 'pending') RETURNING id`, s.ContactID, p.ChannelID, newToken()).Scan(&conv)
-		}
-		if err != nil {
-			return 0, "", err
-		}
+		m.ConversationID = *s.ConversationID
 	}
-	text, _ = clean(text, 1<<20)
-	r := Reply{ConversationID: conv, ChannelID: p.ChannelID, Text: text, Queue: "default"}
+	if s.ContactID != nil {
+		m.ContactID = *s.ContactID
+	}
 	if s.Kind == ScheduleAttribute {
-		r.Queue = "bulk"
+		m.Queue = "bulk"
 	}
-	id, err := addReply(ctx, tx, r, text, "")
-	return id, r.Queue, err
+	id, err := bk.convs.Send(ctx, tx, m)
+	return id, m.Queue, err
 }
 
 // followUp sends a nudge and schedules the next step, or resolves the
 // conversation after the last nudge. A customer who replied since the
 // follow-up began has ended it.
-func followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string, f *Fired) error {
+func (bk *Book) followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string, f *Fired) error {
 	var replied bool
 	err := tx.QueryRow(ctx, `SELECT COALESCE(last_inbound_at > $2, false) FROM conversations WHERE id = $1`,
 		s.ConversationID, s.CreatedAt).Scan(&replied)
@@ -167,13 +145,13 @@ func followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string
 	if p.Step > p.Nudges {
 		// The resolve is the system's, audited as an agent's would be:
 		// the reports count closes and the backlog from these events.
-		return note(ctx, tx, s, `WITH resolved AS (UPDATE conversations SET status = 'resolved',
+		return bk.note(ctx, tx, s, `WITH resolved AS (UPDATE conversations SET status = 'resolved',
 				resolved_at = now(), updated_at = now() WHERE id = $1 AND status <> 'resolved' RETURNING id)
 			INSERT INTO audit_events (action, subject_type, subject_id, data)
 			SELECT 'conversation.status', 'conversation', id, '{"status": "resolved", "until": null}' FROM resolved`,
 			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges))
 	}
-	if f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, s, p, text); err != nil {
+	if f.MessageID, f.MessageQueue, err = bk.sendScheduled(ctx, tx, s, p, text); err != nil {
 		return err
 	}
 	next := p
