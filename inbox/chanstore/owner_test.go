@@ -2,9 +2,13 @@ package chanstore_test
 
 import (
 	"context"
+	"errors"
+	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/peykhq/peyk/inbox/chanstore"
 )
@@ -55,5 +59,52 @@ func TestOwnOneAtATime(t *testing.T) {
 	}
 	if maxRunning.Load() != 1 {
 		t.Fatalf("%d owners at once", maxRunning.Load())
+	}
+}
+
+// TestOwnCountsErrors: a receiver that stops with an error is counted
+// (peyk_channel_receiver_errors_total); one that stops cleanly is not.
+func TestOwnCountsErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want float64
+	}{
+		{"error", errors.New("imap: connection reset"), 2},
+		{"clean stop", nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			errs := prometheus.NewCounter(prometheus.CounterOpts{Name: "receiver_errors_total"})
+			st := chanstore.New(e.pool, "", errs)
+			// Ownership locks are the database's, shared with other
+			// tests' schemas: a channel id of its own keeps this one's.
+			id := 1<<40 + rand.Int64N(1<<30)
+			if _, err := e.pool.Exec(context.Background(), `INSERT INTO channels (id, kind, name) VALUES ($1, 'sms', 'own')`, id); err != nil {
+				t.Fatal(err)
+			}
+			ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+			defer stop()
+			var runs atomic.Int32
+			err := st.Own(ctx, id, 10*time.Millisecond, func(context.Context) error {
+				if runs.Add(1) == 3 {
+					stop()
+				}
+				return tc.err
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Own = %v, want context.Canceled", err)
+			}
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(errs)
+			mfs, err := reg.Gather()
+			if err != nil || len(mfs) != 1 {
+				t.Fatalf("gather: %v, %v", mfs, err)
+			}
+			if got := mfs[0].GetMetric()[0].GetCounter().GetValue(); got != tc.want {
+				t.Fatalf("%v errors counted, want %v", got, tc.want)
+			}
+		})
 	}
 }
