@@ -1,6 +1,12 @@
 package inbox
 
-import "github.com/jackc/pgx/v5"
+import (
+	"crypto/sha256"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/channels"
+)
 
 // attachmentRows gathers a group's attachments for two bulk inserts: the
 // content, stored once per SHA-256, and each message's references to it.
@@ -47,4 +53,27 @@ func (a *attachmentRows) queue(b *pgx.Batch) {
 			SELECT * FROM unnest($1::bigint[], $2::int[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])`,
 			a.msg, a.pos, a.refSums, a.names, a.refTypes, a.cids, a.urls, a.refSizes)
 	}
+}
+
+// attachment is an attachment ready to store, with its SHA-256.
+type attachment struct {
+	channels.Attachment
+	sum [32]byte
+}
+
+// cleanAttachments makes attachment metadata storable and hashes the
+// content.
+func cleanAttachments(in []channels.Attachment) []attachment {
+	var out []attachment
+	for _, a := range in {
+		a.Name, _ = clean(a.Name, 500)
+		a.ContentType, _ = clean(a.ContentType, 200)
+		a.ContentID = cleanID(a.ContentID)
+		a.URL, _ = clean(a.URL, 2000)
+		if a.ContentType == "" {
+			a.ContentType = "application/octet-stream"
+		}
+		out = append(out, attachment{Attachment: a, sum: sha256.Sum256(a.Data)})
+	}
+	return out
 }

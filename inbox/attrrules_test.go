@@ -9,6 +9,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 func TestAttributeMessages(t *testing.T) {
@@ -33,11 +34,11 @@ func TestAttributeMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rule := inbox.AttributeRule{Attribute: "warranty_end", DaysBefore: 3, ChannelID: e.sms, Text: "Your warranty ends soon"}
+	rule := schedule.AttributeRule{Attribute: "warranty_end", DaysBefore: 3, ChannelID: e.sms, Text: "Your warranty ends soon"}
 	if _, err := e.ib.AddAttributeRule(ctx, rule); err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []inbox.AttributeRule{{ChannelID: e.sms, Text: "x"}, {Attribute: "a", ChannelID: e.sms},
+	for _, bad := range []schedule.AttributeRule{{ChannelID: e.sms, Text: "x"}, {Attribute: "a", ChannelID: e.sms},
 		{Attribute: "a", ChannelID: e.sms, Text: "x", AtTime: "25:99"}, {Attribute: "a", ChannelID: 9999, Text: "x"}} {
 		if _, err := e.ib.AddAttributeRule(ctx, bad); !errors.Is(err, inbox.ErrInvalid) {
 			t.Errorf("rule %+v: err = %v", bad, err)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/channels"
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // TestCallbackRace: a missed call and the call that returns it, stored by
@@ -107,17 +107,17 @@ func TestCallbackReminderText(t *testing.T) {
 	if err := e.pool.QueryRow(ctx, `SELECT id, contact_id FROM conversations`).Scan(&conv, &contact); err != nil {
 		t.Fatal(err)
 	}
-	note, err := e.ib.AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: now, ConversationID: conv,
-		UserID: e.agent, Payload: inbox.Payload{Text: "send the invoice"}})
+	note, err := e.ib.AddSchedule(ctx, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: now, ConversationID: conv,
+		UserID: e.agent, Payload: schedule.Payload{Text: "send the invoice"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := e.ib.AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: now, ConversationID: conv,
-		UserID: e.agent, Payload: inbox.Payload{Text: "Call back Old (missed call)"}})
+	old, err := e.ib.AddSchedule(ctx, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: now, ConversationID: conv,
+		UserID: e.agent, Payload: schedule.Payload{Text: "Call back Old (missed call)"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cb inbox.Schedule
+	var cb schedule.Schedule
 	rows, _ := e.pool.Query(ctx, `SELECT id, due_at FROM schedules WHERE dedupe IS NOT NULL`)
 	for rows.Next() {
 		if err := rows.Scan(&cb.ID, &cb.DueAt); err != nil {
@@ -127,7 +127,7 @@ func TestCallbackReminderText(t *testing.T) {
 	if rows.Err() != nil || cb.ID == 0 {
 		t.Fatalf("no call back opened (%v)", rows.Err())
 	}
-	for _, s := range []inbox.Schedule{cb, note, old} {
+	for _, s := range []schedule.Schedule{cb, note, old} {
 		if f, err := e.ib.Fire(ctx, s.ID, s.DueAt, ""); err != nil || !f.Fired {
 			t.Fatalf("fire %d: %+v, %v", s.ID, f, err)
 		}

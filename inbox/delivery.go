@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,15 +23,16 @@ type Delivery struct {
 // the customer last wrote on the channel (Outbound.LastInbound).
 func (ib *Inbox) Delivery(ctx context.Context, id int64) (Delivery, error) {
 	var d Delivery
-	var to, msgID, inReplyTo, token string
+	var msgID, inReplyTo, token string
 	var channel *int64
 	var refs []string
 	m := &d.Message
-	err := ib.pool.QueryRow(ctx, `SELECT m.status, m.attempts, m.channel_id, m.identity, m.body, m.html,
+	err := ib.pool.QueryRow(ctx, `SELECT m.status, m.attempts, m.channel_id, `+identityKind("m.identity")+`,
+			`+identityValue("m.identity")+`, m.body, m.html,
 			m.subject, coalesce(m.message_id, ''), coalesce(m.in_reply_to, ''), m.refs, c.reply_token, c.ref, c.id, m.template
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id
 		WHERE m.id = $1 AND m.direction = 'out' AND m.kind <> 'note'`, id).
-		Scan(&d.Status, &d.Attempts, &channel, &to, &m.Text, &m.HTML, &m.Subject, &msgID, &inReplyTo, &refs, &token, &m.Ref, &d.ConversationID, &m.Template)
+		Scan(&d.Status, &d.Attempts, &channel, &m.To.Kind, &m.To.Value, &m.Text, &m.HTML, &m.Subject, &msgID, &inReplyTo, &refs, &token, &m.Ref, &d.ConversationID, &m.Template)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, fmt.Errorf("inbox: outbound message %d: %w", id, ErrNotFound)
 	}
@@ -42,9 +42,7 @@ func (ib *Inbox) Delivery(ctx context.Context, id int64) (Delivery, error) {
 	if channel == nil {
 		return d, fmt.Errorf("inbox: outbound message %d has no channel: %w", id, ErrInvalid)
 	}
-	kind, value, _ := strings.Cut(to, ":")
 	m.MessageID, m.ChannelID = id, *channel
-	m.To = channels.Identity{Kind: channels.IdentityKind(kind), Value: value}
 	m.Thread = channels.Thread{MessageID: msgID, InReplyTo: inReplyTo, References: refs, ReplyToken: token, Subject: m.Subject}
 	if m.Thread.InReplyTo == "" {
 		// Chat replies answer the customer's latest message on the channel.

@@ -1,6 +1,18 @@
-// Package inbox holds conversations and messages: the ingest pipeline that
-// turns channel messages into threaded conversations, and the actions
-// agents take on them (assign, status, notes, tags).
+// Package inbox holds conversations and messages, organised by flow:
+//
+//   - ingest (ingest*.go): the group-commit pipeline that turns channel
+//     messages into threaded conversations (Ingest), and the set-based bulk
+//     import (IngestBulk), which share their SQL (ingest_sql.go);
+//   - schedules (package schedule, embedded in Inbox): reminders,
+//     scheduled messages, follow-ups and wake-ups, their firing, the SLA
+//     checks and the business calendar; scheduled.go is what they do to
+//     conversations;
+//   - the channel store (package chanstore, embedded in Inbox): channels,
+//     their secrets, ownership and cursors;
+//   - the conversation model (the rest): conversations, messages, replies
+//     and their delivery, agent actions, teams, settings, and the read
+//     models the pages and the API list (list.go, timeline.go,
+//     contactview.go, report.go), scoped by visibility.go.
 package inbox
 
 import (
@@ -12,6 +24,8 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox/chanstore"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // Error kinds, shared with crm so the web layer maps one set.
@@ -20,6 +34,14 @@ var (
 	ErrInvalid  = crm.ErrInvalid
 	ErrConflict = crm.ErrConflict
 )
+
+// ErrNoSecretKey means a channel secret was to be stored or read without
+// PEYK_SECRET_KEY set. It is a kind of ErrInvalid.
+var ErrNoSecretKey = chanstore.ErrNoSecretKey
+
+// Channel is a configured channel (one mailbox, one bot, one SMS line), as
+// the channel store keeps it.
+type Channel = chanstore.Channel
 
 // NotifyChannel is the PostgreSQL NOTIFY channel on which every change is
 // announced, with a JSON payload (see Event).
@@ -78,13 +100,17 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Inbox is the conversation store and ingest pipeline. It is safe for
-// concurrent use; concurrent Ingest calls share transactions.
+// Inbox is the conversation store and ingest pipeline, with the methods
+// of the channel store (channels, secrets, ownership, cursors) and of the
+// schedule book (schedules, their firing, SLA policies and checks). It is
+// safe for concurrent use; concurrent Ingest calls share transactions.
 type Inbox struct {
+	*chanstore.Store
+	*schedule.Book
+
 	pool    *pgxpool.Pool
 	cfg     Config
 	metrics *Metrics
-	sealer  *sealer
 
 	mu      sync.Mutex
 	pending []*request
@@ -96,5 +122,8 @@ func New(pool *pgxpool.Pool, cfg Config, metrics *Metrics) *Inbox {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	return &Inbox{pool: pool, cfg: cfg.withDefaults(), metrics: metrics, sealer: newSealer(cfg.SecretKey)}
+	ib := &Inbox{Store: chanstore.New(pool, cfg.SecretKey, metrics.OwnerErrors), pool: pool,
+		cfg: cfg.withDefaults(), metrics: metrics}
+	ib.Book = schedule.New(pool, scheduled{kinds: cfg.Kinds})
+	return ib
 }

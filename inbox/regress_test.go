@@ -10,6 +10,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // An ingest that looked a phone up on contact B, then waited on B's
@@ -66,7 +67,7 @@ func TestSLAPolicyChangeKeepsBreaches(t *testing.T) {
 	ctx := context.Background()
 	e.user(t, "ali", true)
 	e.user(t, "sara", true)
-	if _, err := e.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{FirstResponse: 30 * time.Minute}); err != nil {
+	if _, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: 30 * time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	in := smsFrom(e.sms, "09123334444", "late")
@@ -76,7 +77,7 @@ func TestSLAPolicyChangeKeepsBreaches(t *testing.T) {
 		t.Fatalf("first check: %d %v", n, err)
 	}
 	// The admin tightens the policy.
-	if _, err := e.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{FirstResponse: 20 * time.Minute}); err != nil {
+	if _, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: 20 * time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	n, err := e.ib.CheckSLA(ctx, time.Now())

@@ -99,7 +99,7 @@ func addReply(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, r Reply,
 	}
 	msgKind, msgID, inReplyTo, refs := "text", "", "", []string{}
 	if kind == string(channels.Email) {
-		msgKind, msgID = "email", newMessageID(from)
+		msgKind, msgID = "email", channels.NewMessageID(from)
 		inReplyTo, refs, err = lastMail(ctx, tx, r.ConversationID)
 		if err != nil {
 			return 0, err
@@ -109,7 +109,7 @@ func addReply(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, r Reply,
 			subject, message_id, in_reply_to, refs, status, identity, queue, template)
 		VALUES ($1, $2, 'out', $3, NULLIF($4, 0), $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), $10, 'queued', $11, $12, $13)
 		RETURNING id`, r.ConversationID, channel, msgKind, r.AuthorID, text, html, subject, msgID,
-		inReplyTo, refs, to, r.QueueName(), r.Template).Scan(&id)
+		inReplyTo, refs, identityColumn(to), r.QueueName(), r.Template).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -131,24 +131,24 @@ func addReply(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, r Reply,
 
 // recipient picks the identity a reply on a channel of kind goes to: one
 // of the identity kind the kind's driver reaches.
-func recipient(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, conv, contact int64, kind string) (string, error) {
+func recipient(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, conv, contact int64, kind string) (channels.Identity, error) {
 	idKind, ok := kinds.Reaches(channels.Kind(kind))
 	if !ok {
-		return "", fmt.Errorf("channel kind %q cannot send: %w", kind, ErrInvalid)
+		return channels.Identity{}, fmt.Errorf("channel kind %q cannot send: %w", kind, ErrInvalid)
 	}
-	var to string
+	var to channels.Identity
 	// The identity the contact last wrote from; someone else who wrote
 	// into the conversation (through its reply token) is not the customer.
-	err := tx.QueryRow(ctx, `SELECT identity FROM (
-			SELECT m.identity, 0 AS pref, m.id FROM messages m
-			JOIN contact_identities ci ON ci.contact_id = $2 AND ci.kind || ':' || ci.value = m.identity
-			WHERE m.conversation_id = $1 AND m.direction = 'in' AND m.identity LIKE $3 || ':%'
+	err := tx.QueryRow(ctx, `SELECT kind, value FROM (
+			SELECT ci.kind, ci.value, 0 AS pref, m.id FROM messages m
+			JOIN contact_identities ci ON ci.contact_id = $2 AND `+identityIs("ci", "m.identity")+`
+			WHERE m.conversation_id = $1 AND m.direction = 'in' AND `+identityKind("m.identity")+` = $3
 			UNION ALL
-			SELECT i.kind || ':' || i.value, 1, -i.id FROM contact_identities i
+			SELECT i.kind, i.value, 1, -i.id FROM contact_identities i
 			WHERE i.contact_id = $2 AND i.kind = $3) x
-		ORDER BY pref, id DESC LIMIT 1`, conv, contact, string(idKind)).Scan(&to)
+		ORDER BY pref, id DESC LIMIT 1`, conv, contact, string(idKind)).Scan(&to.Kind, &to.Value)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", fmt.Errorf("the contact has no %s to send to: %w", idKind, ErrInvalid)
+		return channels.Identity{}, fmt.Errorf("the contact has no %s to send to: %w", idKind, ErrInvalid)
 	}
 	return to, err
 }
@@ -168,14 +168,4 @@ func lastMail(ctx context.Context, tx pgx.Tx, conv int64) (string, []string, err
 		return "", nil, err
 	}
 	return id, append(refs, id), nil
-}
-
-// newMessageID makes a Message-ID (without brackets) on the domain of the
-// channel's From address.
-func newMessageID(from string) string {
-	domain := "peyk.local"
-	if at := strings.LastIndexByte(from, '@'); at >= 0 && at < len(from)-1 {
-		domain = strings.Trim(from[at+1:], "> ")
-	}
-	return "peyk." + newToken() + "@" + domain
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 func (e env) user(t *testing.T, name string, available bool) int64 {
@@ -36,7 +37,7 @@ func TestSLABreachReassigns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{TeamID: &team, FirstResponse: 30 * time.Minute}); err != nil {
+	if _, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{TeamID: &team, FirstResponse: 30 * time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	// Three customers wrote an hour ago; the conversations sit with the absent agent.
@@ -88,7 +89,7 @@ func TestSLABreachReassigns(t *testing.T) {
 		if _, err := e.ib.AddReply(ctx, inbox.Reply{ConversationID: conv, AuthorID: ali, Text: "on it"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{FirstResponse: 30 * time.Minute}); err != nil {
+		if _, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: 30 * time.Minute}); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := e.ib.CheckSLA(ctx, time.Now().Add(time.Hour)); n != 1 { // only "fresh", by the global policy, an hour on
@@ -101,8 +102,8 @@ func TestSLABusinessHours(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	if _, err := e.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{FirstResponse: time.Hour, BusinessHours: true,
-		Calendar: inbox.IranianWeek()}); err != nil {
+	if _, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: time.Hour, BusinessHours: true,
+		Calendar: schedule.IranianWeek()}); err != nil {
 		t.Fatal(err)
 	}
 	teh, _ := time.LoadLocation("Asia/Tehran")
@@ -124,7 +125,7 @@ func TestSLABusinessHours(t *testing.T) {
 			t.Fatalf("at %v: %d breaches, %v; want %d", tc.now, n, err, tc.want)
 		}
 	}
-	if _, err := e.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{FirstResponse: time.Hour, BusinessHours: true}); !errors.Is(err, inbox.ErrInvalid) {
+	if _, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: time.Hour, BusinessHours: true}); !errors.Is(err, inbox.ErrInvalid) {
 		t.Fatalf("policy without open hours: %v", err)
 	}
 }

@@ -82,16 +82,3 @@ func queueUpdate(b *pgx.Batch, u channels.Update, applied *int) error {
 	})
 	return nil
 }
-
-// SetCursor stores a channel's cursor on its own, for receivers whose last
-// batch held no new message (only edits or reports).
-func (ib *Inbox) SetCursor(ctx context.Context, channelID int64, cursor string) error {
-	ct, err := ib.pool.Exec(ctx, `UPDATE channels SET cursor = $2 WHERE id = $1`, channelID, cursor)
-	if err != nil {
-		return fmt.Errorf("inbox: set cursor of channel %d: %w", channelID, err)
-	}
-	if ct.RowsAffected() == 0 {
-		return fmt.Errorf("inbox: channel %d: %w", channelID, ErrNotFound)
-	}
-	return nil
-}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // Viewer is who reads or acts on the inbox, as the team_visibility setting
@@ -276,7 +278,7 @@ func (s Scoped) AddReply(ctx context.Context, r Reply) (int64, error) {
 
 // Schedules is Inbox.Schedules; a conversation's schedules only when the
 // viewer sees it.
-func (s Scoped) Schedules(ctx context.Context, conversation, user int64) ([]Schedule, error) {
+func (s Scoped) Schedules(ctx context.Context, conversation, user int64) ([]schedule.Schedule, error) {
 	if conversation != 0 {
 		if err := s.check(ctx, conversation); err != nil {
 			return nil, err
@@ -287,10 +289,10 @@ func (s Scoped) Schedules(ctx context.Context, conversation, user int64) ([]Sche
 
 // AddSchedule is Inbox.AddSchedule; one on a conversation only when the
 // viewer sees it.
-func (s Scoped) AddSchedule(ctx context.Context, ns NewSchedule) (Schedule, error) {
+func (s Scoped) AddSchedule(ctx context.Context, ns schedule.NewSchedule) (schedule.Schedule, error) {
 	if ns.ConversationID != 0 {
 		if err := s.check(ctx, ns.ConversationID); err != nil {
-			return Schedule{}, err
+			return schedule.Schedule{}, err
 		}
 	}
 	return s.ib.AddSchedule(ctx, ns)
@@ -342,9 +344,9 @@ func (s Scoped) checkSchedule(ctx context.Context, id int64) error {
 
 // Reschedule is Inbox.Reschedule of a schedule whose conversation (if
 // any) the viewer sees.
-func (s Scoped) Reschedule(ctx context.Context, id int64, due time.Time) (Schedule, error) {
+func (s Scoped) Reschedule(ctx context.Context, id int64, due time.Time) (schedule.Schedule, error) {
 	if err := s.checkSchedule(ctx, id); err != nil {
-		return Schedule{}, err
+		return schedule.Schedule{}, err
 	}
 	return s.ib.Reschedule(ctx, id, due)
 }

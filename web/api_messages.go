@@ -53,15 +53,10 @@ func (s *Server) replyMessage(w http.ResponseWriter, r *http.Request) {
 	for _, a := range in.Attachments {
 		rep.Attachments = append(rep.Attachments, channels.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data})
 	}
-	msg, err := s.scoped(r).AddReply(r.Context(), rep)
+	msg, err := workers.SendReply(r.Context(), s.scoped(r), s.Queue, s.log, rep)
 	if err != nil {
 		writeError(w, s.log, err)
 		return
-	}
-	if s.Queue == nil {
-		s.log.Warn("no queue: the reply waits for the reconciler", "message_id", msg)
-	} else if err := workers.EnqueueDelivery(r.Context(), s.Queue, msg, rep.QueueName()); err != nil {
-		s.log.Warn("enqueue delivery failed; the reconciler retries", "message_id", msg, "err", err)
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": msg, "status": "queued"})
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/crm"
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/workers"
 )
 
@@ -20,7 +20,7 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) {
 	} else {
 		user = userOf(r).ID
 	}
-	var ss []inbox.Schedule
+	var ss []schedule.Schedule
 	if err == nil {
 		ss, err = s.scoped(r).Schedules(r.Context(), conv, user)
 	}
@@ -41,25 +41,25 @@ type scheduleBody struct {
 }
 
 // schedule returns the NewSchedule b asks for, made by user.
-func (b scheduleBody) schedule(user int64) (inbox.NewSchedule, error) {
+func (b scheduleBody) schedule(user int64) (schedule.NewSchedule, error) {
 	switch b.Kind {
-	case inbox.ScheduleReminder, inbox.ScheduleMessage, inbox.ScheduleFollowup:
+	case schedule.ScheduleReminder, schedule.ScheduleMessage, schedule.ScheduleFollowup:
 	default:
-		return inbox.NewSchedule{}, fmt.Errorf("kind %q (want reminder, message or followup): %w", b.Kind, crm.ErrInvalid)
+		return schedule.NewSchedule{}, fmt.Errorf("kind %q (want reminder, message or followup): %w", b.Kind, crm.ErrInvalid)
 	}
 	if !b.DueAt.After(time.Now()) {
-		return inbox.NewSchedule{}, fmt.Errorf("due_at must be in the future: %w", crm.ErrInvalid)
+		return schedule.NewSchedule{}, fmt.Errorf("due_at must be in the future: %w", crm.ErrInvalid)
 	}
-	ns := inbox.NewSchedule{Kind: b.Kind, DueAt: b.DueAt, ConversationID: b.ConversationID, UserID: b.UserID,
-		CreatedBy: user, Payload: inbox.Payload{Text: b.Text, Template: b.Template, ChannelID: b.ChannelID, Nudges: b.Nudges}}
+	ns := schedule.NewSchedule{Kind: b.Kind, DueAt: b.DueAt, ConversationID: b.ConversationID, UserID: b.UserID,
+		CreatedBy: user, Payload: schedule.Payload{Text: b.Text, Template: b.Template, ChannelID: b.ChannelID, Nudges: b.Nudges}}
 	if b.Interval != "" {
 		d, err := time.ParseDuration(b.Interval)
 		if err != nil || d <= 0 {
-			return inbox.NewSchedule{}, fmt.Errorf("interval %q: want a duration like 48h: %w", b.Interval, crm.ErrInvalid)
+			return schedule.NewSchedule{}, fmt.Errorf("interval %q: want a duration like 48h: %w", b.Interval, crm.ErrInvalid)
 		}
 		ns.Payload.Interval = d
 	}
-	if ns.Kind == inbox.ScheduleReminder && ns.UserID == 0 {
+	if ns.Kind == schedule.ScheduleReminder && ns.UserID == 0 {
 		ns.UserID = user // a reminder is for its author unless it names someone
 	}
 	return ns, nil
@@ -70,11 +70,11 @@ func (b scheduleBody) schedule(user int64) (inbox.NewSchedule, error) {
 func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) {
 	var in scheduleBody
 	err := decode(r, &in)
-	var ns inbox.NewSchedule
+	var ns schedule.NewSchedule
 	if err == nil {
 		ns, err = in.schedule(userOf(r).ID)
 	}
-	var sc inbox.Schedule
+	var sc schedule.Schedule
 	if err == nil {
 		sc, err = s.scoped(r).AddSchedule(r.Context(), ns)
 	}
@@ -96,7 +96,7 @@ func (s *Server) reschedule(w http.ResponseWriter, r *http.Request) {
 	if err == nil && !in.DueAt.After(time.Now()) {
 		err = fmt.Errorf("due_at must be in the future: %w", crm.ErrInvalid)
 	}
-	var sc inbox.Schedule
+	var sc schedule.Schedule
 	if err == nil {
 		sc, err = s.scoped(r).Reschedule(r.Context(), id, in.DueAt)
 	}
@@ -117,7 +117,7 @@ func (s *Server) cancelSchedule(w http.ResponseWriter, r *http.Request) {
 
 // enqueueSchedule enqueues a schedule's firing; on failure the reconciler
 // enqueues it later, so the error is only logged.
-func (s *Server) enqueueSchedule(r *http.Request, sc inbox.Schedule) {
+func (s *Server) enqueueSchedule(r *http.Request, sc schedule.Schedule) {
 	if s.Queue == nil {
 		s.log.Warn("no queue: the schedule waits for the reconciler", "schedule_id", sc.ID)
 		return

@@ -10,6 +10,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/workers"
 )
 
@@ -52,16 +53,8 @@ func (u *ui) reply(ctx context.Context, r *http.Request, conv int64) error {
 			}
 		}
 	}
-	id, err := u.scoped(r).AddReply(ctx, rep)
-	if err != nil {
-		return err
-	}
-	if u.Queue != nil {
-		if err := workers.EnqueueDelivery(ctx, u.Queue, id, rep.QueueName()); err != nil {
-			u.log.Warn("enqueue delivery; the reconciler will retry", "message_id", id, "err", err)
-		}
-	}
-	return nil
+	_, err = workers.SendReply(ctx, u.scoped(r), u.Queue, u.log, rep)
+	return err
 }
 
 // note is POST /conversations/{id}/note: a private note (text).
@@ -110,8 +103,8 @@ func (u *ui) remind(ctx context.Context, r *http.Request, conv int64) error {
 		return withReason("error.past_time", fmt.Errorf("a reminder needs a time in the future: %w", crm.ErrInvalid))
 	}
 	me := userOf(r).ID
-	s, err := u.scoped(r).AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: at,
-		ConversationID: conv, UserID: me, CreatedBy: me, Payload: inbox.Payload{Text: strings.TrimSpace(r.FormValue("text"))}})
+	s, err := u.scoped(r).AddSchedule(ctx, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: at,
+		ConversationID: conv, UserID: me, CreatedBy: me, Payload: schedule.Payload{Text: strings.TrimSpace(r.FormValue("text"))}})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/templates"
 )
 
@@ -26,7 +27,7 @@ type conversationView struct {
 	// kind declares one (WhatsApp's 24 hours); nil otherwise.
 	Window               *replyWindow
 	Canned               []canned
-	Reminders            []inbox.Schedule
+	Reminders            []schedule.Schedule
 	Statuses, Priorities []string
 	// Older is the cursor of the page of older entries; Paged reports
 	// whether this is such a page (not the newest, so not live).

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // TestReminderInReaderLanguage: a fired reminder on the timeline is shown
@@ -30,11 +31,11 @@ func TestReminderInReaderLanguage(t *testing.T) {
 			t.Parallel()
 			e := newUIEnv(t, c.locale)
 			ctx := context.Background()
-			for _, p := range []inbox.Payload{
-				{Text: "Call back Reza (missed call)", Reminder: &inbox.Text{Key: inbox.TextReminderCallback, Args: map[string]string{"name": "Reza"}}},
+			for _, p := range []schedule.Payload{
+				{Text: "Call back Reza (missed call)", Reminder: &schedule.Text{Key: inbox.TextReminderCallback, Args: map[string]string{"name": "Reza"}}},
 				{Text: "send the invoice"},
 			} {
-				s, err := e.ib.AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: time.Now(),
+				s, err := e.ib.AddSchedule(ctx, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: time.Now(),
 					ConversationID: e.callConv, UserID: e.user.ID, Payload: p})
 				if err != nil {
 					t.Fatal(err)
@@ -45,9 +46,9 @@ func TestReminderInReaderLanguage(t *testing.T) {
 			}
 			// A key this version does not know (written by a newer one):
 			// its body.
-			s, err := e.ib.AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: time.Now(),
-				ConversationID: e.callConv, UserID: e.user.ID, Payload: inbox.Payload{Text: "written before keys",
-					Reminder: &inbox.Text{Key: "reminder.unknown"}}})
+			s, err := e.ib.AddSchedule(ctx, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: time.Now(),
+				ConversationID: e.callConv, UserID: e.user.ID, Payload: schedule.Payload{Text: "written before keys",
+					Reminder: &schedule.Text{Key: "reminder.unknown"}}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/workers"
 )
 
@@ -29,8 +30,8 @@ func BenchmarkReminderLateness(b *testing.B) {
 		start := time.Now().Add(15 * time.Second)
 		for i := range total {
 			due := start.Add(time.Duration(i) * time.Minute / time.Duration(total))
-			s, err := f.ib.AddSchedule(ctx, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: due,
-				ConversationID: f.conv, Payload: inbox.Payload{Text: "call back"}})
+			s, err := f.ib.AddSchedule(ctx, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: due,
+				ConversationID: f.conv, Payload: schedule.Payload{Text: "call back"}})
 			if err != nil {
 				b.Fatal(err)
 			}

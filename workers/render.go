@@ -7,6 +7,7 @@ import (
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/templates"
 )
 
@@ -24,7 +25,7 @@ var _ Renderer = (*TemplateRenderer)(nil)
 
 // RenderSchedule renders template name for schedule s as text in the
 // contact's locale (the default locale when the contact has none).
-func (r *TemplateRenderer) RenderSchedule(ctx context.Context, s inbox.Schedule, name string) (string, error) {
+func (r *TemplateRenderer) RenderSchedule(ctx context.Context, s schedule.Schedule, name string) (string, error) {
 	d := templates.Data{Company: r.Company, Due: s.DueAt, Now: s.DueAt}
 	if s.ConversationID != nil {
 		c, err := r.Inbox.Conversation(ctx, *s.ConversationID)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/crm"
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/workers"
 )
@@ -29,8 +29,8 @@ func TestScheduledTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Shutdown()
-	s := f.schedule(t, inbox.NewSchedule{Kind: inbox.ScheduleFollowup, DueAt: time.Now().Add(time.Second), ConversationID: f.conv,
-		Payload: inbox.Payload{Template: "followup.nudge", Interval: time.Hour, Nudges: 2, Step: 1}}, true)
+	s := f.schedule(t, schedule.NewSchedule{Kind: schedule.ScheduleFollowup, DueAt: time.Now().Add(time.Second), ConversationID: f.conv,
+		Payload: schedule.Payload{Template: "followup.nudge", Interval: time.Hour, Nudges: 2, Step: 1}}, true)
 	f.waitSchedule(t, s.ID, "done")
 	var body string
 	deadline := time.Now().Add(10 * time.Second)

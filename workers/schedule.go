@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // TypeFire is the task that fires one schedule at its due time.
@@ -18,16 +19,16 @@ const TypeFire = "schedule:fire"
 
 // Schedules is what firing schedules needs of the inbox.
 type Schedules interface {
-	GetSchedule(ctx context.Context, id int64) (inbox.Schedule, error)
-	Fire(ctx context.Context, id int64, due time.Time, text string) (inbox.Fired, error)
+	GetSchedule(ctx context.Context, id int64) (schedule.Schedule, error)
+	Fire(ctx context.Context, id int64, due time.Time, text string) (schedule.Fired, error)
 	FailSchedule(ctx context.Context, id int64, reason error) error
-	DueSchedules(ctx context.Context, before time.Time, limit int) ([]inbox.Schedule, error)
+	DueSchedules(ctx context.Context, before time.Time, limit int) ([]schedule.Schedule, error)
 }
 
 // Renderer renders a message template for a schedule; workers without one
 // send the schedule's text as it is.
 type Renderer interface {
-	RenderSchedule(ctx context.Context, s inbox.Schedule, template string) (string, error)
+	RenderSchedule(ctx context.Context, s schedule.Schedule, template string) (string, error)
 }
 
 type firePayload struct {
@@ -45,11 +46,11 @@ const fireLead = 2 * time.Second
 // TaskID holds the id and due time: enqueuing twice adds nothing, and a
 // rescheduled schedule gets a new task while the old one finds the time
 // changed and does nothing.
-func FireTask(s inbox.Schedule) *asynq.Task {
+func FireTask(s schedule.Schedule) *asynq.Task {
 	due := s.DueAt.UnixMicro()
 	payload, _ := json.Marshal(firePayload{ID: s.ID, Due: due})
 	queue := QueueDefault
-	if s.Kind == inbox.ScheduleAttribute {
+	if s.Kind == schedule.ScheduleAttribute {
 		queue = QueueBulk
 	}
 	return asynq.NewTask(TypeFire, payload, asynq.TaskID("fire:"+strconv.FormatInt(s.ID, 10)+":"+strconv.FormatInt(due, 10)),
@@ -58,7 +59,7 @@ func FireTask(s inbox.Schedule) *asynq.Task {
 
 // EnqueueSchedule enqueues the firing of s at its due time; already
 // enqueued is not an error.
-func EnqueueSchedule(ctx context.Context, c *asynq.Client, s inbox.Schedule) error {
+func EnqueueSchedule(ctx context.Context, c *asynq.Client, s schedule.Schedule) error {
 	if _, err := c.EnqueueContext(ctx, FireTask(s)); err != nil && !isConflict(err) {
 		return fmt.Errorf("workers: enqueue schedule %d: %w", s.ID, err)
 	}
@@ -103,7 +104,7 @@ func (f *firer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	}
 	text, err := f.text(ctx, s)
 	if err == nil {
-		var fired inbox.Fired
+		var fired schedule.Fired
 		if fired, err = f.store.Fire(ctx, s.ID, due, text); err == nil && fired.Fired {
 			f.handOn(ctx, fired)
 		}
@@ -129,7 +130,7 @@ func lastTry(ctx context.Context) bool {
 // handOn enqueues what a fired schedule produced: its message's delivery
 // and a follow-up's next step. What fails to enqueue the reconciler picks
 // up: both are stored.
-func (f *firer) handOn(ctx context.Context, fired inbox.Fired) {
+func (f *firer) handOn(ctx context.Context, fired schedule.Fired) {
 	if fired.MessageID != 0 {
 		_ = EnqueueDelivery(ctx, f.client, fired.MessageID, fired.MessageQueue)
 	}
@@ -139,8 +140,8 @@ func (f *firer) handOn(ctx context.Context, fired inbox.Fired) {
 }
 
 // text renders the schedule's template, if it has one.
-func (f *firer) text(ctx context.Context, s inbox.Schedule) (string, error) {
-	var p inbox.Payload
+func (f *firer) text(ctx context.Context, s schedule.Schedule) (string, error) {
+	var p schedule.Payload
 	if err := json.Unmarshal(s.Payload, &p); err != nil {
 		return "", fmt.Errorf("fire %d: payload: %v: %w", s.ID, err, asynq.SkipRetry)
 	}

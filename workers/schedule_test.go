@@ -9,10 +9,11 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/workers"
 )
 
-func (f fixture) schedule(t *testing.T, ns inbox.NewSchedule, enqueue bool) inbox.Schedule {
+func (f fixture) schedule(t *testing.T, ns schedule.NewSchedule, enqueue bool) schedule.Schedule {
 	t.Helper()
 	s, err := f.ib.AddSchedule(context.Background(), ns)
 	if err != nil {
@@ -27,7 +28,7 @@ func (f fixture) schedule(t *testing.T, ns inbox.NewSchedule, enqueue bool) inbo
 }
 
 // waitSchedule waits until schedule id reaches state.
-func (f fixture) waitSchedule(t *testing.T, id int64, state string) inbox.Schedule {
+func (f fixture) waitSchedule(t *testing.T, id int64, state string) schedule.Schedule {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -59,8 +60,8 @@ func TestReminderFiresOnce(t *testing.T) {
 	f := newFixture(t)
 	agent := f.agent(t, "sara@peyk.ir")
 	due := time.Now().Add(2 * time.Second)
-	s := f.schedule(t, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: due, ConversationID: f.conv,
-		UserID: agent, Payload: inbox.Payload{Text: "call back"}}, true)
+	s := f.schedule(t, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: due, ConversationID: f.conv,
+		UserID: agent, Payload: schedule.Payload{Text: "call back"}}, true)
 	// Enqueued again by a second API call: still once.
 	if err := workers.EnqueueSchedule(context.Background(), f.client, s); err != nil {
 		t.Fatal(err)
@@ -83,8 +84,8 @@ func TestReminderFiresOnce(t *testing.T) {
 func TestReminderSurvivesRedisLoss(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	s := f.schedule(t, inbox.NewSchedule{Kind: inbox.ScheduleReminder, DueAt: time.Now().Add(2 * time.Second),
-		ConversationID: f.conv, Payload: inbox.Payload{Text: "lost"}}, true)
+	s := f.schedule(t, schedule.NewSchedule{Kind: schedule.ScheduleReminder, DueAt: time.Now().Add(2 * time.Second),
+		ConversationID: f.conv, Payload: schedule.Payload{Text: "lost"}}, true)
 	rdb := redis.NewClient(&redis.Options{Addr: f.redis.Addr, DB: f.redis.DB})
 	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
 		t.Fatal(err)
@@ -99,15 +100,15 @@ func TestScheduledMessageAndCancel(t *testing.T) {
 	f := newFixture(t)
 	f.start(t)
 	ctx := context.Background()
-	send := f.schedule(t, inbox.NewSchedule{Kind: inbox.ScheduleMessage, DueAt: time.Now().Add(time.Second),
-		ConversationID: f.conv, Payload: inbox.Payload{Text: "your order ships today"}}, true)
-	cancelled := f.schedule(t, inbox.NewSchedule{Kind: inbox.ScheduleMessage, DueAt: time.Now().Add(time.Second),
-		ConversationID: f.conv, Payload: inbox.Payload{Text: "never"}}, true)
+	send := f.schedule(t, schedule.NewSchedule{Kind: schedule.ScheduleMessage, DueAt: time.Now().Add(time.Second),
+		ConversationID: f.conv, Payload: schedule.Payload{Text: "your order ships today"}}, true)
+	cancelled := f.schedule(t, schedule.NewSchedule{Kind: schedule.ScheduleMessage, DueAt: time.Now().Add(time.Second),
+		ConversationID: f.conv, Payload: schedule.Payload{Text: "never"}}, true)
 	if err := f.ib.CancelSchedule(ctx, cancelled.ID); err != nil {
 		t.Fatal(err)
 	}
-	moved := f.schedule(t, inbox.NewSchedule{Kind: inbox.ScheduleMessage, DueAt: time.Now().Add(time.Hour),
-		ConversationID: f.conv, Payload: inbox.Payload{Text: "moved up"}}, true)
+	moved := f.schedule(t, schedule.NewSchedule{Kind: schedule.ScheduleMessage, DueAt: time.Now().Add(time.Hour),
+		ConversationID: f.conv, Payload: schedule.Payload{Text: "moved up"}}, true)
 	moved, err := f.ib.Reschedule(ctx, moved.ID, time.Now().Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -137,8 +138,8 @@ func TestFollowUp(t *testing.T) {
 	f := newFixture(t)
 	f.start(t)
 	ctx := context.Background()
-	follow := inbox.NewSchedule{Kind: inbox.ScheduleFollowup, DueAt: time.Now().Add(time.Second), ConversationID: f.conv,
-		Payload: inbox.Payload{Text: "any news?", Interval: time.Second, Nudges: 1, Step: 1}}
+	follow := schedule.NewSchedule{Kind: schedule.ScheduleFollowup, DueAt: time.Now().Add(time.Second), ConversationID: f.conv,
+		Payload: schedule.Payload{Text: "any news?", Interval: time.Second, Nudges: 1, Step: 1}}
 
 	t.Run("no reply: nudge, then resolve", func(t *testing.T) {
 		s := f.schedule(t, follow, true)
@@ -189,7 +190,7 @@ func TestSnoozeWakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	ss, err := f.ib.Schedules(ctx, f.conv, 0)
-	if err != nil || len(ss) != 1 || ss[0].Kind != inbox.ScheduleWake {
+	if err != nil || len(ss) != 1 || ss[0].Kind != schedule.ScheduleWake {
 		t.Fatalf("schedules = %+v, %v", ss, err)
 	}
 	// The reconciler finds the wake-up (nobody enqueued it).

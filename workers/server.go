@@ -74,7 +74,7 @@ func (s *Server) Shutdown() {
 }
 
 // slaLoop checks SLA policies every SLAEvery. Several workers may check at
-// once: each breach is handled once (see inbox.CheckSLA).
+// once: each breach is handled once (see schedule.Book.CheckSLA).
 func (s *Server) slaLoop(ctx context.Context) {
 	defer func() { s.done <- struct{}{} }()
 	t := time.NewTicker(s.cfg.SLAEvery)

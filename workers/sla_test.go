@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // TestSLABreachReassigns: a conversation nobody answered in time moves from
@@ -21,7 +21,7 @@ func TestSLABreachReassigns(t *testing.T) {
 	if err := f.ib.Assign(ctx, 0, f.conv, absent); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{FirstResponse: time.Minute}); err != nil {
+	if _, err := f.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.pool.Exec(ctx, `UPDATE conversations SET waiting_since = now() - interval '2 minutes'`); err != nil {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/workers"
 )
 
@@ -20,8 +20,8 @@ func TestScheduleFailsVisibly(t *testing.T) {
 	if _, err := f.pool.Exec(ctx, `UPDATE channels SET enabled = false WHERE id = $1`, f.channel); err != nil {
 		t.Fatal(err)
 	}
-	s := f.schedule(t, inbox.NewSchedule{Kind: inbox.ScheduleMessage, DueAt: time.Now().Add(time.Second),
-		ConversationID: f.conv, Payload: inbox.Payload{Text: "your order ships"}}, true)
+	s := f.schedule(t, schedule.NewSchedule{Kind: schedule.ScheduleMessage, DueAt: time.Now().Add(time.Second),
+		ConversationID: f.conv, Payload: schedule.Payload{Text: "your order ships"}}, true)
 	f.start(t) // backoff 200 ms: every retry within a few seconds
 	deadline := time.Now().Add(30 * time.Second)
 	got := f.waitScheduleUntil(t, s.ID, "failed", deadline)
@@ -41,7 +41,7 @@ func TestScheduleFailsVisibly(t *testing.T) {
 	f.waitSchedule(t, s.ID, "done")
 }
 
-func (f fixture) waitScheduleUntil(t *testing.T, id int64, state string, deadline time.Time) inbox.Schedule {
+func (f fixture) waitScheduleUntil(t *testing.T, id int64, state string, deadline time.Time) schedule.Schedule {
 	t.Helper()
 	for {
 		s, err := f.ib.GetSchedule(context.Background(), id)

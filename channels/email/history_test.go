@@ -8,8 +8,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
-	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/inbox/kpi"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // appendAt adds raw to INBOX as written and arrived at t (its Date and
@@ -35,7 +35,7 @@ func TestReceiverFirstSyncHistory(t *testing.T) {
 			ctx := context.Background()
 			srv := newIMAPServer(t, imapServerOptions{})
 			ib := newTestInbox(t)
-			if _, err := ib.SetSLAPolicy(ctx, inbox.SLAPolicy{FirstResponse: time.Minute}); err != nil {
+			if _, err := ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: time.Minute}); err != nil {
 				t.Fatal(err)
 			}
 			now := time.Now()

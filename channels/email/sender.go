@@ -3,9 +3,7 @@ package email
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -85,7 +83,7 @@ func (s *Sender) message(m channels.Outbound) (*gomail.Msg, string, error) {
 	}
 	id := strings.Trim(strings.TrimSpace(m.Thread.MessageID), "<>")
 	if id == "" {
-		id = newMessageID(m.MessageID, s.cfg.From)
+		id = channels.NewMessageID(s.cfg.From)
 	}
 	msg.SetMessageIDWithValue(id)
 	if irt := strings.Trim(strings.TrimSpace(m.Thread.InReplyTo), "<>"); irt != "" {
@@ -141,12 +139,4 @@ func attach(msg *gomail.Msg, a channels.Attachment) error {
 		return msg.EmbedReader(name, bytes.NewReader(a.Data), opts...)
 	}
 	return msg.AttachReader(name, bytes.NewReader(a.Data), opts...)
-}
-
-// newMessageID makes a Message-ID for a reply the inbox did not give one.
-func newMessageID(msgID int64, from string) string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	_, domain, _ := strings.Cut(from, "@")
-	return fmt.Sprintf("peyk.%d.%s@%s", msgID, hex.EncodeToString(b), domain)
 }

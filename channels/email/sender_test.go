@@ -170,7 +170,7 @@ func TestSenderMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(res.ExternalID, "peyk.9.") || !strings.HasSuffix(res.ExternalID, "@example.com") {
+	if !strings.HasPrefix(res.ExternalID, "peyk.") || !strings.HasSuffix(res.ExternalID, "@example.com") {
 		t.Errorf("made-up Message-ID %q", res.ExternalID)
 	}
 	m := srv.mails()[0]

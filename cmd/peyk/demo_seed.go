@@ -142,11 +142,7 @@ func seedConversations(ctx context.Context, a *app, c *demoCustomers, ws demoWor
 			continue
 		}
 		reply := inbox.Reply{ConversationID: byID[r.To], AuthorID: ws.Agents[r.Agent].ID, Text: r.Text}
-		id, err := a.ib.AddReply(ctx, reply)
-		if err != nil {
-			return err
-		}
-		if err := workers.EnqueueDelivery(ctx, q, id, reply.QueueName()); err != nil {
+		if _, err := workers.SendReply(ctx, a.ib, q, a.log, reply); err != nil {
 			return err
 		}
 	}

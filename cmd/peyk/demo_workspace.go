@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/crm"
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/web/auth"
 )
@@ -63,7 +63,7 @@ func seedWorkspace(ctx context.Context, a *app, password string) (demoWorkspace,
 		}
 	}
 	team := ws.Team
-	if _, err := a.ib.SetSLAPolicy(ctx, inbox.SLAPolicy{Name: "پاسخ اول در چهار ساعت", TeamID: &team,
+	if _, err := a.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{Name: "پاسخ اول در چهار ساعت", TeamID: &team,
 		FirstResponse: 4 * time.Hour}); err != nil {
 		return ws, fmt.Errorf("demo: SLA policy: %w", err)
 	}

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/crm"
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
-// hours is an inbox.Calendar compiled for measuring many intervals: the
+// hours is an schedule.Calendar compiled for measuring many intervals: the
 // open spans of each weekday (Sunday first) as offsets from midnight.
 type hours struct {
 	loc      *time.Location
@@ -20,7 +20,7 @@ type hours struct {
 }
 
 // compileHours checks cal the way the inbox does and compiles it.
-func compileHours(cal inbox.Calendar) (*hours, error) {
+func compileHours(cal schedule.Calendar) (*hours, error) {
 	probe := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	if _, err := cal.Open(probe, probe.Add(time.Hour)); err != nil {
 		return nil, fmt.Errorf("kpi: business hours: %w", err)
@@ -47,7 +47,7 @@ func compileHours(cal inbox.Calendar) (*hours, error) {
 	return h, nil
 }
 
-// sinceMidnight reads "15:04" (or "24:00"), already checked by the inbox.
+// sinceMidnight reads "15:04" (or "24:00"), already checked by the schedule book.
 func sinceMidnight(s string) time.Duration {
 	if s == "24:00" {
 		return 24 * time.Hour
@@ -62,7 +62,7 @@ func at(day time.Time, d time.Duration) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), int(d/time.Hour), int(d%time.Hour/time.Minute), 0, 0, day.Location())
 }
 
-// open returns the open time between a and b, as inbox.Calendar.Open does.
+// open returns the open time between a and b, as schedule.Calendar.Open does.
 func (h *hours) open(a, b time.Time) time.Duration {
 	var total time.Duration
 	a = a.In(h.loc)
@@ -88,7 +88,7 @@ func (h *hours) open(a, b time.Time) time.Duration {
 
 // businessStats summarizes the open time under cal from each of starts
 // to the end at the same index, both in microseconds since 1970.
-func businessStats(starts, ends []int64, cal inbox.Calendar) (stats, error) {
+func businessStats(starts, ends []int64, cal schedule.Calendar) (stats, error) {
 	h, err := compileHours(cal)
 	if err != nil {
 		return stats{}, err

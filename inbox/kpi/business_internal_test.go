@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // TestOpenTimes checks that the running-total measure gives open's sums
@@ -18,17 +18,17 @@ import (
 // without daylight saving.
 func TestOpenTimes(t *testing.T) {
 	t.Parallel()
-	iran := inbox.IranianWeek()
+	iran := schedule.IranianWeek()
 	iran.Holidays = []string{"2026-03-20", "2026-03-21", "2026-03-22"}
 	for _, c := range []struct {
 		name string
-		cal  inbox.Calendar
+		cal  schedule.Calendar
 	}{
 		{"iranian week with nowruz", iran},
-		{"late spans out of order", inbox.Calendar{Zone: "Europe/Berlin", Week: map[string][][2]string{
+		{"late spans out of order", schedule.Calendar{Zone: "Europe/Berlin", Week: map[string][][2]string{
 			"mon": {{"18:00", "24:00"}, {"00:00", "06:00"}}, "tue": {{"09:00", "12:30"}, {"13:00", "17:00"}},
 			"sat": {{"00:00", "24:00"}}}}},
-		{"overlapping spans", inbox.Calendar{Zone: "UTC", Week: map[string][][2]string{
+		{"overlapping spans", schedule.Calendar{Zone: "UTC", Week: map[string][][2]string{
 			"sun": {{"08:00", "12:00"}, {"10:00", "14:00"}}, "wed": {{"09:00", "17:00"}}}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -31,7 +31,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/crm"
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // Store computes reports from the database.
@@ -73,8 +73,8 @@ type Query struct {
 	// Hours only.
 	BusinessHours bool `json:"business_hours"`
 	// Hours is the working time for BusinessHours; default
-	// inbox.IranianWeek.
-	Hours *inbox.Calendar `json:"hours,omitempty"`
+	// schedule.IranianWeek.
+	Hours *schedule.Calendar `json:"hours,omitempty"`
 	// CallbackHours is how soon a missed call must be called back; default
 	// 4.
 	CallbackHours int `json:"callback_hours"`
@@ -117,7 +117,7 @@ func (q Query) withDefaults() (Query, *time.Location, error) {
 		return q, nil, fmt.Errorf("kpi: call-back hours %d (want 1 to 720): %w", q.CallbackHours, crm.ErrInvalid)
 	}
 	if q.Hours == nil {
-		week := inbox.IranianWeek()
+		week := schedule.IranianWeek()
 		q.Hours = &week
 	}
 	if q.Now.IsZero() {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db/dbtest"
-	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/inbox/kpi"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 // The fixture (fixture_test.go) spans 1404/12/27 00:00 to 1405/01/03 00:00
@@ -292,8 +292,8 @@ func TestQueryErrors(t *testing.T) {
 	t.Parallel()
 	pool, f := newFixture(t)
 	store := kpi.New(pool)
-	badDay := inbox.Calendar{Week: map[string][][2]string{"funday": {{"08:00", "16:00"}}}}
-	badSpan := inbox.Calendar{Week: map[string][][2]string{"sat": {{"16:00", "08:00"}}}}
+	badDay := schedule.Calendar{Week: map[string][][2]string{"funday": {{"08:00", "16:00"}}}}
+	badSpan := schedule.Calendar{Week: map[string][][2]string{"sat": {{"16:00", "08:00"}}}}
 	for name, q := range map[string]kpi.Query{
 		"empty period": {From: f.to, To: f.from},
 		"no period":    {},

@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -23,11 +22,6 @@ type item struct {
 	headers   []byte
 	call      []byte
 	atts      []attachment
-}
-
-type attachment struct {
-	channels.Attachment
-	sum [32]byte
 }
 
 var subjectRef = regexp.MustCompile(`\[#(\d{1,18})\]`)
@@ -124,46 +118,4 @@ func (ib *Inbox) prepare(in channels.Inbound) (item, error) {
 	in.SentAt = in.SentAt.UTC()
 	it.in = in
 	return it, nil
-}
-
-// clean makes s storable text: valid UTF-8, no NUL bytes, at most max
-// bytes (cut at a character boundary). It reports whether it cut.
-func clean(s string, max int) (string, bool) {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		s = strings.ReplaceAll(s, "\x00", "")
-	}
-	if len(s) <= max {
-		return s, false
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut], true
-}
-
-// cleanID strips angle brackets and white space from a Message-ID.
-func cleanID(s string) string {
-	s, _ = clean(strings.TrimSpace(s), 1000)
-	return strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">"))
-}
-
-// cleanAttachments makes attachment metadata storable and hashes the
-// content.
-func cleanAttachments(in []channels.Attachment) []attachment {
-	var out []attachment
-	for _, a := range in {
-		a.Name, _ = clean(a.Name, 500)
-		a.ContentType, _ = clean(a.ContentType, 200)
-		a.ContentID = cleanID(a.ContentID)
-		a.URL, _ = clean(a.URL, 2000)
-		if a.ContentType == "" {
-			a.ContentType = "application/octet-stream"
-		}
-		out = append(out, attachment{Attachment: a, sum: sha256.Sum256(a.Data)})
-	}
-	return out
 }

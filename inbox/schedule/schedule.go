@@ -1,4 +1,4 @@
-package inbox
+package schedule
 
 import (
 	"context"
@@ -81,12 +81,12 @@ type NewSchedule struct {
 
 // AddSchedule stores a new pending schedule and returns it; the caller
 // enqueues its firing (workers.EnqueueSchedule).
-func (ib *Inbox) AddSchedule(ctx context.Context, ns NewSchedule) (Schedule, error) {
+func (bk *Book) AddSchedule(ctx context.Context, ns NewSchedule) (Schedule, error) {
 	if err := ns.validate(); err != nil {
 		return Schedule{}, err
 	}
 	payload, _ := json.Marshal(ns.Payload)
-	rows, _ := ib.pool.Query(ctx, `INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id,
+	rows, _ := bk.pool.Query(ctx, `INSERT INTO schedules (kind, due_at, conversation_id, contact_id, user_id,
 			payload, dedupe, created_by)
 		VALUES ($1, $2, NULLIF($3, 0), COALESCE(NULLIF($4, 0), (SELECT contact_id FROM conversations WHERE id = $3)),
 			NULLIF($5, 0), $6, NULLIF($7, ''), NULLIF($8, 0))
@@ -95,19 +95,19 @@ func (ib *Inbox) AddSchedule(ctx context.Context, ns NewSchedule) (Schedule, err
 	s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Schedule])
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return Schedule{}, fmt.Errorf("inbox: schedule %q exists: %w", ns.Dedupe, ErrConflict)
+		return Schedule{}, fmt.Errorf("schedule: schedule %q exists: %w", ns.Dedupe, ErrConflict)
 	}
 	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-		return Schedule{}, fmt.Errorf("inbox: schedule: no such conversation, contact or user: %w", ErrInvalid)
+		return Schedule{}, fmt.Errorf("schedule: schedule: no such conversation, contact or user: %w", ErrInvalid)
 	}
 	if err != nil {
-		return Schedule{}, fmt.Errorf("inbox: add schedule: %w", err)
+		return Schedule{}, fmt.Errorf("schedule: add schedule: %w", err)
 	}
 	return s, nil
 }
 
 func (ns NewSchedule) validate() error {
-	bad := func(why string) error { return fmt.Errorf("inbox: schedule: %s: %w", why, ErrInvalid) }
+	bad := func(why string) error { return fmt.Errorf("schedule: schedule: %s: %w", why, ErrInvalid) }
 	switch ns.Kind {
 	case ScheduleReminder:
 		if ns.ConversationID == 0 && ns.UserID == 0 {
@@ -137,21 +137,21 @@ func (ns NewSchedule) validate() error {
 }
 
 // GetSchedule returns one schedule.
-func (ib *Inbox) GetSchedule(ctx context.Context, id int64) (Schedule, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT `+scheduleColumns+` FROM schedules WHERE id = $1`, id)
+func (bk *Book) GetSchedule(ctx context.Context, id int64) (Schedule, error) {
+	rows, _ := bk.pool.Query(ctx, `SELECT `+scheduleColumns+` FROM schedules WHERE id = $1`, id)
 	s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Schedule])
 	if errors.Is(err, pgx.ErrNoRows) {
-		return s, fmt.Errorf("inbox: schedule %d: %w", id, ErrNotFound)
+		return s, fmt.Errorf("schedule: schedule %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return s, fmt.Errorf("inbox: schedule %d: %w", id, err)
+		return s, fmt.Errorf("schedule: schedule %d: %w", id, err)
 	}
 	return s, nil
 }
 
 // CancelSchedule cancels a pending schedule.
-func (ib *Inbox) CancelSchedule(ctx context.Context, id int64) error {
-	_, err := ib.changePending(ctx, id, `UPDATE schedules SET state = 'cancelled' WHERE id = $1 AND state = 'pending'
+func (bk *Book) CancelSchedule(ctx context.Context, id int64) error {
+	_, err := bk.changePending(ctx, id, `UPDATE schedules SET state = 'cancelled' WHERE id = $1 AND state = 'pending'
 		RETURNING `+scheduleColumns)
 	return err
 }
@@ -159,60 +159,60 @@ func (ib *Inbox) CancelSchedule(ctx context.Context, id int64) error {
 // Reschedule moves a pending (or failed) schedule to a new due time and
 // returns it; the caller enqueues it again (the old task finds the time
 // changed and does nothing).
-func (ib *Inbox) Reschedule(ctx context.Context, id int64, due time.Time) (Schedule, error) {
+func (bk *Book) Reschedule(ctx context.Context, id int64, due time.Time) (Schedule, error) {
 	if due.IsZero() {
-		return Schedule{}, fmt.Errorf("inbox: reschedule: no due time: %w", ErrInvalid)
+		return Schedule{}, fmt.Errorf("schedule: reschedule: no due time: %w", ErrInvalid)
 	}
-	return ib.changePending(ctx, id, `UPDATE schedules SET due_at = $2, state = 'pending', error = ''
+	return bk.changePending(ctx, id, `UPDATE schedules SET due_at = $2, state = 'pending', error = ''
 		WHERE id = $1 AND state IN ('pending', 'failed') RETURNING `+scheduleColumns, due.UTC())
 }
 
-func (ib *Inbox) changePending(ctx context.Context, id int64, sql string, args ...any) (Schedule, error) {
-	rows, _ := ib.pool.Query(ctx, sql, append([]any{id}, args...)...)
+func (bk *Book) changePending(ctx context.Context, id int64, sql string, args ...any) (Schedule, error) {
+	rows, _ := bk.pool.Query(ctx, sql, append([]any{id}, args...)...)
 	s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Schedule])
 	if errors.Is(err, pgx.ErrNoRows) {
-		if _, gerr := ib.GetSchedule(ctx, id); gerr != nil {
+		if _, gerr := bk.GetSchedule(ctx, id); gerr != nil {
 			return s, gerr
 		}
-		return s, fmt.Errorf("inbox: schedule %d is no longer pending: %w", id, ErrConflict)
+		return s, fmt.Errorf("schedule: schedule %d is no longer pending: %w", id, ErrConflict)
 	}
 	if err != nil {
-		return s, fmt.Errorf("inbox: schedule %d: %w", id, err)
+		return s, fmt.Errorf("schedule: schedule %d: %w", id, err)
 	}
 	return s, nil
 }
 
 // DueSchedules returns pending schedules due before t, soonest first, for
 // the reconciler.
-func (ib *Inbox) DueSchedules(ctx context.Context, before time.Time, limit int) ([]Schedule, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT `+scheduleColumns+` FROM schedules
+func (bk *Book) DueSchedules(ctx context.Context, before time.Time, limit int) ([]Schedule, error) {
+	rows, _ := bk.pool.Query(ctx, `SELECT `+scheduleColumns+` FROM schedules
 		WHERE state = 'pending' AND due_at < $1 ORDER BY due_at LIMIT $2`, before, limit)
 	ss, err := pgx.CollectRows(rows, pgx.RowToStructByName[Schedule])
 	if err != nil {
-		return nil, fmt.Errorf("inbox: due schedules: %w", err)
+		return nil, fmt.Errorf("schedule: due schedules: %w", err)
 	}
 	return ss, nil
 }
 
 // Schedules lists a conversation's schedules, or an agent's reminders
 // when conversation is 0, newest due last.
-func (ib *Inbox) Schedules(ctx context.Context, conversation, user int64) ([]Schedule, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT `+scheduleColumns+` FROM schedules
+func (bk *Book) Schedules(ctx context.Context, conversation, user int64) ([]Schedule, error) {
+	rows, _ := bk.pool.Query(ctx, `SELECT `+scheduleColumns+` FROM schedules
 		WHERE ($1 = 0 OR conversation_id = $1) AND ($2 = 0 OR user_id = $2) ORDER BY due_at, id`, conversation, user)
 	ss, err := pgx.CollectRows(rows, pgx.RowToStructByName[Schedule])
 	if err != nil {
-		return nil, fmt.Errorf("inbox: schedules: %w", err)
+		return nil, fmt.Errorf("schedule: schedules: %w", err)
 	}
 	return ss, nil
 }
 
 // FailSchedule marks a pending schedule failed with the reason, when its
 // firing failed through every retry; rescheduling it tries again.
-func (ib *Inbox) FailSchedule(ctx context.Context, id int64, reason error) error {
-	msg, _ := clean(reason.Error(), 2000)
-	if _, err := ib.pool.Exec(ctx, `UPDATE schedules SET state = 'failed', error = $2
+func (bk *Book) FailSchedule(ctx context.Context, id int64, reason error) error {
+	msg := cleanText(reason.Error(), 2000)
+	if _, err := bk.pool.Exec(ctx, `UPDATE schedules SET state = 'failed', error = $2
 		WHERE id = $1 AND state = 'pending'`, id, msg); err != nil {
-		return fmt.Errorf("inbox: fail schedule %d: %w", id, err)
+		return fmt.Errorf("schedule: fail schedule %d: %w", id, err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package inbox
+package schedule
 
 import (
 	"context"
@@ -27,13 +27,13 @@ type SLAPolicy struct {
 
 // SetSLAPolicy creates or changes the policy of p.TeamID (nil: the
 // global one) and returns its id.
-func (ib *Inbox) SetSLAPolicy(ctx context.Context, p SLAPolicy) (int64, error) {
+func (bk *Book) SetSLAPolicy(ctx context.Context, p SLAPolicy) (int64, error) {
 	if p.FirstResponse < time.Minute {
-		return 0, fmt.Errorf("inbox: SLA first response must be at least a minute: %w", ErrInvalid)
+		return 0, fmt.Errorf("schedule: SLA first response must be at least a minute: %w", ErrInvalid)
 	}
 	if p.BusinessHours {
 		if _, err := p.Calendar.compile(); err != nil {
-			return 0, fmt.Errorf("inbox: SLA %w", err)
+			return 0, fmt.Errorf("schedule: SLA %w", err)
 		}
 	}
 	if p.Name == "" {
@@ -43,7 +43,7 @@ func (ib *Inbox) SetSLAPolicy(ctx context.Context, p SLAPolicy) (int64, error) {
 	// Changed in place, never replaced: the breaches already handled stay
 	// recorded against the policy and are not handled again.
 	var id int64
-	err := crm.Retry(ctx, ib.pool, func(tx pgx.Tx) error {
+	err := crm.Retry(ctx, bk.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `UPDATE sla_policies SET name = $1, first_response_minutes = $3,
 				business_hours = $4, calendar = $5
 			WHERE team_id IS NOT DISTINCT FROM $2 RETURNING id`, p.Name, p.TeamID, int(p.FirstResponse/time.Minute),
@@ -57,10 +57,10 @@ func (ib *Inbox) SetSLAPolicy(ctx context.Context, p SLAPolicy) (int64, error) {
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-		return 0, fmt.Errorf("inbox: SLA policy: team %v: %w", p.TeamID, ErrNotFound)
+		return 0, fmt.Errorf("schedule: SLA policy: team %v: %w", p.TeamID, ErrNotFound)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("inbox: SLA policy: %w", err)
+		return 0, fmt.Errorf("schedule: SLA policy: %w", err)
 	}
 	return id, nil
 }
@@ -81,8 +81,8 @@ type breachCandidate struct {
 // the conversation moves to the next available agent of the team
 // (round-robin among active, available agents) so it does not stay with
 // an absent one. It returns the number of breaches handled.
-func (ib *Inbox) CheckSLA(ctx context.Context, now time.Time) (int, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT c.id, p.id, c.waiting_since, p.first_response_minutes, p.business_hours, p.calendar
+func (bk *Book) CheckSLA(ctx context.Context, now time.Time) (int, error) {
+	rows, _ := bk.pool.Query(ctx, `SELECT c.id, p.id, c.waiting_since, p.first_response_minutes, p.business_hours, p.calendar
 		FROM conversations c
 		JOIN sla_policies p ON p.team_id = c.team_id
 			OR (p.team_id IS NULL AND NOT EXISTS (SELECT FROM sla_policies t WHERE t.team_id = c.team_id))
@@ -97,7 +97,7 @@ func (ib *Inbox) CheckSLA(ctx context.Context, now time.Time) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("inbox: SLA check: %w", err)
+		return 0, fmt.Errorf("schedule: SLA check: %w", err)
 	}
 	n := 0
 	for _, c := range cands {
@@ -110,7 +110,7 @@ func (ib *Inbox) CheckSLA(ctx context.Context, now time.Time) (int, error) {
 		if due.After(now) {
 			continue
 		}
-		done, err := ib.breach(ctx, c, due)
+		done, err := bk.breach(ctx, c, due)
 		if err != nil {
 			return n, err
 		}
@@ -123,9 +123,9 @@ func (ib *Inbox) CheckSLA(ctx context.Context, now time.Time) (int, error) {
 
 // breach handles one breach in a transaction; it reports false when the
 // conversation changed meanwhile or another worker handled it.
-func (ib *Inbox) breach(ctx context.Context, c breachCandidate, due time.Time) (bool, error) {
+func (bk *Book) breach(ctx context.Context, c breachCandidate, due time.Time) (bool, error) {
 	done := false
-	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, bk.pool, func(tx pgx.Tx) error {
 		var ref int64
 		var assignee, team *int64
 		err := tx.QueryRow(ctx, `SELECT ref, assignee_id, team_id FROM conversations
@@ -175,14 +175,16 @@ func (ib *Inbox) breach(ctx context.Context, c breachCandidate, due time.Time) (
 		b.Queue(`INSERT INTO audit_events (action, subject_type, subject_id, data)
 			VALUES ('conversation.sla_breach', 'conversation', $1, $2)`, c.conv,
 			map[string]any{"policy_id": c.policy, "due_at": due, "from_user_id": assignee, "to_user_id": next})
-		b.Queue(`SELECT pg_notify($1, $2)`, NotifyChannel, event(Event{Type: "conversation.updated", ConversationID: c.conv}))
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
-		return timeline(ctx, tx, c.conv, text)
+		if err := bk.convs.Changed(ctx, tx, c.conv); err != nil {
+			return err
+		}
+		return bk.convs.Note(ctx, tx, c.conv, text, nil)
 	})
 	if err != nil {
-		return false, fmt.Errorf("inbox: SLA breach of %d: %w", c.conv, err)
+		return false, fmt.Errorf("schedule: SLA breach of %d: %w", c.conv, err)
 	}
 	return done, nil
 }

@@ -1,4 +1,4 @@
-package inbox
+package schedule
 
 import (
 	"context"
@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/peykhq/peyk/channels"
 )
 
 // Fired is what firing a schedule did.
@@ -30,9 +28,9 @@ type Fired struct {
 // and its action happens, so a schedule fires exactly once however many
 // workers try. text is the rendered message of message, attribute and
 // follow-up schedules (the workers render templates).
-func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string) (Fired, error) {
+func (bk *Book) Fire(ctx context.Context, id int64, due time.Time, text string) (Fired, error) {
 	var f Fired
-	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, bk.pool, func(tx pgx.Tx) error {
 		f = Fired{}
 		rows, _ := tx.Query(ctx, `UPDATE schedules SET state = 'done', fired_at = now()
 			WHERE id = $1 AND state = 'pending' AND due_at = $2 RETURNING `+scheduleColumns, id, due.UTC())
@@ -50,20 +48,20 @@ func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string)
 		}
 		switch s.Kind {
 		case ScheduleReminder:
-			return remind(ctx, tx, s, p)
+			return bk.remind(ctx, tx, s, p)
 		case ScheduleWake:
-			return note(ctx, tx, s, `UPDATE conversations SET status = 'open', snoozed_until = NULL,
+			return bk.note(ctx, tx, s, `UPDATE conversations SET status = 'open', snoozed_until = NULL,
 				updated_at = now() WHERE id = $1 AND status = 'snoozed'`, "Snooze ended: conversation reopened")
 		case ScheduleMessage, ScheduleAttribute:
-			f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, ib.cfg.Kinds, s, p, text)
+			f.MessageID, f.MessageQueue, err = bk.sendScheduled(ctx, tx, s, p, text)
 			return err
 		case ScheduleFollowup:
-			return followUp(ctx, tx, ib.cfg.Kinds, s, p, text, &f)
+			return bk.followUp(ctx, tx, s, p, text, &f)
 		}
 		return fmt.Errorf("unknown schedule kind %q", s.Kind)
 	})
 	if err != nil {
-		return Fired{}, fmt.Errorf("inbox: fire schedule %d: %w", id, err)
+		return Fired{}, fmt.Errorf("schedule: fire schedule %d: %w", id, err)
 	}
 	return f, nil
 }
@@ -77,7 +75,7 @@ func (ib *Inbox) Fire(ctx context.Context, id int64, due time.Time, text string)
 // The body is the English line, for API clients; what the reminder says is
 // also stored as a key and arguments (reminderText) that the agent UI
 // renders in the reader's language.
-func remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
+func (bk *Book) remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
 	body := "Reminder: " + p.Text
 	say := reminderText(p)
 	if _, err := tx.Exec(ctx, remindSQL, s.UserID, s.ConversationID, body, say); err != nil {
@@ -86,7 +84,7 @@ func remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) error {
 	if s.ConversationID == nil {
 		return nil
 	}
-	return timelineText(ctx, tx, *s.ConversationID, body, &say)
+	return bk.convs.Note(ctx, tx, *s.ConversationID, body, &say)
 }
 
 // remindSQL notifies the first of these that has anyone active: the
@@ -110,67 +108,39 @@ const remindSQL = `WITH c AS (
 
 // note runs sql on the schedule's conversation and, when it changed
 // something, notes it on the timeline.
-func note(ctx context.Context, tx pgx.Tx, s Schedule, sql, text string) error {
+func (bk *Book) note(ctx context.Context, tx pgx.Tx, s Schedule, sql, text string) error {
 	ct, err := tx.Exec(ctx, sql, s.ConversationID)
 	if err != nil || ct.RowsAffected() == 0 {
 		return err
 	}
-	return timeline(ctx, tx, *s.ConversationID, text)
-}
-
-// timeline adds an event entry to a conversation's timeline.
-func timeline(ctx context.Context, tx pgx.Tx, conv int64, text string) error {
-	return timelineText(ctx, tx, conv, text, nil)
-}
-
-// timelineText adds an event entry to a conversation's timeline that
-// says text in English and, when say is not nil, as a key and arguments.
-func timelineText(ctx context.Context, tx pgx.Tx, conv int64, text string, say *Text) error {
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, direction, kind, body, status, i18n)
-		VALUES ($1, 'out', 'event', $2, 'sent', $3) RETURNING id`, conv, text, say).Scan(&id)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, NotifyChannel,
-		event(Event{Type: "message.created", ConversationID: conv, MessageID: id}))
-	return err
+	return bk.convs.Note(ctx, tx, *s.ConversationID, text, nil)
 }
 
 // sendScheduled queues the schedule's message on its conversation; an
 // attribute message without one uses the contact's latest conversation on
 // the channel, or starts one.
-func sendScheduled(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, s Schedule, p Payload, text string) (int64, string, error) {
+func (bk *Book) sendScheduled(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string) (int64, string, error) {
 	if text == "" {
 		text = p.Text
 	}
-	conv := int64(0)
+	m := Message{ChannelID: p.ChannelID, Text: text, Queue: "default"}
 	if s.ConversationID != nil {
-		conv = *s.ConversationID
-	} else {
-		err := tx.QueryRow(ctx, `SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2
-			ORDER BY id DESC LIMIT 1`, s.ContactID, p.ChannelID).Scan(&conv)
-		if errors.Is(err, pgx.ErrNoRows) {
-			err = tx.QueryRow(ctx, `INSERT INTO conversations (contact_id, channel_id, reply_token, status)
-				VALUES ($1, $2, $3, 'pending') RETURNING id`, s.ContactID, p.ChannelID, newToken()).Scan(&conv)
-		}
-		if err != nil {
-			return 0, "", err
-		}
+		m.ConversationID = *s.ConversationID
 	}
-	text, _ = clean(text, 1<<20)
-	r := Reply{ConversationID: conv, ChannelID: p.ChannelID, Text: text, Queue: "default"}
+	if s.ContactID != nil {
+		m.ContactID = *s.ContactID
+	}
 	if s.Kind == ScheduleAttribute {
-		r.Queue = "bulk"
+		m.Queue = "bulk"
 	}
-	id, err := addReply(ctx, tx, kinds, r, text, "")
-	return id, r.Queue, err
+	id, err := bk.convs.Send(ctx, tx, m)
+	return id, m.Queue, err
 }
 
 // followUp sends a nudge and schedules the next step, or resolves the
 // conversation after the last nudge. A customer who replied since the
 // follow-up began has ended it.
-func followUp(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, s Schedule, p Payload, text string, f *Fired) error {
+func (bk *Book) followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, text string, f *Fired) error {
 	var replied bool
 	err := tx.QueryRow(ctx, `SELECT COALESCE(last_inbound_at > $2, false) FROM conversations WHERE id = $1`,
 		s.ConversationID, s.CreatedAt).Scan(&replied)
@@ -180,13 +150,13 @@ func followUp(ctx context.Context, tx pgx.Tx, kinds *channels.Registry, s Schedu
 	if p.Step > p.Nudges {
 		// The resolve is the system's, audited as an agent's would be:
 		// the reports count closes and the backlog from these events.
-		return note(ctx, tx, s, `WITH resolved AS (UPDATE conversations SET status = 'resolved',
+		return bk.note(ctx, tx, s, `WITH resolved AS (UPDATE conversations SET status = 'resolved',
 				resolved_at = now(), updated_at = now() WHERE id = $1 AND status <> 'resolved' RETURNING id)
 			INSERT INTO audit_events (action, subject_type, subject_id, data)
 			SELECT 'conversation.status', 'conversation', id, '{"status": "resolved", "until": null}' FROM resolved`,
 			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges))
 	}
-	if f.MessageID, f.MessageQueue, err = sendScheduled(ctx, tx, kinds, s, p, text); err != nil {
+	if f.MessageID, f.MessageQueue, err = bk.sendScheduled(ctx, tx, s, p, text); err != nil {
 		return err
 	}
 	next := p

@@ -129,11 +129,11 @@ const bulkChunk = 100_000
 // a WAL record more; a message that a concurrent ingest stores meanwhile
 // then fails the insert with a unique violation, and the steps run again
 // with ON CONFLICT DO NOTHING.
-const insertSQL = `WITH ins AS (
+var insertSQL = `WITH ins AS (
 		INSERT INTO messages (conversation_id, channel_id, external_id, direction, kind, status, body, html,
 			subject, headers, call, truncated, sent_at, identity)
 		SELECT COALESCE(v.conv, v.latest), r.channel, r.ext, r.dir, r.kind, r.status, r.body, r.html, r.subject,
-			NULLIF(r.headers, '')::jsonb, NULLIF(r.call, '')::jsonb, r.truncated, r.sent, r.ikind || ':' || r.ivalue
+			NULLIF(r.headers, '')::jsonb, NULLIF(r.call, '')::jsonb, r.truncated, r.sent, ` + identitySQL("r.ikind", "r.ivalue") + `
 		FROM bulk_rows r
 		JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
 		JOIN bulk_convs v ON v.contact = b.contact AND v.channel = r.channel

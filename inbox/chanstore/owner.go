@@ -1,4 +1,4 @@
-package inbox
+package chanstore
 
 import (
 	"context"
@@ -20,14 +20,14 @@ const channelLockSpace = int64(2) << 60
 // when ownership is lost (the connection fails) or ctx ends; when fn
 // returns, ownership is given up and sought again after retry. Own returns
 // when ctx is done.
-func (ib *Inbox) Own(ctx context.Context, id int64, retry time.Duration, fn func(ctx context.Context) error) error {
+func (s *Store) Own(ctx context.Context, id int64, retry time.Duration, fn func(ctx context.Context) error) error {
 	for {
-		held, err := ib.ownOnce(ctx, id, fn)
+		held, err := s.ownOnce(ctx, id, fn)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err != nil && held {
-			ib.metrics.OwnerErrors.Inc()
+		if err != nil && held && s.ownerErrors != nil {
+			s.ownerErrors.Inc()
 		}
 		select {
 		case <-ctx.Done():
@@ -39,8 +39,8 @@ func (ib *Inbox) Own(ctx context.Context, id int64, retry time.Duration, fn func
 
 // ownOnce tries the lock once and, holding it, runs fn. It reports whether
 // it held the lock.
-func (ib *Inbox) ownOnce(ctx context.Context, id int64, fn func(ctx context.Context) error) (bool, error) {
-	conn, err := pgx.ConnectConfig(ctx, ib.pool.Config().ConnConfig)
+func (s *Store) ownOnce(ctx context.Context, id int64, fn func(ctx context.Context) error) (bool, error) {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig)
 	if err != nil {
 		return false, err
 	}
@@ -72,7 +72,7 @@ func (ib *Inbox) ownOnce(ctx context.Context, id int64, fn func(ctx context.Cont
 	cancel()
 	<-lost
 	if err != nil {
-		return true, fmt.Errorf("inbox: channel %d: %w", id, err)
+		return true, fmt.Errorf("chanstore: channel %d: %w", id, err)
 	}
 	return true, nil
 }

@@ -1,4 +1,4 @@
-package inbox
+package schedule
 
 // Text is what a line the system writes for people says, as a key of the
 // agent UI's catalogue and its named arguments, so that each reader sees

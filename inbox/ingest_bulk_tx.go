@@ -203,10 +203,10 @@ func (t *bulkTx) deferContacts(ctx context.Context, contacts []int64) error {
 // deferredParts returns the deferred rows, in order, split into parts of
 // at most maxLocks senders each, a sender's rows in one part.
 func (t *bulkTx) deferredParts(maxLocks int) [][][]any {
-	part := make(map[string]int)
+	part := make(map[[2]string]int) // sender (kind, value) → part
 	var parts [][][]any
 	for _, r := range t.deferred {
-		sender := r[13].(string) + ":" + r[14].(string)
+		sender := [2]string{r[13].(string), r[14].(string)}
 		p, ok := part[sender]
 		if !ok {
 			p = len(part) / maxLocks

@@ -1,4 +1,4 @@
-package inbox
+package chanstore
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 // ErrNoSecretKey means a channel secret was to be stored or read without
 // PEYK_SECRET_KEY set. It is a kind of ErrInvalid.
-var ErrNoSecretKey = fmt.Errorf("inbox: PEYK_SECRET_KEY is not set: channel secrets cannot be stored or read: %w", ErrInvalid)
+var ErrNoSecretKey = fmt.Errorf("chanstore: PEYK_SECRET_KEY is not set: channel secrets cannot be stored or read: %w", ErrInvalid)
 
 // sealer encrypts channel secrets with AES-256-GCM under a key derived
 // from the configured secret (SHA-256 of PEYK_SECRET_KEY).
@@ -35,7 +35,7 @@ func (s *sealer) seal(v any) ([]byte, error) {
 	}
 	plain, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("inbox: channel secrets: %v: %w", err, ErrInvalid)
+		return nil, fmt.Errorf("chanstore: channel secrets: %v: %w", err, ErrInvalid)
 	}
 	nonce := make([]byte, s.aead.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
@@ -53,40 +53,40 @@ func (s *sealer) open(sealed []byte, into any) error {
 	}
 	n := s.aead.NonceSize()
 	if len(sealed) < n {
-		return errors.New("inbox: channel secrets are corrupt")
+		return errors.New("chanstore: channel secrets are corrupt")
 	}
 	plain, err := s.aead.Open(nil, sealed[:n], sealed[n:], nil)
 	if err != nil {
-		return errors.New("inbox: channel secrets do not open with this PEYK_SECRET_KEY")
+		return errors.New("chanstore: channel secrets do not open with this PEYK_SECRET_KEY")
 	}
 	return json.Unmarshal(plain, into)
 }
 
 // SetSecrets encrypts a channel's secrets (passwords, tokens) and stores
 // them. They never leave the server in clear: Channel does not return them.
-func (ib *Inbox) SetSecrets(ctx context.Context, channelID int64, secrets any) error {
-	sealed, err := ib.sealer.seal(secrets)
+func (s *Store) SetSecrets(ctx context.Context, channelID int64, secrets any) error {
+	sealed, err := s.sealer.seal(secrets)
 	if err != nil {
 		return err
 	}
-	ct, err := ib.pool.Exec(ctx, `UPDATE channels SET secrets = $2, updated_at = now() WHERE id = $1`, channelID, sealed)
+	ct, err := s.pool.Exec(ctx, `UPDATE channels SET secrets = $2, updated_at = now() WHERE id = $1`, channelID, sealed)
 	if err != nil {
-		return fmt.Errorf("inbox: store secrets of channel %d: %w", channelID, err)
+		return fmt.Errorf("chanstore: store secrets of channel %d: %w", channelID, err)
 	}
 	if ct.RowsAffected() == 0 {
-		return fmt.Errorf("inbox: channel %d: %w", channelID, ErrNotFound)
+		return fmt.Errorf("chanstore: channel %d: %w", channelID, ErrNotFound)
 	}
 	return nil
 }
 
 // Secrets decrypts a channel's secrets into v (a pointer to the adapter's
 // secrets struct). A channel without secrets leaves v as it is.
-func (ib *Inbox) Secrets(ctx context.Context, channelID int64, v any) error {
+func (s *Store) Secrets(ctx context.Context, channelID int64, v any) error {
 	var sealed []byte
-	if err := ib.pool.QueryRow(ctx, `SELECT secrets FROM channels WHERE id = $1`, channelID).Scan(&sealed); err != nil {
-		return fmt.Errorf("inbox: secrets of channel %d: %w", channelID, err)
+	if err := s.pool.QueryRow(ctx, `SELECT secrets FROM channels WHERE id = $1`, channelID).Scan(&sealed); err != nil {
+		return fmt.Errorf("chanstore: secrets of channel %d: %w", channelID, err)
 	}
-	if err := ib.sealer.open(sealed, v); err != nil {
+	if err := s.sealer.open(sealed, v); err != nil {
 		return fmt.Errorf("channel %d: %w", channelID, err)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package inbox
+package chanstore
 
 import (
 	"context"
@@ -26,60 +26,60 @@ type Channel struct {
 
 // CreateChannel adds a channel with its non-secret configuration and
 // returns its id.
-func (ib *Inbox) CreateChannel(ctx context.Context, kind channels.Kind, name string, config any) (int64, error) {
-	return ib.AddChannel(ctx, kind, name, config, nil)
+func (s *Store) CreateChannel(ctx context.Context, kind channels.Kind, name string, config any) (int64, error) {
+	return s.AddChannel(ctx, kind, name, config, nil)
 }
 
 // AddChannel adds a channel with its configuration and, when not nil, its
 // secrets (encrypted with the secret key) in one statement, and returns
 // its id: a channel is never stored without the secrets it needs.
-func (ib *Inbox) AddChannel(ctx context.Context, kind channels.Kind, name string, config, secrets any) (int64, error) {
+func (s *Store) AddChannel(ctx context.Context, kind channels.Kind, name string, config, secrets any) (int64, error) {
 	if kind == "" || name == "" {
-		return 0, fmt.Errorf("inbox: channel needs a kind and a name: %w", ErrInvalid)
+		return 0, fmt.Errorf("chanstore: channel needs a kind and a name: %w", ErrInvalid)
 	}
 	if config == nil {
 		config = map[string]any{}
 	}
 	js, err := json.Marshal(config)
 	if err != nil {
-		return 0, fmt.Errorf("inbox: channel config: %v: %w", err, ErrInvalid)
+		return 0, fmt.Errorf("chanstore: channel config: %v: %w", err, ErrInvalid)
 	}
 	var sealed []byte
 	if secrets != nil {
-		if sealed, err = ib.sealer.seal(secrets); err != nil {
+		if sealed, err = s.sealer.seal(secrets); err != nil {
 			return 0, err
 		}
 	}
 	var id int64
-	err = ib.pool.QueryRow(ctx, `INSERT INTO channels (kind, name, config, secrets) VALUES ($1, $2, $3, $4) RETURNING id`,
+	err = s.pool.QueryRow(ctx, `INSERT INTO channels (kind, name, config, secrets) VALUES ($1, $2, $3, $4) RETURNING id`,
 		string(kind), name, js, sealed).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("inbox: create channel: %w", err)
+		return 0, fmt.Errorf("chanstore: create channel: %w", err)
 	}
 	return id, nil
 }
 
 // Channel returns one channel.
-func (ib *Inbox) Channel(ctx context.Context, id int64) (Channel, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at, updated_at
+func (s *Store) Channel(ctx context.Context, id int64) (Channel, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at, updated_at
 		FROM channels WHERE id = $1`, id)
 	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Channel])
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Channel{}, fmt.Errorf("inbox: channel %d: %w", id, ErrNotFound)
+		return Channel{}, fmt.Errorf("chanstore: channel %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Channel{}, fmt.Errorf("inbox: channel %d: %w", id, err)
+		return Channel{}, fmt.Errorf("chanstore: channel %d: %w", id, err)
 	}
 	return c, nil
 }
 
 // Channels lists every channel.
-func (ib *Inbox) Channels(ctx context.Context) ([]Channel, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at, updated_at
+func (s *Store) Channels(ctx context.Context) ([]Channel, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id, kind, name, config, enabled, cursor, created_at, updated_at
 		FROM channels ORDER BY id`)
 	cs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Channel])
 	if err != nil {
-		return nil, fmt.Errorf("inbox: list channels: %w", err)
+		return nil, fmt.Errorf("chanstore: list channels: %w", err)
 	}
 	return cs, nil
 }
@@ -88,28 +88,28 @@ func (ib *Inbox) Channels(ctx context.Context) ([]Channel, error) {
 // non-secret configuration and its secrets (encrypted; kept when nil) in
 // one statement, and moves updated_at so that what was built from the old
 // settings (cached webhooks, running receivers) is built anew.
-func (ib *Inbox) UpdateChannel(ctx context.Context, id int64, name string, config, secrets any) error {
+func (s *Store) UpdateChannel(ctx context.Context, id int64, name string, config, secrets any) error {
 	if config == nil {
 		config = map[string]any{}
 	}
 	js, err := json.Marshal(config)
 	if err != nil {
-		return fmt.Errorf("inbox: channel config: %v: %w", err, ErrInvalid)
+		return fmt.Errorf("chanstore: channel config: %v: %w", err, ErrInvalid)
 	}
 	var sealed []byte
 	if secrets != nil {
-		if sealed, err = ib.sealer.seal(secrets); err != nil {
+		if sealed, err = s.sealer.seal(secrets); err != nil {
 			return err
 		}
 	}
-	ct, err := ib.pool.Exec(ctx, `UPDATE channels SET name = coalesce(nullif($2, ''), name), config = $3,
+	ct, err := s.pool.Exec(ctx, `UPDATE channels SET name = coalesce(nullif($2, ''), name), config = $3,
 		secrets = coalesce($4, secrets), updated_at = greatest(now(), updated_at + interval '1 microsecond')
 		WHERE id = $1`, id, name, js, sealed)
 	if err != nil {
-		return fmt.Errorf("inbox: update channel %d: %w", id, err)
+		return fmt.Errorf("chanstore: update channel %d: %w", id, err)
 	}
 	if ct.RowsAffected() == 0 {
-		return fmt.Errorf("inbox: channel %d: %w", id, ErrNotFound)
+		return fmt.Errorf("chanstore: channel %d: %w", id, ErrNotFound)
 	}
 	return nil
 }
@@ -117,14 +117,14 @@ func (ib *Inbox) UpdateChannel(ctx context.Context, id int64, name string, confi
 // SetChannelEnabled enables or disables a channel. A disabled channel
 // keeps its settings and history; its receiver stops, its webhooks answer
 // 404 and sends through it fail.
-func (ib *Inbox) SetChannelEnabled(ctx context.Context, id int64, enabled bool) error {
-	ct, err := ib.pool.Exec(ctx, `UPDATE channels SET enabled = $2,
+func (s *Store) SetChannelEnabled(ctx context.Context, id int64, enabled bool) error {
+	ct, err := s.pool.Exec(ctx, `UPDATE channels SET enabled = $2,
 		updated_at = greatest(now(), updated_at + interval '1 microsecond') WHERE id = $1`, id, enabled)
 	if err != nil {
-		return fmt.Errorf("inbox: set channel %d enabled: %w", id, err)
+		return fmt.Errorf("chanstore: set channel %d enabled: %w", id, err)
 	}
 	if ct.RowsAffected() == 0 {
-		return fmt.Errorf("inbox: channel %d: %w", id, ErrNotFound)
+		return fmt.Errorf("chanstore: channel %d: %w", id, ErrNotFound)
 	}
 	return nil
 }
@@ -149,9 +149,9 @@ func (e *ChannelInUseError) Unwrap() error { return ErrConflict }
 // the conversations and messages, detached from the channel, and marks
 // the messages still queued for sending through it failed. It returns how
 // many conversations the channel had.
-func (ib *Inbox) DeleteChannel(ctx context.Context, id int64, force bool) (int, error) {
+func (s *Store) DeleteChannel(ctx context.Context, id int64, force bool) (int, error) {
 	var n int
-	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var found bool
 		if err := tx.QueryRow(ctx, `SELECT true FROM channels WHERE id = $1 FOR UPDATE`, id).Scan(&found); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -174,7 +174,7 @@ func (ib *Inbox) DeleteChannel(ctx context.Context, id int64, force bool) (int, 
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
-		return n, fmt.Errorf("inbox: delete channel %d: %w", id, err)
+		return n, fmt.Errorf("chanstore: delete channel %d: %w", id, err)
 	}
 	return n, nil
 }

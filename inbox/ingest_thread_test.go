@@ -10,6 +10,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 func mailFrom(ch int64, addr, msgID string, th channels.Thread) channels.Inbound {
@@ -211,7 +212,7 @@ func TestMissedCallOpensAndAsksForCallBack(t *testing.T) {
 		t.Fatalf("missed call: conversation %d status %s", e.conversationOf(t, "c2"), c.Status)
 	}
 	ss, err := e.ib.Schedules(ctx, conv, 0)
-	if err != nil || len(ss) != 1 || ss[0].Kind != inbox.ScheduleReminder || !strings.Contains(string(ss[0].Payload), "Call back Reza") {
+	if err != nil || len(ss) != 1 || ss[0].Kind != schedule.ScheduleReminder || !strings.Contains(string(ss[0].Payload), "Call back Reza") {
 		t.Fatalf("schedules = %+v, %v; want one call-back reminder", ss, err)
 	}
 	e.ingest(t, call("c2", "NO ANSWER")) // a duplicate asks for nothing more

@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,21 +12,6 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 )
-
-// Event is the JSON payload of a NOTIFY on NotifyChannel.
-type Event struct {
-	// Type is message.created (a message was stored: the conversation
-	// changed too), message.updated (a delivery report or an edit),
-	// conversation.updated (an agent action) or messages.imported (more
-	// than 500 messages in one transaction: reload).
-	Type           string `json:"type"`
-	ConversationID int64  `json:"conversation_id"`
-	MessageID      int64  `json:"message_id,omitempty"`
-	ContactID      int64  `json:"contact_id,omitempty"`
-	ChannelID      int64  `json:"channel_id,omitempty"`
-	// NewConversation reports whether the message opened the conversation.
-	NewConversation bool `json:"new_conversation,omitempty"`
-}
 
 // convUpdate is what a group's messages change on one conversation.
 type convUpdate struct {
@@ -106,7 +90,7 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 		msgIDs, inReply = append(msgIDs, in.Thread.MessageID), append(inReply, in.Thread.InReplyTo)
 		refs = append(refs, strings.Join(in.Thread.References, " "))
 		headers, calls = append(headers, string(it.headers)), append(calls, string(it.call))
-		idents = append(idents, string(it.group[0].Kind)+":"+it.group[0].Value)
+		idents = append(idents, identityColumn(it.group[0]))
 		// Inbound history is stored as auto-replies are, so the KPI
 		// triggers (migration 00014) leave it out of the requests' first
 		// messages and the reopenings.
@@ -198,71 +182,9 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 	b.Queue(fmt.Sprintf(cancelWaitsSQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
 }
 
-// endHistorySQL, for the history conversations among those the query %s
-// selects (the ones a customer's live message reopens), audits the
-// resolve they were stored with, at the instant they started, as any
-// conversation's: once updateConversationsSQL has made them live requests
-// (history false), the reports replay them as started and resolved at
-// once, then reopened by that message, and never in the backlog before
-// it. Run before updateConversationsSQL, or in its statement.
-const endHistorySQL = `INSERT INTO audit_events (at, action, subject_type, subject_id, data)
-		SELECT c.created_at, 'conversation.status', 'conversation', c.id, '{"status": "resolved", "until": null}'
-		FROM conversations c WHERE c.history AND c.id IN (%s)`
-
-// updateConversationsSQL applies what new messages change on their
-// conversations, from the relation %s named u with the columns (id, last,
-// last_in, unread, reopen, out_first, out_seen, wait_from) of convUpdate.
-// A customer's live message (reopen) ends a conversation's history
-// (endHistorySQL): it is a request from then on.
-const updateConversationsSQL = `UPDATE conversations c SET
-			last_message_at = GREATEST(c.last_message_at, u.last),
-			last_inbound_at = GREATEST(c.last_inbound_at, u.last_in),
-			unread = c.unread + u.unread,
-			status = CASE WHEN u.reopen THEN 'open' ELSE c.status END,
-			snoozed_until = CASE WHEN u.reopen THEN NULL ELSE c.snoozed_until END,
-			resolved_at = CASE WHEN u.reopen THEN NULL ELSE c.resolved_at END,
-			history = c.history AND NOT u.reopen,
-			first_response_at = COALESCE(c.first_response_at, u.out_first),
-			waiting_since = CASE WHEN u.out_seen THEN u.wait_from ELSE COALESCE(c.waiting_since, u.wait_from) END,
-			updated_at = now()
-		FROM %s
-		WHERE c.id = u.id`
-
-// cancelWaitsSQL ends the follow-ups and snoozes of the conversations the
-// query %s selects: a customer's message ends them.
-const cancelWaitsSQL = `UPDATE schedules SET state = 'cancelled'
-		WHERE conversation_id IN (%s) AND state = 'pending' AND kind IN ('followup', 'wake')`
-
 func later(cur *time.Time, t time.Time) *time.Time {
 	if cur == nil || t.After(*cur) {
 		return &t
 	}
 	return cur
-}
-
-func event(e Event) string {
-	js, _ := json.Marshal(e)
-	return string(js)
-}
-
-// bulkNotify is the most message.created notifications one transaction
-// sends; a larger group (an import) sends one messages.imported instead.
-const bulkNotify = 500
-
-// summarize returns the payloads of n new messages to notify: the
-// payloads themselves, or for more than bulkNotify (an import) one
-// messages.imported summary instead of thousands of notifications.
-func summarize(payloads []string, n int) []string {
-	if n > bulkNotify {
-		return []string{fmt.Sprintf(`{"type":"messages.imported","count":%d}`, n)}
-	}
-	return payloads
-}
-
-// queueNotify queues one NOTIFY per payload; PostgreSQL delivers them on
-// commit.
-func queueNotify(b *pgx.Batch, payloads []string) {
-	if len(payloads) > 0 {
-		b.Queue(`SELECT pg_notify($1, x) FROM unnest($2::text[]) x`, NotifyChannel, payloads)
-	}
 }

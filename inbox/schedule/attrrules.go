@@ -1,4 +1,4 @@
-package inbox
+package schedule
 
 import (
 	"context"
@@ -26,7 +26,7 @@ type AttributeRule struct {
 }
 
 // AddAttributeRule stores a rule and returns its id.
-func (ib *Inbox) AddAttributeRule(ctx context.Context, r AttributeRule) (int64, error) {
+func (bk *Book) AddAttributeRule(ctx context.Context, r AttributeRule) (int64, error) {
 	if r.AtTime == "" {
 		r.AtTime = "10:00"
 	}
@@ -34,7 +34,7 @@ func (ib *Inbox) AddAttributeRule(ctx context.Context, r AttributeRule) (int64, 
 		r.Zone = "Asia/Tehran"
 	}
 	bad := func(why string) (int64, error) {
-		return 0, fmt.Errorf("inbox: attribute rule: %s: %w", why, ErrInvalid)
+		return 0, fmt.Errorf("schedule: attribute rule: %s: %w", why, ErrInvalid)
 	}
 	switch {
 	case r.Attribute == "":
@@ -51,7 +51,7 @@ func (ib *Inbox) AddAttributeRule(ctx context.Context, r AttributeRule) (int64, 
 		return bad(fmt.Sprintf("zone %q", r.Zone))
 	}
 	var id int64
-	err := ib.pool.QueryRow(ctx, `INSERT INTO attribute_rules (attribute, days_before, at_time, zone, channel_id, template, text)
+	err := bk.pool.QueryRow(ctx, `INSERT INTO attribute_rules (attribute, days_before, at_time, zone, channel_id, template, text)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		r.Attribute, r.DaysBefore, r.AtTime, r.Zone, r.ChannelID, r.Template, r.Text).Scan(&id)
 	var pgErr *pgconn.PgError
@@ -59,7 +59,7 @@ func (ib *Inbox) AddAttributeRule(ctx context.Context, r AttributeRule) (int64, 
 		return bad(fmt.Sprintf("channel %d does not exist", r.ChannelID))
 	}
 	if err != nil {
-		return 0, fmt.Errorf("inbox: attribute rule: %w", err)
+		return 0, fmt.Errorf("schedule: attribute rule: %w", err)
 	}
 	return id, nil
 }
@@ -68,8 +68,8 @@ func (ib *Inbox) AddAttributeRule(ctx context.Context, r AttributeRule) (int64, 
 // days of now (and not more than a day late), once per rule, contact and
 // date; the reconciler then enqueues them. Attribute values that are not
 // dates (2006-01-02) are skipped. It returns how many it created.
-func (ib *Inbox) PlanAttributeMessages(ctx context.Context, now time.Time) (int, error) {
-	rows, _ := ib.pool.Query(ctx, `SELECT r.id, r.days_before, r.at_time, r.zone, r.channel_id, r.template, r.text,
+func (bk *Book) PlanAttributeMessages(ctx context.Context, now time.Time) (int, error) {
+	rows, _ := bk.pool.Query(ctx, `SELECT r.id, r.days_before, r.at_time, r.zone, r.channel_id, r.template, r.text,
 			c.id, c.attributes->>r.attribute
 		FROM attribute_rules r JOIN contacts c ON c.attributes ? r.attribute AND c.merged_into IS NULL
 		WHERE r.active`)
@@ -102,11 +102,11 @@ func (ib *Inbox) PlanAttributeMessages(ctx context.Context, now time.Time) (int,
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("inbox: plan attribute messages: %w", err)
+		return 0, fmt.Errorf("schedule: plan attribute messages: %w", err)
 	}
 	n := 0
 	for _, p := range plans {
-		_, err := ib.AddSchedule(ctx, p.ns)
+		_, err := bk.AddSchedule(ctx, p.ns)
 		if errors.Is(err, ErrConflict) {
 			continue // planned before
 		}

@@ -1,11 +1,11 @@
-package inbox_test
+package schedule_test
 
 import (
 	"errors"
 	"testing"
 	"time"
 
-	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/schedule"
 )
 
 func TestCalendarDeadline(t *testing.T) {
@@ -17,13 +17,13 @@ func TestCalendarDeadline(t *testing.T) {
 		}
 		return tm
 	}
-	iran := inbox.IranianWeek()
+	iran := schedule.IranianWeek()
 	nowruz := iran
 	nowruz.Holidays = []string{"2026-03-21", "2026-03-22"}
 	// 2026-03-18 is a Wednesday, 2026-03-19 a Thursday, 2026-03-20 a Friday.
 	cases := []struct {
 		name  string
-		cal   inbox.Calendar
+		cal   schedule.Calendar
 		start time.Time
 		d     time.Duration
 		want  time.Time
@@ -50,7 +50,7 @@ func TestCalendarDeadline(t *testing.T) {
 			}
 		})
 	}
-	bad := []inbox.Calendar{
+	bad := []schedule.Calendar{
 		{Zone: "Mars/Olympus", Week: iran.Week},
 		{Week: map[string][][2]string{"someday": {{"08:00", "16:00"}}}},
 		{Week: map[string][][2]string{"sat": {{"16:00", "08:00"}}}},
@@ -59,7 +59,7 @@ func TestCalendarDeadline(t *testing.T) {
 		{},
 	}
 	for i, c := range bad {
-		if _, err := c.Deadline(time.Now(), time.Minute); !errors.Is(err, inbox.ErrInvalid) {
+		if _, err := c.Deadline(time.Now(), time.Minute); !errors.Is(err, schedule.ErrInvalid) {
 			t.Errorf("bad calendar %d: err = %v", i, err)
 		}
 	}

@@ -77,7 +77,7 @@ var openCallbacksSQL = `WITH n AS (` + callbacksNewSQL + `), missed AS (
 	FROM missed x
 	JOIN conversations c ON c.id = x.conversation_id
 	JOIN contacts ct ON ct.id = x.contact_id
-	CROSS JOIN LATERAL (SELECT COALESCE(NULLIF(ct.name, ''), split_part(x.identity, ':', 2)) AS name) who
+	CROSS JOIN LATERAL (SELECT COALESCE(NULLIF(ct.name, ''), ` + identityValue("x.identity") + `) AS name) who
 	WHERE NOT EXISTS (SELECT FROM conversations o JOIN messages m ON m.conversation_id = o.id
 		WHERE o.contact_id = x.contact_id AND m.kind = 'call' AND m.sent_at >= x.sent_at
 			AND m.call->>'disposition' = 'ANSWERED')

@@ -1,0 +1,57 @@
+package inbox
+
+import "fmt"
+
+// The SQL that the live ingest (Ingest: ingest_write.go) and the bulk
+// ingest (IngestBulk: ingest_bulk_write.go) share, so that both leave a
+// conversation in the same state; the call backs' SQL, shared too, is in
+// ingest_callbacks.go.
+
+// endHistorySQL, for the history conversations among those the query %s
+// selects (the ones a customer's live message reopens), audits the
+// resolve they were stored with, at the instant they started, as any
+// conversation's: once updateConversationsSQL has made them live requests
+// (history false), the reports replay them as started and resolved at
+// once, then reopened by that message, and never in the backlog before
+// it. Run before updateConversationsSQL, or in its statement.
+const endHistorySQL = `INSERT INTO audit_events (at, action, subject_type, subject_id, data)
+		SELECT c.created_at, 'conversation.status', 'conversation', c.id, '{"status": "resolved", "until": null}'
+		FROM conversations c WHERE c.history AND c.id IN (%s)`
+
+// updateConversationsSQL applies what new messages change on their
+// conversations, from the relation %s named u with the columns (id, last,
+// last_in, unread, reopen, out_first, out_seen, wait_from) of convUpdate.
+// A customer's live message (reopen) ends a conversation's history
+// (endHistorySQL): it is a request from then on.
+const updateConversationsSQL = `UPDATE conversations c SET
+			last_message_at = GREATEST(c.last_message_at, u.last),
+			last_inbound_at = GREATEST(c.last_inbound_at, u.last_in),
+			unread = c.unread + u.unread,
+			status = CASE WHEN u.reopen THEN 'open' ELSE c.status END,
+			snoozed_until = CASE WHEN u.reopen THEN NULL ELSE c.snoozed_until END,
+			resolved_at = CASE WHEN u.reopen THEN NULL ELSE c.resolved_at END,
+			history = c.history AND NOT u.reopen,
+			first_response_at = COALESCE(c.first_response_at, u.out_first),
+			waiting_since = CASE WHEN u.out_seen THEN u.wait_from ELSE COALESCE(c.waiting_since, u.wait_from) END,
+			updated_at = now()
+		FROM %s
+		WHERE c.id = u.id`
+
+// cancelWaitsSQL ends the follow-ups and snoozes of the conversations the
+// query %s selects: a customer's message ends them.
+const cancelWaitsSQL = `UPDATE schedules SET state = 'cancelled'
+		WHERE conversation_id IN (%s) AND state = 'pending' AND kind IN ('followup', 'wake')`
+
+// bulkNotify is the most message.created notifications one transaction
+// sends; a larger group (an import) sends one messages.imported instead.
+const bulkNotify = 500
+
+// summarize returns the payloads of n new messages to notify: the
+// payloads themselves, or for more than bulkNotify (an import) one
+// messages.imported summary instead of thousands of notifications.
+func summarize(payloads []string, n int) []string {
+	if n > bulkNotify {
+		return []string{fmt.Sprintf(`{"type":"messages.imported","count":%d}`, n)}
+	}
+	return payloads
+}
