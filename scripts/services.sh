@@ -312,6 +312,9 @@ pg_start_private() {
 	((${#sock} + 16 <= 107)) || sockopt="-c unix_socket_directories=''"
 	if ! pg_as "$owner" "$bindir/pg_ctl" -D "$datadir" -l "$log" -w -t "$WAIT_SECONDS" -s \
 		-o "-p $port -c listen_addresses='$(bind_addr "$host")' $sockopt" start </dev/null >/dev/null 2>&1 9>&-; then
+		if [[ -n ${PG_PORT_TAKEN_OK:-} ]] && tail -n 20 "$log" | grep -q 'Address already in use'; then
+			return 75 # the caller picks another port
+		fi
 		tail -n 20 "$log" >&2
 		die "postgres: could not start the server in $(rel "$DATA")/postgres on $(hp "$host" "$port") (log: $(rel "$DATA")/postgres.log)"
 	fi
@@ -432,7 +435,16 @@ pg_fallback() {
 	fi
 	[[ -n $p ]] || p=$(pg_free_port $((port + 1))) ||
 		die "postgres: no free port above $port for a private server"
-	note=$(pg_start_private 127.0.0.1 "$p" "$user")
+	# A free port may be taken before the server binds it (other programs
+	# pick ports too): then the next free one is tried, a few times.
+	local tries=5 rc
+	while :; do
+		rc=0
+		note=$(PG_PORT_TAKEN_OK=1 pg_start_private 127.0.0.1 "$p" "$user") || rc=$?
+		((rc == 0)) && break
+		((rc == 75 && --tries > 0)) || die "postgres: could not start a private server in $(rel "$DATA")/postgres (log: $(rel "$DATA")/postgres.log)"
+		p=$(pg_free_port $((p + 1))) || die "postgres: no free port above $port for a private server"
+	done
 	private=$(pg_with_hostport "$url" 127.0.0.1 "$p")
 	if err=$(pg_login_error 127.0.0.1 "$p" "$user" ''); then
 		die "postgres: $(hp "$host" "$port") refuses a password-free login for '$user', and so does the private server in $(rel "$DATA")/postgres ($note):" \

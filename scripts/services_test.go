@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -58,6 +59,10 @@ func TestServicesPostgres(t *testing.T) {
 		data := dataDir(t)
 		url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/peyk?sslmode=disable", port)
 		t.Cleanup(func() { services(t, data, url, "stop") })
+		// The first port the script finds free is taken before its server
+		// binds it (bound, not listening, as another program's socket
+		// between its bind and its listen): it goes on to the next.
+		taken := holdPort(t, port+1)
 
 		out, err := services(t, data, url, "ensure", "postgres")
 		if err != nil || !strings.Contains(out, "refuses a password-free login") || strings.Count(out, "\n") != 1 {
@@ -71,6 +76,9 @@ func TestServicesPostgres(t *testing.T) {
 		private := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(env), prefix), "'")
 		if private == url || !strings.Contains(out, private) {
 			t.Fatalf("private URL %q (ensure said %q)", private, out)
+		}
+		if taken != 0 && strings.Contains(private, fmt.Sprintf(":%d/", taken)) {
+			t.Fatalf("private URL %q on the taken port %d", private, taken)
 		}
 		login(t, private)
 		// Again, as make test does each time: the same server, no restart.
@@ -283,4 +291,22 @@ func snapshot(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// holdPort binds 127.0.0.1:port without listening, so a connection finds
+// nothing there but a server cannot bind it, and returns port; it returns
+// 0 when the port cannot be had.
+func holdPort(t *testing.T, port int) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		syscall.Close(fd)
+		t.Logf("port %d cannot be held (%v): the taken-port case is not tried", port, err)
+		return 0
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	return port
 }
