@@ -66,6 +66,10 @@ type Text = schedule.Text
 
 // The keys of Text (see schedule.TextReminder).
 const (
-	TextReminder         = schedule.TextReminder
-	TextReminderCallback = schedule.TextReminderCallback
+	TextReminder          = schedule.TextReminder
+	TextReminderCallback  = schedule.TextReminderCallback
+	TextSnoozeEnded       = schedule.TextSnoozeEnded
+	TextFollowupsResolved = schedule.TextFollowupsResolved
+	TextSLABreach         = schedule.TextSLABreach
+	TextSLAReassigned     = schedule.TextSLAReassigned
 )

@@ -80,6 +80,12 @@ func TestSLABreachReassigns(t *testing.T) {
 	if k := e.count(t, `SELECT count(*) FROM messages WHERE kind = 'event' AND body LIKE 'SLA breached%'`); k != 3 {
 		t.Fatalf("timeline entries = %d, want 3", k)
 	}
+	// Each says so as a key with the due time and the new assignee, which
+	// the page renders in the reader's language and calendar.
+	if k := e.count(t, `SELECT count(*) FROM messages WHERE kind = 'event' AND i18n->>'key' = 'sla.breach.reassigned'
+		AND (i18n->'args'->>'due_at')::timestamptz IS NOT NULL AND i18n->'args'->>'name' <> ''`); k != 3 {
+		t.Fatalf("timeline entries with their key = %d, want 3", k)
+	}
 
 	t.Run("answered in time: no breach", func(t *testing.T) {
 		in := smsFrom(e.sms, "09127777777", "answered")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/templates"
 )
 
@@ -95,7 +96,6 @@ func uiFuncs(locale string, loc *time.Location, kinds *channels.Registry) templa
 	f := template.FuncMap(templates.Funcs(locale, loc))
 	date, clock, digits := f["date"].(func(any) (string, error)), f["time"].(func(any) (string, error)), f["digits"].(func(any) string)
 	f["t"] = tr.t
-	f["say"] = tr.say
 	f["datetime"] = func(v any) (string, error) {
 		d, err := date(v)
 		if err != nil || d == "" {
@@ -103,6 +103,12 @@ func uiFuncs(locale string, loc *time.Location, kinds *channels.Registry) templa
 		}
 		c, err := clock(v)
 		return d + " " + c, err
+	}
+	datetime := f["datetime"].(func(any) (string, error))
+	f["say"] = func(text *schedule.Text, body string) string {
+		return tr.say(text, body, func(name, v string) string {
+			return sayArg(name, v, datetime, digits)
+		})
 	}
 	f["ago"] = func(t time.Time) string { return ago(tr, digits, time.Since(t)) }
 	f["iso"] = func(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -165,6 +165,11 @@ func TestFollowUp(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("audited resolves = %d, want 1", n)
 		}
+		// The timeline says so as a key the page renders in fa or en.
+		if n := f.count(t, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND kind = 'event'
+			AND i18n->>'key' = 'followup.resolved' AND i18n->'args'->>'n' = '1'`, f.conv); n != 1 {
+			t.Fatalf("follow-up resolve entries with their key = %d, want 1", n)
+		}
 	})
 
 	t.Run("the customer replies: cancelled", func(t *testing.T) {
@@ -197,5 +202,9 @@ func TestSnoozeWakes(t *testing.T) {
 	f.waitSchedule(t, ss[0].ID, "done")
 	if c, _ := f.ib.Conversation(ctx, f.conv); c.Status != inbox.StatusOpen {
 		t.Fatalf("status %s after the snooze, want open", c.Status)
+	}
+	if n := f.count(t, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND kind = 'event'
+		AND i18n->>'key' = 'snooze.ended'`, f.conv); n != 1 {
+		t.Fatalf("snooze-ended entries with their key = %d, want 1", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,7 +52,8 @@ func (bk *Book) Fire(ctx context.Context, id int64, due time.Time, text string) 
 			return bk.remind(ctx, tx, s, p)
 		case ScheduleWake:
 			return bk.note(ctx, tx, s, `UPDATE conversations SET status = 'open', snoozed_until = NULL,
-				updated_at = now() WHERE id = $1 AND status = 'snoozed'`, "Snooze ended: conversation reopened")
+				updated_at = now() WHERE id = $1 AND status = 'snoozed'`, "Snooze ended: conversation reopened",
+				&Text{Key: TextSnoozeEnded})
 		case ScheduleMessage, ScheduleAttribute:
 			f.MessageID, f.MessageQueue, err = bk.sendScheduled(ctx, tx, s, p, text)
 			return err
@@ -107,13 +109,14 @@ const remindSQL = `WITH c AS (
 	SELECT id, $2, 'reminder', $3, $4 FROM who WHERE rank = (SELECT min(rank) FROM who) ORDER BY id`
 
 // note runs sql on the schedule's conversation and, when it changed
-// something, notes it on the timeline.
-func (bk *Book) note(ctx context.Context, tx pgx.Tx, s Schedule, sql, text string) error {
+// something, notes it on the timeline: text in English, say as a key and
+// arguments.
+func (bk *Book) note(ctx context.Context, tx pgx.Tx, s Schedule, sql, text string, say *Text) error {
 	ct, err := tx.Exec(ctx, sql, s.ConversationID)
 	if err != nil || ct.RowsAffected() == 0 {
 		return err
 	}
-	return bk.convs.Note(ctx, tx, *s.ConversationID, text, nil)
+	return bk.convs.Note(ctx, tx, *s.ConversationID, text, say)
 }
 
 // sendScheduled queues the schedule's message on its conversation; an
@@ -154,7 +157,8 @@ func (bk *Book) followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, 
 				resolved_at = now(), updated_at = now() WHERE id = $1 AND status <> 'resolved' RETURNING id)
 			INSERT INTO audit_events (action, subject_type, subject_id, data)
 			SELECT 'conversation.status', 'conversation', id, '{"status": "resolved", "until": null}' FROM resolved`,
-			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges))
+			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges),
+			&Text{Key: TextFollowupsResolved, Args: map[string]string{"n": strconv.Itoa(p.Nudges)}})
 	}
 	if f.MessageID, f.MessageQueue, err = bk.sendScheduled(ctx, tx, s, p, text); err != nil {
 		return err

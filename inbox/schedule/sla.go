@@ -158,9 +158,11 @@ func (bk *Book) breach(ctx context.Context, c breachCandidate, due time.Time) (b
 			return err
 		}
 		text := fmt.Sprintf("SLA breached: no first response by %s", due.UTC().Format(time.RFC3339))
+		say := &Text{Key: TextSLABreach, Args: map[string]string{"due_at": due.UTC().Format(time.RFC3339)}}
 		b := &pgx.Batch{}
 		if next != nil {
 			text += "; reassigned to " + nextName
+			say.Key, say.Args["name"] = TextSLAReassigned, nextName
 			b.Queue(`UPDATE conversations SET assignee_id = $2, updated_at = now() WHERE id = $1`, c.conv, *next)
 			b.Queue(`UPDATE sla_policies SET last_assigned_user_id = $2 WHERE id = $1`, c.policy, *next)
 			b.Queue(`UPDATE sla_breaches SET to_user_id = $3 WHERE conversation_id = $1 AND waiting_since = $2`,
@@ -181,7 +183,7 @@ func (bk *Book) breach(ctx context.Context, c breachCandidate, due time.Time) (b
 		if err := bk.convs.Changed(ctx, tx, c.conv); err != nil {
 			return err
 		}
-		return bk.convs.Note(ctx, tx, c.conv, text, nil)
+		return bk.convs.Note(ctx, tx, c.conv, text, say)
 	})
 	if err != nil {
 		return false, fmt.Errorf("schedule: SLA breach of %d: %w", c.conv, err)

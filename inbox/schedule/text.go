@@ -19,6 +19,18 @@ const (
 	// TextReminderCallback is a fired call-back reminder; args: name, the
 	// customer's name, else their number.
 	TextReminderCallback = "reminder.callback"
+	// TextSnoozeEnded is a snooze that ran out and reopened its
+	// conversation; no args.
+	TextSnoozeEnded = "snooze.ended"
+	// TextFollowupsResolved is a follow-up that ran out of nudges and
+	// resolved its conversation; args: n, the number of nudges.
+	TextFollowupsResolved = "followup.resolved"
+	// TextSLABreach is a first response that missed its SLA; args: due_at
+	// (RFC 3339).
+	TextSLABreach = "sla.breach"
+	// TextSLAReassigned is TextSLABreach with the conversation handed on;
+	// args: due_at (RFC 3339) and name, the new assignee's.
+	TextSLAReassigned = "sla.breach.reassigned"
 )
 
 // reminderText is what a fired reminder with payload p says: the
