@@ -4,11 +4,8 @@ import (
 	"cmp"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -79,32 +76,26 @@ func (b *Bot) Webhook(secret string, sink Sink) *Webhook {
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		fail(w, http.StatusMethodNotAllowed, "use POST")
+		channels.WebhookError(w, http.StatusMethodNotAllowed, "use POST")
 		return
 	}
 	if !h.authentic(r) {
-		fail(w, http.StatusUnauthorized, "missing or wrong "+SecretHeader)
+		channels.WebhookError(w, http.StatusUnauthorized, "missing or wrong "+SecretHeader)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		fail(w, http.StatusRequestEntityTooLarge, "body is larger than "+strconv.Itoa(MaxWebhookBody)+" bytes")
-		return
-	case err != nil:
-		fail(w, http.StatusBadRequest, "reading the body: "+err.Error())
+	body, ok := channels.ReadWebhookBody(w, r, MaxWebhookBody)
+	if !ok {
 		return
 	}
 	var u tgbotapi.Update
 	if err := json.Unmarshal(body, &u); err != nil {
-		fail(w, http.StatusBadRequest, "not a Telegram update: "+err.Error())
+		channels.WebhookError(w, http.StatusBadRequest, "not a Telegram update: "+err.Error())
 		return
 	}
 	ev, err := ConvertAs(r.Context(), h.ChannelID, cmp.Or(h.Identity, channels.IdentityTelegram), u, h.Files)
 	if err != nil {
 		h.logError("telegram: webhook: download failed", u.UpdateID, err)
-		fail(w, http.StatusServiceUnavailable, "could not download the attachment; try again")
+		channels.WebhookError(w, http.StatusServiceUnavailable, "could not download the attachment; try again")
 		return
 	}
 	switch {
@@ -115,7 +106,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		h.logError("telegram: webhook: storing failed", u.UpdateID, err)
-		fail(w, http.StatusInternalServerError, "could not store the update; try again")
+		channels.WebhookError(w, http.StatusInternalServerError, "could not store the update; try again")
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -137,12 +128,4 @@ func (h *Webhook) logError(msg string, updateID int, err error) {
 	if h.Log != nil {
 		h.Log.Error(msg, "channel_id", h.ChannelID, "update_id", updateID, "err", err)
 	}
-}
-
-// fail answers with status and a JSON error.
-func fail(w http.ResponseWriter, status int, reason string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": reason})
 }

@@ -5,12 +5,9 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/peykhq/peyk/channels"
@@ -89,26 +86,20 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPost:
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		fail(w, http.StatusMethodNotAllowed, "use GET or POST")
+		channels.WebhookError(w, http.StatusMethodNotAllowed, "use GET or POST")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		fail(w, http.StatusRequestEntityTooLarge, "body is larger than "+strconv.Itoa(MaxWebhookBody)+" bytes")
-		return
-	case err != nil:
-		fail(w, http.StatusBadRequest, "reading the body: "+err.Error())
+	body, ok := channels.ReadWebhookBody(w, r, MaxWebhookBody)
+	if !ok {
 		return
 	}
 	if !ValidSignature(h.AppSecret, body, r.Header.Get(SignatureHeader)) {
-		fail(w, http.StatusUnauthorized, "missing or wrong "+SignatureHeader)
+		channels.WebhookError(w, http.StatusUnauthorized, "missing or wrong "+SignatureHeader)
 		return
 	}
 	evs, err := Parse(h.ChannelID, h.PhoneNumberID, body)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		channels.WebhookError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	var ins []channels.Inbound
@@ -116,7 +107,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, ev := range evs {
 		if err := fetch(r.Context(), ev, h.Media); err != nil {
 			h.logError("whatsapp: webhook: download failed", ev.Inbound.ExternalID, err)
-			fail(w, http.StatusServiceUnavailable, "could not download the media; try again")
+			channels.WebhookError(w, http.StatusServiceUnavailable, "could not download the media; try again")
 			return
 		}
 		switch {
@@ -129,14 +120,14 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(ins) > 0 {
 		if err := h.Sink.Ingest(r.Context(), ins); err != nil {
 			h.logError("whatsapp: webhook: storing failed", ins[0].ExternalID, err)
-			fail(w, http.StatusInternalServerError, "could not store the messages; try again")
+			channels.WebhookError(w, http.StatusInternalServerError, "could not store the messages; try again")
 			return
 		}
 	}
 	if len(ups) > 0 {
 		if _, err := h.Sink.Update(r.Context(), ups); err != nil {
 			h.logError("whatsapp: webhook: status update failed", ups[0].ExternalID, err)
-			fail(w, http.StatusInternalServerError, "could not store the statuses; try again")
+			channels.WebhookError(w, http.StatusInternalServerError, "could not store the statuses; try again")
 			return
 		}
 	}
@@ -149,7 +140,7 @@ func (h *Webhook) verify(w http.ResponseWriter, r *http.Request) {
 	token := q.Get("hub.verify_token")
 	if h.VerifyToken == "" || q.Get("hub.mode") != "subscribe" ||
 		subtle.ConstantTimeCompare([]byte(token), []byte(h.VerifyToken)) != 1 {
-		fail(w, http.StatusForbidden, "wrong hub.mode or hub.verify_token")
+		channels.WebhookError(w, http.StatusForbidden, "wrong hub.mode or hub.verify_token")
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -188,12 +179,4 @@ func (h *Webhook) logError(msg, externalID string, err error) {
 	if h.Log != nil {
 		h.Log.Error(msg, "channel_id", h.ChannelID, "external_id", externalID, "err", err)
 	}
-}
-
-// fail answers with status and a JSON error.
-func fail(w http.ResponseWriter, status int, reason string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": reason})
 }

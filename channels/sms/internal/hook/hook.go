@@ -6,7 +6,6 @@ package hook
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,10 +24,7 @@ const MaxBody = 256 << 10
 
 // Error replies with status and a JSON body {"error": reason}.
 func Error(w http.ResponseWriter, status int, reason string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": reason})
+	channels.WebhookError(w, status, reason)
 }
 
 // PostForm reads an application/x-www-form-urlencoded body of at most
