@@ -1,31 +1,14 @@
 package telegram
 
 import (
-	"bufio"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/peykhq/peyk/db/dbtest"
+	"github.com/peykhq/peyk/channels/internal/webhookbench"
 )
-
-// benchMessages is how many updates BenchmarkWebhookIngest posts per run
-// (PEYK_BENCH_MESSAGES overrides 100,000).
-func benchMessages() int {
-	if n, err := strconv.Atoi(os.Getenv("PEYK_BENCH_MESSAGES")); err == nil && n > 0 {
-		return n
-	}
-	return 100_000
-}
 
 // BenchmarkWebhookIngest posts 100,000 Telegram updates from 10,000
 // distinct users to the webhook, served over HTTP by httptest in front of
@@ -43,7 +26,7 @@ func BenchmarkWebhookIngest(b *testing.B) {
 	srv := httptest.NewServer(NewWebhook(e.ch, testSecret, e.ib, nil))
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
-	total := benchMessages()
+	total := webhookbench.Messages(100_000)
 	users := max(total/10, 1)
 	b.ResetTimer()
 	for iter := 0; iter < b.N; iter++ {
@@ -58,24 +41,7 @@ func BenchmarkWebhookIngest(b *testing.B) {
 			requests[i] = fmt.Appendf(nil, "POST /telegram HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"+
 				"%s: %s\r\nContent-Length: %d\r\n\r\n%s", host, SecretHeader, testSecret, len(body), body)
 		}
-		lat := make([]time.Duration, total)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		b.StartTimer()
-		start := time.Now()
-		for range senders {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := send(host, requests, lat, &next); err != nil {
-					b.Error(err)
-				}
-			}()
-		}
-		wg.Wait()
-		elapsed := time.Since(start)
-		b.ReportMetric(float64(total)/elapsed.Seconds(), "msg/s")
-		dbtest.ReportLatencies(b, lat)
+		webhookbench.Post(b, host, requests, senders)
 	}
 	b.StopTimer()
 	if n := e.count(b, `SELECT count(*) FROM messages`); n != total*b.N {
@@ -83,36 +49,5 @@ func BenchmarkWebhookIngest(b *testing.B) {
 	}
 	if n := e.count(b, `SELECT count(*) FROM contacts`); n != users {
 		b.Fatalf("contacts = %d, want %d", n, users)
-	}
-}
-
-// send posts requests, taking the next index from next, over one
-// keep-alive connection, and records each one's latency.
-func send(host string, requests [][]byte, lat []time.Duration, next *atomic.Int64) error {
-	conn, err := net.Dial("tcp", host)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	r := bufio.NewReader(conn)
-	for {
-		i := int(next.Add(1)) - 1
-		if i >= len(requests) {
-			return nil
-		}
-		t0 := time.Now()
-		if _, err := conn.Write(requests[i]); err != nil {
-			return err
-		}
-		resp, err := http.ReadResponse(r, nil)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		lat[i] = time.Since(t0)
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("update %d: HTTP %d", i, resp.StatusCode)
-		}
 	}
 }

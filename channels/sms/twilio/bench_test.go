@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,17 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peykhq/peyk/channels/internal/webhookbench"
 	"github.com/peykhq/peyk/db/dbtest"
 )
-
-// benchMessages is how many webhooks BenchmarkTwilioWebhookIngest posts
-// per run (PEYK_BENCH_MESSAGES overrides 50,000); senders are a tenth.
-func benchMessages() int {
-	if n, err := strconv.Atoi(os.Getenv("PEYK_BENCH_MESSAGES")); err == nil && n > 0 {
-		return n
-	}
-	return 50_000
-}
 
 // BenchmarkTwilioWebhookIngest has 64 concurrent senders POST signed
 // Twilio inbound webhooks to the handler on an httptest server backed by
@@ -35,7 +26,7 @@ func benchMessages() int {
 func BenchmarkTwilioWebhookIngest(b *testing.B) {
 	const senders = 64
 	e := newEnv(b, nil)
-	total := benchMessages()
+	total := webhookbench.Messages(50_000) // senders are a tenth
 	phones := max(total/10, 1)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders, MaxConnsPerHost: senders}}
 	b.ResetTimer()
