@@ -81,6 +81,10 @@ func (s *Server) requirePage(role string, h http.HandlerFunc) http.HandlerFunc {
 		if err == nil && !allowed(u, role) {
 			err = errForbidden
 		}
+		if err != nil && u.ID != 0 && s.failPage != nil {
+			s.failPage(w, withCaller(r, u, csrf), err)
+			return
+		}
 		if err != nil {
 			lang := "" // nobody known yet: both languages
 			if u.ID != 0 {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/templates"
@@ -13,6 +14,17 @@ import (
 // apiError is the one shape of every JSON error: {"error": {"code", "message"}}.
 type apiError struct {
 	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Fields are the fields at fault when the input was bad field by
+	// field (channels.FieldError).
+	Fields []apiFieldError `json:"fields,omitempty"`
+}
+
+// apiFieldError is one field at fault: its name, the catalogue key of
+// the reason (stable, for clients that translate) and the detail.
+type apiFieldError struct {
+	Field   string `json:"field"`
+	Reason  string `json:"reason"`
 	Message string `json:"message"`
 }
 
@@ -60,5 +72,11 @@ func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 		msg = "the database or another service Peyk needs cannot be reached; retry later"
 		w.Header().Set("Retry-After", RetryAfter)
 	}
-	writeJSON(w, status, map[string]apiError{"error": {Code: code, Message: msg}})
+	answer := apiError{Code: code, Message: msg}
+	if status < http.StatusInternalServerError {
+		for _, fe := range channels.FieldErrors(err) {
+			answer.Fields = append(answer.Fields, apiFieldError{Field: fe.Field, Reason: fe.Reason, Message: fe.Err.Error()})
+		}
+	}
+	writeJSON(w, status, map[string]apiError{"error": answer})
 }

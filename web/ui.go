@@ -55,12 +55,15 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	page("POST /contacts/{id}/merge", u.merge)
 	page("POST /contacts/{id}/unmerge", u.unmerge)
 	page("POST /locale", u.setLocale)
+	u.settingsRoutes(mux)
+	s.failPage = u.fail
 }
 
 // pageData is what the layout renders around every page's View.
 type pageData struct {
 	Locale, Dir    string
 	Title, Nav     string
+	Section        string // the settings section shown, for its menu
 	Page           string // the view's name, for app.js
 	Search         string // the search box's text
 	Back           string // this page's path, where the language switch returns

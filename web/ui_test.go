@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db/dbtest"
@@ -26,6 +28,7 @@ import (
 // subject, body and HTML with an attachment, a Telegram chat and a call.
 type uiEnv struct {
 	t                    *testing.T
+	pool                 *pgxpool.Pool
 	srv                  *httptest.Server
 	client               *http.Client
 	ib                   *inbox.Inbox
@@ -62,7 +65,7 @@ func newUIEnvWith(t *testing.T, locale string, adjust func(*web.Deps)) *uiEnv {
 	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	e := &uiEnv{t: t, ib: inbox.New(pool, inbox.Config{}, nil), contacts: crm.NewStore(pool), users: auth.NewStore(pool, 4)}
+	e := &uiEnv{t: t, pool: pool, ib: inbox.New(pool, inbox.Config{}, nil), contacts: crm.NewStore(pool), users: auth.NewStore(pool, 4)}
 	var err error
 	if e.user, err = e.users.CreateUser(ctx, auth.NewUser{Email: "agent@example.com", Name: "Agent Smith",
 		Role: auth.RoleAgent, Password: "correct horse", Locale: locale}); err != nil {
@@ -120,6 +123,15 @@ func newUIEnvWith(t *testing.T, locale string, adjust func(*web.Deps)) *uiEnv {
 	t.Cleanup(e.srv.Close)
 	e.signIn()
 	return e
+}
+
+// becomeAdmin makes the signed-in user an admin.
+func (e *uiEnv) becomeAdmin() {
+	e.t.Helper()
+	if _, err := e.pool.Exec(context.Background(), `UPDATE users SET role = 'admin' WHERE id = $1`, e.user.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	e.user.Role = auth.RoleAdmin
 }
 
 // signIn starts a session for the agent and keeps its cookie.

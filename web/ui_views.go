@@ -96,6 +96,7 @@ func uiFuncs(locale string, loc *time.Location, kinds *channels.Registry) templa
 	f := template.FuncMap(templates.Funcs(locale, loc))
 	date, clock, digits := f["date"].(func(any) (string, error)), f["time"].(func(any) (string, error)), f["digits"].(func(any) string)
 	f["t"] = tr.t
+	f["settingsSections"] = func() []settingsSection { return settingsSections }
 	f["datetime"] = func(v any) (string, error) {
 		d, err := date(v)
 		if err != nil || d == "" {

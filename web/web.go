@@ -94,6 +94,9 @@ type Server struct {
 	origins *http.CrossOriginProtection
 	// emailLimit and ipLimit count failed logins.
 	emailLimit, ipLimit *limiter
+	// failPage shows an error to a signed-in user as a page of the app,
+	// in its layout (set by the agent UI; nil: a short page).
+	failPage func(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // New returns a Server.
