@@ -5,11 +5,13 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/db/dbtest"
+	"github.com/peykhq/peyk/inbox/kpi"
 )
 
-// TestCalledBackAt checks the call back each missed call keeps
+// TestCalledBackAt checks the call back the roller gives each missed call
 // (kpi_calls.called_back_at, migration 00016) as calls arrive in one
-// statement, out of order, and with an earlier call back coming last.
+// statement, out of order, and with an earlier call back coming last,
+// rolling after each statement.
 func TestCalledBackAt(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
@@ -67,6 +69,9 @@ func TestCalledBackAt(t *testing.T) {
 			conv := b.conv(b.contact(c.name), phone, 0, at(0, 0))
 			for _, s := range c.steps {
 				calls(conv, s.times, s.dispositions)
+				if _, err := kpi.NewRoller(pool).Roll(t.Context()); err != nil {
+					t.Fatal(err)
+				}
 			}
 			got := calledBack(conv, c.call)
 			if (got == nil) != c.want.IsZero() || (got != nil && !got.Equal(c.want)) {

@@ -6,12 +6,14 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/db/dbtest"
+	"github.com/peykhq/peyk/inbox/kpi"
 )
 
-// TestHistoryNeighbours checks that the triggers of migration 00012 keep
-// each status and agent change's neighbours right however the rows
-// arrive: out of order, several conversations in one statement, and a
-// reopening deleted.
+// TestHistoryNeighbours checks that the roller keeps each status and
+// agent change's neighbours right however the facts arrive: out of
+// order, several conversations in one statement, a reopening recorded by
+// migration 00025, an id that is not a number; and that a rebuild gives
+// the same rows.
 func TestHistoryNeighbours(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
@@ -41,14 +43,18 @@ func TestHistoryNeighbours(t *testing.T) {
 	exec(assign, base, []int{10, 0, 30, 40}, []int64{1, 2, 2, 2},
 		[]string{"conversation.assign", "conversation.assign", "conversation.sla_breach", "conversation.assign"},
 		[]string{`{"assignee_id": 6}`, `{"assignee_id": 8}`, `{"to_user_id": null}`, `{"assignee_id": "x"}`})
-	// A reopening by a customer message (as the messages trigger writes
-	// it), then removed again.
-	exec(`INSERT INTO kpi_reopens (message_id, conversation_id, at) VALUES (100, 1, $1), (101, 2, $2)`,
-		base.Add(12*time.Minute), base.Add(31*time.Minute))
-	exec(`INSERT INTO kpi_statuses (conversation_id, at, ord, id, status) VALUES (1, $1, 1, 100, 'reopened'),
-		(2, $2, 1, 101, 'reopened')`, base.Add(12*time.Minute), base.Add(31*time.Minute))
-	exec(`SELECT kpi_link_statuses('{1,2}')`)
-	exec(`DELETE FROM kpi_reopens WHERE message_id = 101`)
+	// A reopening by a customer message, as migration 00025 recorded the
+	// ones stored before it.
+	exec(`INSERT INTO audit_events (xid, at, action, subject_type, subject_id, data)
+		VALUES (NULL, $1, 'conversation.reopen', 'conversation', 1, '{"message_id": 100}')`, base.Add(12*time.Minute))
+	roller := kpi.NewRoller(pool)
+	if _, err := roller.Roll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// That one is no fact of the tail (no xid): a rebuild reads it.
+	if _, err := roller.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, c := range []struct {
 		name, sql string

@@ -1,0 +1,78 @@
+package audit
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The actions whose events the KPI rollup (package inbox/kpi) reads, and
+// the Go types of their Data: the writers store them and the roller
+// decodes them, so the two cannot drift apart.
+const (
+	// ActionStatus is a conversation's status change: Status.
+	ActionStatus = "conversation.status"
+	// ActionAssign is a conversation given to an agent: Assign.
+	ActionAssign = "conversation.assign"
+	// ActionTeam is a conversation given to a team: Team.
+	ActionTeam = "conversation.team"
+	// ActionSLABreach is a missed first response: SLABreach.
+	ActionSLABreach = "conversation.sla_breach"
+	// ActionReopen is a customer message that reopened a resolved
+	// conversation: Reopen. Migration 00025 recorded those stored before;
+	// the rollup infers the later ones from the messages.
+	ActionReopen = "conversation.reopen"
+	// ActionMerge and ActionUnmerge move conversations between contacts
+	// (the subject is the surviving contact): Merge.
+	ActionMerge   = "contact.merge"
+	ActionUnmerge = "contact.unmerge"
+)
+
+// Status is the Data of ActionStatus.
+type Status struct {
+	Status string `json:"status"`
+	// Until is the end of a snooze.
+	Until *time.Time `json:"until"`
+}
+
+// Assign is the Data of ActionAssign; AssigneeID 0 unassigns.
+type Assign struct {
+	AssigneeID int64 `json:"assignee_id"`
+}
+
+// Team is the Data of ActionTeam; TeamID 0 takes the team away.
+type Team struct {
+	TeamID int64 `json:"team_id"`
+}
+
+// SLABreach is the Data of ActionSLABreach: the agent who missed the
+// due time (FromUserID, nil when none) and the one the check reassigned
+// the conversation to (ToUserID, nil when it did not).
+type SLABreach struct {
+	PolicyID   int64     `json:"policy_id"`
+	DueAt      time.Time `json:"due_at"`
+	FromUserID *int64    `json:"from_user_id"`
+	ToUserID   *int64    `json:"to_user_id"`
+}
+
+// Reopen is the Data of ActionReopen: the message that reopened.
+type Reopen struct {
+	MessageID int64 `json:"message_id"`
+	// Backfill names the migration that recorded it, if one did.
+	Backfill string `json:"backfill,omitempty"`
+}
+
+// Merge is the Data of ActionMerge and ActionUnmerge (package crm writes
+// it with the same keys).
+type Merge struct {
+	MergeID  int64 `json:"merge_id"`
+	SourceID int64 `json:"source_id"`
+}
+
+// Decode reads the Data of an event into v as far as it can: a field
+// whose value has the wrong type stays zero instead of failing the rest
+// (encoding/json's own rule), as the SQL that read these events before
+// gave NULL for an id that was not a number. It reports whether every
+// field decoded.
+func Decode(data []byte, v any) bool {
+	return json.Unmarshal(data, v) == nil
+}

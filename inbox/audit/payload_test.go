@@ -1,0 +1,36 @@
+package audit_test
+
+import (
+	"testing"
+
+	"github.com/peykhq/peyk/inbox/audit"
+)
+
+// TestDecode: a payload field of the wrong type stays zero and the rest
+// still decodes, as kpi_id (migrations 00012–00024) gave NULL for an id
+// that was not a number instead of failing.
+func TestDecode(t *testing.T) {
+	cases := []struct {
+		name string
+		data string
+		want audit.SLABreach
+		ok   bool
+	}{
+		{"whole", `{"policy_id": 3, "to_user_id": 7}`, audit.SLABreach{PolicyID: 3, ToUserID: ptr(7)}, true},
+		{"no agent", `{"policy_id": 3, "to_user_id": null}`, audit.SLABreach{PolicyID: 3}, true},
+		{"an id that is no number", `{"policy_id": "x", "to_user_id": 7}`, audit.SLABreach{ToUserID: ptr(7)}, false},
+		{"not JSON", `{`, audit.SLABreach{}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got audit.SLABreach
+			ok := audit.Decode([]byte(c.data), &got)
+			if ok != c.ok || got.PolicyID != c.want.PolicyID || (got.ToUserID == nil) != (c.want.ToUserID == nil) ||
+				(got.ToUserID != nil && *got.ToUserID != *c.want.ToUserID) {
+				t.Fatalf("Decode(%s) = %+v, %v; want %+v, %v", c.data, got, ok, c.want, c.ok)
+			}
+		})
+	}
+}
+
+func ptr(n int64) *int64 { return &n }

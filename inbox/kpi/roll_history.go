@@ -1,0 +1,228 @@
+package kpi
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/inbox/audit"
+)
+
+// factsSQL reads the facts of the conversations $1 that their status and
+// agent histories come from, per conversation in the order they happened:
+// by writing transaction (a fact stored before migration 00025 has none
+// and comes first), then by time, status facts before messages at one
+// instant. kind is s (audit.Status), r (audit.Reopen), m (a customer's
+// message that may reopen: inbound, no auto-reply or history, a text,
+// mail or call, stored since 00025: the earlier ones' reopenings are r
+// facts), a (audit.Assign) or b (audit.SLABreach).
+const factsSQL = `SELECT f.conv, f.kind, f.id, f.at, f.actor_id, f.data, c.created_at
+	FROM (SELECT e.subject_id AS conv, CASE e.action WHEN $2 THEN 's' WHEN $3 THEN 'r' WHEN $4 THEN 'a' ELSE 'b' END AS kind,
+			e.id, e.at, e.actor_id, e.data, COALESCE(e.xid, '0') AS x, 0 AS rank
+		FROM audit_events e
+		WHERE e.subject_type = 'conversation' AND e.subject_id = ANY($1) AND e.action IN ($2, $3, $4, $5)
+		UNION ALL
+		SELECT m.conversation_id, 'm', m.id, m.sent_at, NULL, NULL, m.xid, 1
+		FROM messages m
+		WHERE m.conversation_id = ANY($1) AND m.xid IS NOT NULL AND m.direction = 'in' AND NOT m.auto_reply
+			AND m.kind IN ('text', 'email', 'call')) f
+	LEFT JOIN conversations c ON c.id = f.conv
+	ORDER BY f.conv, f.x, f.at, f.rank, f.id`
+
+// fact is one row of factsSQL.
+type fact struct {
+	conv    int64
+	kind    string
+	id      int64
+	at      time.Time
+	actor   *int64
+	data    []byte
+	started *time.Time
+}
+
+// statusRow is a row of kpi_statuses: a status change (ord 0, id of its
+// audit event) or a reopening by a customer message (ord 1, id of the
+// message, status "reopened").
+type statusRow struct {
+	conv    int64
+	at      time.Time
+	ord     int16
+	id      int64
+	actor   *int64
+	status  *string
+	started *time.Time
+	// The change before and after in the conversation's history.
+	hasPrev      bool
+	prev, next   *string
+	nextAt       *time.Time
+	reopenedByID int64 // the message, for kpi_reopens (ord 1)
+}
+
+// assignRow is a row of kpi_assignments: a change of the conversation's
+// agent (owner nil: unassigned), by an agent or the SLA check.
+type assignRow struct {
+	id, conv      int64
+	at            time.Time
+	owner, before *int64
+	bySLA         bool
+}
+
+// replay turns the facts of conversations (in factsSQL's order) into their
+// status and agent histories. A customer's message reopens a conversation
+// that is resolved when it is stored: it is the first such message since
+// the resolve, and the reopening is at its time or the resolve's, whichever
+// is later (a message sent before the resolve but stored after it).
+func replay(facts []fact) ([]statusRow, []assignRow) {
+	var sts []statusRow
+	var asg []assignRow
+	var conv int64 = -1
+	var state string
+	var resolvedAt time.Time
+	reopen := "reopened"
+	for _, f := range facts {
+		if f.conv != conv {
+			conv, state = f.conv, ""
+		}
+		switch f.kind {
+		case "s":
+			var d audit.Status
+			audit.Decode(f.data, &d)
+			var st *string
+			if d.Status != "" {
+				st = &d.Status
+			}
+			sts = append(sts, statusRow{conv: f.conv, at: f.at, id: f.id, actor: f.actor, status: st, started: f.started})
+			state, resolvedAt = d.Status, f.at
+		case "r":
+			var d audit.Reopen
+			audit.Decode(f.data, &d)
+			sts = append(sts, statusRow{conv: f.conv, at: f.at, ord: 1, id: d.MessageID, status: &reopen,
+				started: f.started, reopenedByID: d.MessageID})
+			state = reopen
+		case "m":
+			if state == "resolved" {
+				at := f.at
+				if resolvedAt.After(at) {
+					at = resolvedAt
+				}
+				sts = append(sts, statusRow{conv: f.conv, at: at, ord: 1, id: f.id, status: &reopen,
+					started: f.started, reopenedByID: f.id})
+				state = reopen
+			}
+		case "a":
+			var d audit.Assign
+			audit.Decode(f.data, &d)
+			var owner *int64
+			if d.AssigneeID != 0 {
+				owner = &d.AssigneeID
+			}
+			asg = append(asg, assignRow{id: f.id, conv: f.conv, at: f.at, owner: owner})
+		case "b":
+			var d audit.SLABreach
+			if audit.Decode(f.data, &d); d.ToUserID != nil {
+				asg = append(asg, assignRow{id: f.id, conv: f.conv, at: f.at, owner: d.ToUserID, bySLA: true})
+			}
+		}
+	}
+	link(sts, asg)
+	return sts, asg
+}
+
+// link sets each change's neighbours in its conversation's history:
+// status changes ordered by time, then ord, then id; agent changes by
+// time, then id.
+func link(sts []statusRow, asg []assignRow) {
+	slices.SortFunc(sts, func(a, b statusRow) int {
+		return cmp.Or(cmp.Compare(a.conv, b.conv), a.at.Compare(b.at), cmp.Compare(a.ord, b.ord), cmp.Compare(a.id, b.id))
+	})
+	for i := range sts {
+		if i > 0 && sts[i-1].conv == sts[i].conv {
+			sts[i].hasPrev, sts[i].prev = true, sts[i-1].status
+		}
+		if i+1 < len(sts) && sts[i+1].conv == sts[i].conv {
+			sts[i].next, sts[i].nextAt = sts[i+1].status, &sts[i+1].at
+		}
+	}
+	slices.SortFunc(asg, func(a, b assignRow) int {
+		return cmp.Or(cmp.Compare(a.conv, b.conv), a.at.Compare(b.at), cmp.Compare(a.id, b.id))
+	})
+	for i := 1; i < len(asg); i++ {
+		if asg[i-1].conv == asg[i].conv {
+			asg[i].before = asg[i-1].owner
+		}
+	}
+}
+
+// rollHistory rewrites the kpi_statuses, kpi_reopens and kpi_assignments
+// rows of the conversations convs from their facts.
+func rollHistory(ctx context.Context, tx pgx.Tx, convs []int64) error {
+	rows, _ := tx.Query(ctx, factsSQL, convs, audit.ActionStatus, audit.ActionReopen, audit.ActionAssign,
+		audit.ActionSLABreach)
+	var facts []fact
+	var f fact
+	_, err := pgx.ForEachRow(rows, []any{&f.conv, &f.kind, &f.id, &f.at, &f.actor, &f.data, &f.started}, func() error {
+		facts = append(facts, f)
+		f = fact{} // the next row scans into fresh pointers and bytes
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sts, asg := replay(facts)
+	return writeHistory(ctx, tx, convs, sts, asg)
+}
+
+// writeHistory replaces the history rows of convs by sts and asg.
+func writeHistory(ctx context.Context, tx pgx.Tx, convs []int64, sts []statusRow, asg []assignRow) error {
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM kpi_statuses WHERE conversation_id = ANY($1)`, convs)
+	b.Queue(`DELETE FROM kpi_reopens WHERE conversation_id = ANY($1)`, convs)
+	b.Queue(`DELETE FROM kpi_assignments WHERE conversation_id = ANY($1)`, convs)
+	if len(sts) > 0 {
+		var s struct {
+			conv, id           []int64
+			at                 []time.Time
+			ord                []int16
+			actor              []*int64
+			status, prev, next []*string
+			started, nextAt    []*time.Time
+			hasPrev            []bool
+			rConv, rID         []int64
+			rAt                []time.Time
+		}
+		for _, r := range sts {
+			s.conv, s.id, s.at, s.ord = append(s.conv, r.conv), append(s.id, r.id), append(s.at, r.at), append(s.ord, r.ord)
+			s.actor, s.status, s.prev, s.next = append(s.actor, r.actor), append(s.status, r.status), append(s.prev, r.prev), append(s.next, r.next)
+			s.started, s.nextAt, s.hasPrev = append(s.started, r.started), append(s.nextAt, r.nextAt), append(s.hasPrev, r.hasPrev)
+			if r.reopenedByID != 0 {
+				s.rConv, s.rID, s.rAt = append(s.rConv, r.conv), append(s.rID, r.reopenedByID), append(s.rAt, r.at)
+			}
+		}
+		b.Queue(`INSERT INTO kpi_statuses (conversation_id, at, ord, id, actor_id, status, started, has_prev,
+				prev_status, next_status, next_at)
+			SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::smallint[], $4::bigint[], $5::bigint[],
+				$6::text[], $7::timestamptz[], $8::bool[], $9::text[], $10::text[], $11::timestamptz[])`,
+			s.conv, s.at, s.ord, s.id, s.actor, s.status, s.started, s.hasPrev, s.prev, s.next, s.nextAt)
+		if len(s.rID) > 0 {
+			b.Queue(`INSERT INTO kpi_reopens (message_id, conversation_id, at)
+				SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[])`, s.rID, s.rConv, s.rAt)
+		}
+	}
+	if len(asg) > 0 {
+		var id, conv []int64
+		var at []time.Time
+		var owner, before []*int64
+		var bySLA []bool
+		for _, a := range asg {
+			id, conv, at = append(id, a.id), append(conv, a.conv), append(at, a.at)
+			owner, before, bySLA = append(owner, a.owner), append(before, a.before), append(bySLA, a.bySLA)
+		}
+		b.Queue(`INSERT INTO kpi_assignments (id, conversation_id, at, owner, by_sla, before)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::bigint[], $5::bool[], $6::bigint[])`,
+			id, conv, at, owner, bySLA, before)
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
