@@ -383,6 +383,9 @@ func TestCallBackAfterUnmerge(t *testing.T) {
 	// Each call names its conversation's contact, after the merges and
 	// after the unmerge.
 	stale := func() int {
+		if _, err := kpi.NewRoller(pool).Roll(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 		return dbtest.Count(t, pool, `SELECT count(*) FROM kpi_calls k JOIN conversations c ON c.id = k.conversation_id
 			WHERE k.contact_id IS DISTINCT FROM c.contact_id`)
 	}

@@ -12,10 +12,14 @@ import (
 // migration 00017) is no request. Its counts per day are the backlog's
 // starts too.
 func requests(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report) error {
-	rows, _ := tx.Query(ctx, `SELECT `+cal.daySQL("c.created_at")+`, COALESCE(c.channel_id, 0), count(*)
+	sql := `SELECT ` + cal.daySQL("c.created_at") + `, COALESCE(c.channel_id, 0), count(*)
 		FROM conversations c
-		WHERE c.created_at >= @from AND c.created_at < @to AND NOT c.history AND `+ownedSQL+`
-		GROUP BY 1, 2`, cal.args(q))
+		WHERE c.created_at >= @from AND c.created_at < @to AND NOT c.history AND ` + ownedSQL + `
+		GROUP BY 1, 2`
+	if fromDaily(q, cal) {
+		sql = dailyRequestsSQL
+	}
+	rows, _ := tx.Query(ctx, sql, cal.args(q))
 	days := make(map[time.Time]tally)
 	perChannel := make(map[int64]int)
 	r.starts = make(map[time.Time]int)
@@ -55,6 +59,25 @@ func requests(ctx context.Context, tx pgx.Tx, q Query, cal *calendar, r *Report)
 		r.Requests.Channels = append(r.Requests.Channels, Channel{Name: "", Kind: "", Count: n})
 	}
 	return nil
+}
+
+// dailyRequestsSQL reads requests' counts per day and channel from the
+// daily rollup (kpi_daily, migration 00025), for fromDaily's queries.
+const dailyRequestsSQL = `SELECT d.day::timestamp AT TIME ZONE @zone, d.channel_id, sum(d.requests)::int
+	FROM kpi_daily d
+	WHERE d.day >= (@from AT TIME ZONE @zone)::date AND d.day < (@to AT TIME ZONE @zone)::date
+		AND (@channel::bigint = 0 OR d.channel_id = @channel) AND (@team::bigint = 0 OR d.team_id = @team)
+		AND (@agent::bigint = 0 OR d.agent_id = @agent)
+	GROUP BY 1, 2`
+
+// fromDaily says whether q's requests can be read from the daily rollup:
+// its days are the rollup's (Zone) and its period is whole days.
+func fromDaily(q Query, cal *calendar) bool {
+	midnight := func(t time.Time) bool {
+		t = t.In(cal.loc)
+		return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	}
+	return q.Zone == Zone && midnight(q.From) && midnight(q.To)
 }
 
 // firstResponse measures the wait for the first reply and counts
