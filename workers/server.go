@@ -19,6 +19,11 @@ type Server struct {
 	log    *slog.Logger
 	stop   context.CancelFunc
 	done   chan struct{}
+	loops  int
+	// rollup says whether EnableRollup was called; listen's wakes run
+	// it early.
+	rollup bool
+	listen func(context.Context) <-chan struct{}
 }
 
 // Inbox is all the workers need of the inbox.
@@ -55,9 +60,13 @@ func (s *Server) Start() error {
 		return fmt.Errorf("workers: start: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s.stop, s.done = cancel, make(chan struct{}, 2)
+	s.stop, s.done, s.loops = cancel, make(chan struct{}, 3), 2
 	go s.reconcileLoop(ctx)
 	go s.slaLoop(ctx)
+	if s.rollup {
+		s.loops++
+		go s.rollupLoop(ctx)
+	}
 	return nil
 }
 
@@ -66,8 +75,9 @@ func (s *Server) Start() error {
 func (s *Server) Shutdown() {
 	if s.stop != nil {
 		s.stop()
-		<-s.done
-		<-s.done
+		for range s.loops {
+			<-s.done
+		}
 	}
 	s.srv.Shutdown()
 	_ = s.client.Close()

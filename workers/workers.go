@@ -41,6 +41,9 @@ type Config struct {
 	ReconcileEvery time.Duration
 	// SLAEvery is how often SLA policies are checked. Default 15s.
 	SLAEvery time.Duration
+	// RollupEvery is how often the KPI rollup runs when no NOTIFY wakes
+	// it sooner (EnableRollup). Default 1s.
+	RollupEvery time.Duration
 	// ShutdownTimeout is how long a shutdown waits for running tasks.
 	// Unfinished tasks go back to their queue. Default 20s.
 	ShutdownTimeout time.Duration
@@ -58,6 +61,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SLAEvery <= 0 {
 		c.SLAEvery = 15 * time.Second
+	}
+	if c.RollupEvery <= 0 {
+		c.RollupEvery = time.Second
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 20 * time.Second

@@ -15,6 +15,7 @@ import (
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/workers"
 )
@@ -79,6 +80,9 @@ func (a *app) close() { a.pool.Close() }
 func (a *app) startWorkers() (*workers.Server, error) {
 	srv := workers.NewServer(a.redis, workers.Config{}, a.ib, newSenders(a),
 		&workers.TemplateRenderer{Templates: templates.NewStore(a.pool), Contacts: crm.NewStore(a.pool).WithKinds(a.kinds), Inbox: a.ib}, a.log)
+	srv.EnableRollup(kpi.NewRoller(a.pool), func(ctx context.Context) <-chan struct{} {
+		return workers.Listen(ctx, a.pool, inbox.NotifyChannel, a.log)
+	})
 	if err := srv.Start(); err != nil {
 		return nil, err
 	}

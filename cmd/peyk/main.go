@@ -7,6 +7,7 @@
 //	peyk worker                run the background workers alone
 //	peyk channel add|list|test|update|disable|enable|delete  manage channels
 //	peyk import-calls …        import a PBX call log
+//	peyk kpi rebuild           recompute the KPI tables from the facts
 //	peyk settings list|set     show or change workspace settings
 //	peyk user create …         add an agent or admin
 //	peyk token create …        make an API token for a user
@@ -56,6 +57,7 @@ commands:
   channel        add KIND --name N --config JSON | list | test ID | update ID [--name N] [--config JSON]
                  | disable ID | enable ID | delete ID [--force]
   import-calls   import a call log: --channel ID FILE (Asterisk Master.csv or generic CSV)
+  kpi rebuild    recompute every KPI table from the messages and audit events
   settings       list | set KEY VALUE: workspace settings (team_visibility on|off)
   user create    add a user (--email, --name, --role, --password)
   token create   make an API token for a user (--email)
@@ -88,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return channelCmd(ctx, rest, stdout, stderr)
 	case "import-calls":
 		return importCallsCmd(ctx, rest, stdout, stderr)
+	case "kpi":
+		return kpiCmd(ctx, rest, stdout, stderr)
 	case "settings":
 		return settingsCmd(ctx, rest, stdout, stderr)
 	case "user create":
