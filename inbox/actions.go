@@ -11,12 +11,13 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox/audit"
 )
 
 // act runs one agent action on a conversation in a transaction: the
 // update, an audit event and a NOTIFY. sql updates the conversation $1 and
 // must affect one row.
-func (ib *Inbox) act(ctx context.Context, actor, conv int64, action string, data map[string]any,
+func (ib *Inbox) act(ctx context.Context, actor, conv int64, action string, data any,
 	sql string, args ...any) error {
 	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
 		ct, err := tx.Exec(ctx, sql, append([]any{conv}, args...)...)
@@ -26,7 +27,9 @@ func (ib *Inbox) act(ctx context.Context, actor, conv int64, action string, data
 		if ct.RowsAffected() == 0 {
 			return fmt.Errorf("conversation %d: %w", conv, ErrNotFound)
 		}
-		if err := crm.Audit(ctx, tx, actor, action, "conversation", conv, data); err != nil {
+		err = audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: action, SubjectType: "conversation",
+			SubjectID: conv, Data: data})
+		if err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, NotifyChannel,
@@ -45,7 +48,7 @@ func (ib *Inbox) act(ctx context.Context, actor, conv int64, action string, data
 
 // Assign gives a conversation to an agent; assignee 0 unassigns it.
 func (ib *Inbox) Assign(ctx context.Context, actor, conv, assignee int64) error {
-	return ib.act(ctx, actor, conv, "conversation.assign", map[string]any{"assignee_id": assignee},
+	return ib.act(ctx, actor, conv, audit.ActionAssign, audit.Assign{AssigneeID: assignee},
 		`UPDATE conversations SET assignee_id = NULLIF($2, 0), updated_at = now() WHERE id = $1`, assignee)
 }
 
@@ -68,7 +71,7 @@ func (ib *Inbox) SetStatus(ctx context.Context, actor, conv int64, status string
 	}
 	// A snooze schedules its wake-up (the workers' reconciler enqueues it);
 	// any other status cancels a pending one.
-	return ib.act(ctx, actor, conv, "conversation.status", map[string]any{"status": status, "until": untilArg},
+	return ib.act(ctx, actor, conv, audit.ActionStatus, audit.Status{Status: status, Until: untilArg},
 		`WITH cancel AS (UPDATE schedules SET state = 'cancelled'
 				WHERE conversation_id = $1 AND kind = 'wake' AND state = 'pending'),
 			wake AS (INSERT INTO schedules (kind, due_at, conversation_id, contact_id)

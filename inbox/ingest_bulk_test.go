@@ -13,6 +13,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/kpi"
 )
 
 // phoneEnv is an env with a phone channel and an agent.
@@ -55,6 +56,9 @@ func (e phoneEnv) exec(t *testing.T, sql string, args ...any) {
 // without their ids, to compare two databases.
 func (e phoneEnv) snapshot(t *testing.T) []string {
 	t.Helper()
+	if _, err := kpi.NewRoller(e.pool).Roll(context.Background()); err != nil { // the KPI tables are rolled, not kept by triggers
+		t.Fatal(err)
+	}
 	// who names a contact by its identities.
 	who := func(id string) string {
 		return `(SELECT string_agg(kind || ':' || value, ',' ORDER BY kind, value) FROM contact_identities WHERE contact_id = ` + id + `)`

@@ -1,6 +1,10 @@
 package inbox
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/peykhq/peyk/inbox/audit"
+)
 
 // The SQL that the live ingest (Ingest: ingest_write.go) and the bulk
 // ingest (IngestBulk: ingest_bulk_write.go) share, so that both leave a
@@ -14,9 +18,13 @@ import "fmt"
 // (history false), the reports replay them as started and resolved at
 // once, then reopened by that message, and never in the backlog before
 // it. Run before updateConversationsSQL, or in its statement.
-const endHistorySQL = `INSERT INTO audit_events (at, action, subject_type, subject_id, data)
-		SELECT c.created_at, 'conversation.status', 'conversation', c.id, '{"status": "resolved", "until": null}'
+var endHistorySQL = `INSERT INTO audit_events (at, action, subject_type, subject_id, data)
+		SELECT c.created_at, '` + audit.ActionStatus + `', 'conversation', c.id, ` + resolvedData + `
 		FROM conversations c WHERE c.history AND c.id IN (%s)`
+
+// resolvedData is the data of a resolve by the system (audit.Status), as
+// a SQL literal.
+var resolvedData = audit.Literal(audit.Status{Status: StatusResolved})
 
 // updateConversationsSQL applies what new messages change on their
 // conversations, from the relation %s named u with the columns (id, last,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox/audit"
 )
 
 // convUpdate is what a group's messages change on one conversation.
@@ -62,7 +63,7 @@ func (p *plan) queueConversations(b *pgx.Batch) {
 	}
 	if len(resolved) > 0 {
 		b.Queue(`INSERT INTO audit_events (action, subject_type, subject_id, data)
-			SELECT 'conversation.status', 'conversation', id, '{"status": "resolved", "until": null}'
+			SELECT '`+audit.ActionStatus+`', 'conversation', id, `+resolvedData+`
 			FROM unnest($1::bigint[]) AS id`, resolved)
 	}
 }

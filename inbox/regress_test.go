@@ -10,6 +10,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/inbox/schedule"
 )
 
@@ -135,6 +136,9 @@ func TestRepliesBesideIngest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := kpi.NewRoller(e.pool).Roll(context.Background()); err != nil { // the KPI tables are rolled, not kept by triggers
+		t.Fatal(err)
 	}
 	if n := e.count(t, `SELECT messages_in + messages_out FROM kpi_conversations WHERE conversation_id = $1`, conv); n < 1 {
 		t.Fatalf("kpi messages = %d", n)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/peykhq/peyk/inbox/audit"
 )
 
 // CreateTeam adds a team and returns its id.
@@ -40,6 +42,6 @@ func (ib *Inbox) AddTeamMember(ctx context.Context, team, user int64) error {
 
 // SetTeam moves a conversation to a team (0: none).
 func (ib *Inbox) SetTeam(ctx context.Context, actor, conv, team int64) error {
-	return ib.act(ctx, actor, conv, "conversation.team", map[string]any{"team_id": team},
+	return ib.act(ctx, actor, conv, audit.ActionTeam, audit.Team{TeamID: team},
 		`UPDATE conversations SET team_id = NULLIF($2, 0), updated_at = now() WHERE id = $1`, team)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/inbox"
+	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/inbox/schedule"
 	"github.com/peykhq/peyk/workers"
 )
@@ -159,6 +160,9 @@ func TestFollowUp(t *testing.T) {
 			t.Fatalf("nudges sent = %d, want 1", n)
 		}
 		// The system's resolve is audited and so reaches the reports.
+		if _, err := kpi.NewRoller(f.pool).Roll(context.Background()); err != nil { // the KPI tables are rolled, not kept by triggers
+			t.Fatal(err)
+		}
 		n := f.count(t, `SELECT count(*) FROM kpi_statuses s JOIN audit_events e ON e.id = s.id AND s.ord = 0
 			WHERE e.subject_id = $1 AND e.action = 'conversation.status' AND e.actor_id IS NULL
 				AND s.status = 'resolved' AND s.actor_id IS NULL`, f.conv)

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -75,4 +76,15 @@ type Merge struct {
 // field decoded.
 func Decode(data []byte, v any) bool {
 	return json.Unmarshal(data, v) == nil
+}
+
+// Literal returns data as JSON in a SQL string literal, for writers that
+// record events inside SQL statements of their own (the ingest, the
+// follow-ups), so that those use the same types.
+func Literal(data any) string {
+	b, err := json.Marshal(data)
+	if err != nil {
+		panic("audit: literal: " + err.Error()) // the payload types always marshal
+	}
+	return "'" + strings.ReplaceAll(string(b), "'", "''") + "'"
 }

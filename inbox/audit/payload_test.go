@@ -34,3 +34,22 @@ func TestDecode(t *testing.T) {
 }
 
 func ptr(n int64) *int64 { return &n }
+
+// TestLiteral: the SQL literal the ingest and the follow-ups embed is the
+// type's JSON, quotes doubled.
+func TestLiteral(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		data any
+		want string
+	}{
+		{"a resolve", audit.Status{Status: "resolved"}, `'{"status":"resolved","until":null}'`},
+		{"a quote", audit.Status{Status: "it's"}, `'{"status":"it''s","until":null}'`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := audit.Literal(c.data); got != c.want {
+				t.Fatalf("Literal = %s, want %s", got, c.want)
+			}
+		})
+	}
+}

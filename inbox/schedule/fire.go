@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/inbox/audit"
 )
 
 // Fired is what firing a schedule did.
@@ -156,7 +158,7 @@ func (bk *Book) followUp(ctx context.Context, tx pgx.Tx, s Schedule, p Payload, 
 		return bk.note(ctx, tx, s, `WITH resolved AS (UPDATE conversations SET status = 'resolved',
 				resolved_at = now(), updated_at = now() WHERE id = $1 AND status <> 'resolved' RETURNING id)
 			INSERT INTO audit_events (action, subject_type, subject_id, data)
-			SELECT 'conversation.status', 'conversation', id, '{"status": "resolved", "until": null}' FROM resolved`,
+			SELECT '`+audit.ActionStatus+`', 'conversation', id, `+audit.Literal(audit.Status{Status: "resolved"})+` FROM resolved`,
 			fmt.Sprintf("No reply after %d follow-ups: resolved", p.Nudges),
 			&Text{Key: TextFollowupsResolved, Args: map[string]string{"n": strconv.Itoa(p.Nudges)}})
 	}
