@@ -43,6 +43,7 @@ func NewServer(redis asynq.RedisConnOpt, cfg Config, store Inbox, senders Sender
 		Queues:                   map[string]int{QueueLive: 6, QueueDefault: 3, QueueBulk: 1},
 		RetryDelayFunc:           cfg.retryDelay,
 		DelayedTaskCheckInterval: cfg.DelayedCheck,
+		TaskCheckInterval:        cfg.TaskCheck,
 		ShutdownTimeout:          cfg.ShutdownTimeout,
 		Logger:                   slogger{log},
 		LogLevel:                 asynq.WarnLevel,

@@ -41,6 +41,10 @@ type Config struct {
 	ReconcileEvery time.Duration
 	// SLAEvery is how often SLA policies are checked. Default 15s.
 	SLAEvery time.Duration
+	// TaskCheck is how often an idle worker looks for new tasks (asynq
+	// polls its queues). Default 200ms (asynq's own is 1s): a NOTIFY-woken
+	// KPI rollup would otherwise wait up to 1.5s to start.
+	TaskCheck time.Duration
 	// RollupEvery is how often the KPI rollup runs when no NOTIFY wakes
 	// it sooner (EnableRollup). Default 1s.
 	RollupEvery time.Duration
@@ -61,6 +65,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SLAEvery <= 0 {
 		c.SLAEvery = 15 * time.Second
+	}
+	if c.TaskCheck <= 0 {
+		c.TaskCheck = 200 * time.Millisecond
 	}
 	if c.RollupEvery <= 0 {
 		c.RollupEvery = time.Second

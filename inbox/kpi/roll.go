@@ -89,12 +89,16 @@ func (r *Roller) Roll(ctx context.Context) (Rolled, error) {
 		}
 		slices.Sort(convs)
 		convs = slices.Compact(convs)
-		if err := recompute(ctx, tx, convs, false); err != nil {
+		out.Conversations = len(convs)
+		if out.Horizon, err = strconv.ParseUint(horizon, 10, 64); err != nil {
 			return err
 		}
-		out.Conversations = len(convs)
-		out.Horizon, err = strconv.ParseUint(horizon, 10, 64)
-		if err != nil {
+		if len(convs) == 0 {
+			// Nothing past the horizon: the transaction writes nothing
+			// (no commit to flush), as a report's roll mostly finds.
+			return nil
+		}
+		if err := recompute(ctx, tx, convs, false); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE kpi_rollup SET horizon = GREATEST(horizon, $1::xid8), rolled_at = now()`, horizon)
@@ -143,13 +147,6 @@ func (r *Roller) Rebuild(ctx context.Context) (Rolled, error) {
 		return out, fmt.Errorf("kpi: rebuild: %w", err)
 	}
 	return out, nil
-}
-
-// Lag returns how long ago the last roll finished.
-func (r *Roller) Lag(ctx context.Context) (time.Duration, error) {
-	var d time.Duration
-	err := r.pool.QueryRow(ctx, `SELECT now() - rolled_at FROM kpi_rollup`).Scan(&d)
-	return d, err
 }
 
 // mergedConversations returns the conversations of the contacts that
