@@ -119,10 +119,7 @@ func seedSteps() []seedStep {
 			CASE WHEN m.note THEN 'sent' WHEN m.dir = 'in' THEN 'received' ELSE 'delivered' END,
 			m.at, m.at, CASE WHEN m.note THEN 'Note ' ELSE 'Message ' END || m.pos
 		FROM seed_msgs m JOIN seed_convs c ON c.n = m.cn
-		ORDER BY c.id, m.pos;
-		-- The conversations were stored in their final status, so the KPI
-		-- trigger took the earlier messages of resolved ones for reopenings.
-		DELETE FROM kpi_reopens k USING seed_convs s WHERE k.conversation_id = s.id;`},
+		ORDER BY c.id, m.pos;`},
 		{"audit events", `
 		INSERT INTO audit_events (at, actor_id, action, subject_type, subject_id, data)
 		SELECT at, actor, action, 'conversation', id, data FROM (
