@@ -166,10 +166,10 @@ var updateSQL = `WITH u AS (
 
 // write stores the messages, updates their conversations and notifies.
 func (t *bulkTx) write(ctx context.Context) error {
-	// The conversations are locked here, in id order as the KPI
-	// triggers' kpi_0_lock would lock them, so that the foreign-key
-	// checks of the messages and that trigger find the locks held
-	// instead of each writing a lock of its own to every row.
+	// The conversations are locked here, in id order (as the KPI
+	// triggers' kpi_0_lock did before migration 00025), so that the
+	// foreign-key checks of the messages find the locks held instead of
+	// each writing a lock of its own to every row.
 	if _, err := t.Exec(ctx, `SELECT FROM conversations WHERE id IN (SELECT COALESCE(conv, latest) FROM bulk_convs)
 		ORDER BY id FOR NO KEY UPDATE`); err != nil {
 		return err

@@ -93,7 +93,7 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 		headers, calls = append(headers, string(it.headers)), append(calls, string(it.call))
 		idents = append(idents, identityColumn(it.group[0]))
 		// Inbound history is stored as auto-replies are, so the KPI
-		// triggers (migration 00014) leave it out of the requests' first
+		// rollup (package inbox/kpi) leaves it out of the requests' first
 		// messages and the reopenings.
 		historyIn := in.History && in.Direction != channels.Out
 		truncated, auto, sent = append(truncated, it.truncated), append(auto, in.AutoReply || historyIn), append(sent, in.SentAt)
