@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox/kpi"
 )
@@ -17,6 +19,29 @@ var dumpSQL = map[string]string{
 	"assignments":   `SELECT k::text FROM kpi_assignments k ORDER BY id`,
 	"calls":         `SELECT k::text FROM kpi_calls k ORDER BY message_id`,
 	"daily":         `SELECT k::text FROM kpi_daily k ORDER BY day, channel_id, team_id, agent_id`,
+}
+
+// kpiTables returns the rows of every KPI table as text.
+func kpiTables(t *testing.T, pool *pgxpool.Pool) map[string][]string {
+	t.Helper()
+	out := make(map[string][]string)
+	for name, sql := range dumpSQL {
+		rows, err := pool.Query(t.Context(), sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out[name] = append(out[name], s)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
 
 // TestRebuildSameNumbers: the hand-worked fixture rolled as it was
@@ -39,26 +64,7 @@ func TestRebuildSameNumbers(t *testing.T) {
 		}
 		return out
 	}
-	tables := func() map[string][]string {
-		out := make(map[string][]string)
-		for name, sql := range dumpSQL {
-			rows, err := pool.Query(t.Context(), sql)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				out[name] = append(out[name], s)
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return out
-	}
+	tables := func() map[string][]string { return kpiTables(t, pool) }
 	before, rolled := reports(), tables()
 	if len(rolled["statuses"]) == 0 || len(rolled["calls"]) == 0 || len(rolled["daily"]) == 0 {
 		t.Fatalf("nothing rolled: %v", rolled)
