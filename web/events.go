@@ -52,7 +52,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if id := signedOut(ev); id != 0 { // a user's sessions ended: theirs stop, nobody sees it
-				if id == userOf(r).ID {
+				if id == userOf(r).ID && !s.stillSignedIn(r) {
 					return
 				}
 				continue

@@ -28,8 +28,7 @@ type Person struct {
 
 // People returns every user, the active ones first, by name.
 func (s *Store) People(ctx context.Context) ([]Person, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT u.id, u.email, u.name, u.role, u.locale, u.active, u.created_at, u.available,
-			(SELECT max(last_seen_at) FROM sessions WHERE user_id = u.id) AS last_seen_at
+	rows, _ := s.pool.Query(ctx, `SELECT u.id, u.email, u.name, u.role, u.locale, u.active, u.created_at, u.available, u.last_seen_at
 		FROM users u ORDER BY u.active DESC, u.name, u.id`)
 	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[Person])
 	if err != nil {
