@@ -143,6 +143,15 @@ func auditQuery(v url.Values) (audit.Query, error) {
 	return q, nil
 }
 
+// AuditQuery reads the audit log's filters as the page and the API do,
+// for the command line (peyk audit).
+func AuditQuery(v url.Values) (audit.Query, error) { return auditQuery(v) }
+
+// ParseDay reads a day as the pages do (2026-03-20, or Jalali
+// 1404/12/29 with Persian digits allowed) as its midnight in loc, for the
+// command line.
+func ParseDay(s string, loc *time.Location) (time.Time, error) { return parseDay(s, loc) }
+
 // newAuditRow renders an event for the page in tr's language.
 func newAuditRow(tr translator, e audit.Entry) auditRow {
 	row := auditRow{At: e.At, Who: e.ActorName, Action: auditLabel(tr, e.Action), RawAction: e.Action}
