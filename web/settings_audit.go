@@ -197,8 +197,12 @@ func auditDetails(data json.RawMessage) string {
 	sort.Strings(keys)
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		val, _ := json.Marshal(m[k])
-		parts = append(parts, k+": "+strings.Trim(string(val), `"`))
+		val := m[k]
+		if pair, ok := val.([]any); ok && len(pair) == 2 { // a change: before → after
+			val = fmt.Sprintf("%v → %v", pair[0], pair[1])
+		}
+		js, _ := json.Marshal(val)
+		parts = append(parts, k+": "+strings.Trim(string(js), `"`))
 	}
 	return strings.Join(parts, " · ")
 }
