@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,12 +24,7 @@ func TestUserTokenAuditCommands(t *testing.T) {
 	if _, errOut, err := runCmd(t, ctx, "user", "create", dbFlag, "--email=ali@peyk.local", "--name=Ali", "--password=long enough"); err != nil {
 		t.Fatal(err, errOut)
 	}
-	steps := []struct {
-		name string
-		args []string
-		err  error
-		out  string
-	}{
+	runSteps(t, ctx, []cmdStep{
 		{"list", []string{"user", "list", dbFlag}, nil, "ali@peyk.local"},
 		{"list json", []string{"user", "list", dbFlag, "--json"}, nil, `"available":true`},
 		{"update", []string{"user", "update", dbFlag, "--email=ali@peyk.local", "--locale=en", "--role=admin"}, nil, "update ali@peyk.local: admin, en"},
@@ -54,23 +48,7 @@ func TestUserTokenAuditCommands(t *testing.T) {
 		{"audit by the system", []string{"audit", dbFlag, "--actor=system", "--from=1400/01/01"}, nil, "System"},
 		{"audit by a user", []string{"audit", dbFlag, "--actor=admin@peyk.local"}, nil, "WHEN"},
 		{"audit bad day", []string{"audit", dbFlag, "--from=someday"}, errAny, ""},
-	}
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			out, stderr, err := runCmd(t, ctx, s.args...)
-			switch {
-			case s.err == nil && err != nil:
-				t.Fatalf("err = %v (%s)", err, stderr)
-			case s.err == errUsage && !errors.Is(err, errUsage):
-				t.Fatalf("err = %v, want usage error", err)
-			case s.err == errAny && err == nil:
-				t.Fatalf("no error; out %q", out)
-			}
-			if !strings.Contains(out, s.out) {
-				t.Fatalf("out = %q, want %q", out, s.out)
-			}
-		})
-	}
+	})
 	// The token revoke command, and the generated password signs in.
 	out, _, err := runCmd(t, ctx, "token", "list", dbFlag, "--json")
 	var list struct {
