@@ -35,7 +35,7 @@ func (ib *Inbox) assignable(ctx context.Context, user int64) error {
 	err := ib.pool.QueryRow(ctx, `SELECT active FROM users WHERE id = $1`, user).Scan(&active)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !active) {
 		return fmt.Errorf("inbox: assign to user %d: %w", user,
-			channels.Invalid("assignee", "people.error.inactive", "no such active user"))
+			channels.Invalid("assignee", "people.error.inactive", "no such user, or not active"))
 	}
 	return err
 }
