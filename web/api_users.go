@@ -7,8 +7,15 @@ import (
 	"github.com/peykhq/peyk/web/auth"
 )
 
-// listUsers returns every user (for assignee pickers).
+// listUsers returns every user (for assignee pickers): with the accounts,
+// as the people page lists them (active first, with availability and
+// when last seen).
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	if s.Accounts != nil {
+		ps, err := s.Accounts.People(r.Context())
+		s.respond(w, http.StatusOK, map[string]any{"users": ps}, err)
+		return
+	}
 	us, err := s.Inbox.Agents(r.Context())
 	s.respond(w, http.StatusOK, map[string]any{"users": us}, err)
 }
