@@ -46,8 +46,12 @@ func (ib *Inbox) act(ctx context.Context, actor, conv int64, action string, data
 	return nil
 }
 
-// Assign gives a conversation to an agent; assignee 0 unassigns it.
+// Assign gives a conversation to an agent; assignee 0 unassigns it. A
+// deactivated user is refused.
 func (ib *Inbox) Assign(ctx context.Context, actor, conv, assignee int64) error {
+	if err := ib.assignable(ctx, assignee); err != nil {
+		return err
+	}
 	return ib.act(ctx, actor, conv, audit.ActionAssign, audit.Assign{AssigneeID: assignee},
 		`UPDATE conversations SET assignee_id = NULLIF($2, 0), updated_at = now() WHERE id = $1`, assignee)
 }

@@ -10,6 +10,7 @@ import (
 // Accounts creates users for the API (auth.Store implements it).
 type Accounts interface {
 	CreateUser(ctx context.Context, nu auth.NewUser) (auth.User, error)
+	people
 }
 
 // apiRoutes registers the REST API under /api/v1 beyond channels:
@@ -44,6 +45,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	}
 	if s.Accounts != nil {
 		s.handle(mux, admin, "POST /api/v1/users", s.createUser)
+		s.peopleAPI(mux)
 	}
 	if s.Inbox != nil && s.Contacts != nil {
 		s.handle(mux, agent, "GET /api/v1/contacts", s.searchContacts)

@@ -97,9 +97,11 @@ func (s *Server) requirePage(role string, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// handlePage registers a browser page at pattern behind requirePage(role).
-// Pages are not in Routes(), which lists the API.
+// handlePage registers a browser page at pattern behind requirePage(role)
+// and records it for Pages(). Pages are not in Routes(), which lists the
+// API.
 func (s *Server) handlePage(mux *http.ServeMux, role, pattern string, h http.HandlerFunc) {
+	s.pages = append(s.pages, Route{Pattern: pattern, Role: role})
 	mux.HandleFunc(pattern, s.requirePage(role, h))
 }
 

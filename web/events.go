@@ -51,6 +51,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 				}
 				return
 			}
+			if id := signedOut(ev); id != 0 { // a user's sessions ended: theirs stop, nobody sees it
+				if id == userOf(r).ID && !s.stillSignedIn(r) {
+					return
+				}
+				continue
+			}
 			if visible(r.Context(), ev) {
 				writeEvent(w, ev)
 			}

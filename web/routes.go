@@ -21,3 +21,10 @@ func (s *Server) handle(mux *http.ServeMux, role, pattern string, h http.Handler
 func (s *Server) Routes() []Route {
 	return append([]Route(nil), s.routes...)
 }
+
+// Pages returns the browser pages behind a session (the agent UI and the
+// settings area) the last Handler call registered, so that tests can walk
+// every admin page.
+func (s *Server) Pages() []Route {
+	return append([]Route(nil), s.pages...)
+}

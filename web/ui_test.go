@@ -115,7 +115,7 @@ func newUIEnvWith(t *testing.T, locale string, adjust func(*web.Deps)) *uiEnv {
 	}
 
 	deps := web.Deps{Version: "test", Inbox: e.ib, Contacts: e.contacts, Templates: templates.NewStore(pool),
-		Users: e.users, Sessions: e.users, Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
+		Users: e.users, Sessions: e.users, Accounts: e.users, Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
 	if adjust != nil {
 		adjust(&deps)
 	}

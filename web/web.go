@@ -90,6 +90,8 @@ type Server struct {
 	Deps
 	log    *slog.Logger
 	routes []Route
+	// pages are the browser pages behind a session (handlePage).
+	pages []Route
 	// origins rejects cross-origin unsafe browser requests (CSRF).
 	origins *http.CrossOriginProtection
 	// emailLimit and ipLimit count failed logins.
@@ -115,7 +117,7 @@ func New(d Deps) *Server {
 // Handler returns the routes of the server, every one registered here.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	s.routes = nil
+	s.routes, s.pages = nil, nil
 	if s.Inbox == nil {
 		mux.HandleFunc("GET /{$}", s.home) // else the agent UI's inbox is the root
 	}

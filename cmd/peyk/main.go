@@ -9,8 +9,9 @@
 //	peyk import-calls …        import a PBX call log
 //	peyk kpi rebuild           recompute the KPI tables from the facts
 //	peyk settings list|set     show or change workspace settings
-//	peyk user create …         add an agent or admin
-//	peyk token create …        make an API token for a user
+//	peyk user create|list|update|deactivate|activate|reset-password  manage users
+//	peyk token create|list|revoke  manage API tokens
+//	peyk audit …               print the audit log
 //	peyk version               print the version
 //
 // Configuration comes from PEYK_* environment variables, overridden by
@@ -60,7 +61,10 @@ commands:
   kpi rebuild    recompute every KPI table from the messages and audit events
   settings       list | set KEY VALUE: workspace settings (team_visibility on|off)
   user create    add a user (--email, --name, --role, --password)
-  token create   make an API token for a user (--email)
+  user           list [--json] | update|deactivate|activate|reset-password --email E: manage users
+  token create   make an API token for a user (--email, --name, --expires)
+  token          list [--email E] [--json] | revoke ID: manage API tokens
+  audit          print the audit log [--json] [--actor, --action, --subject-type, --from, --to, --after]
   version        print the version
 
 Every command takes -h for its flags. Settings come from PEYK_DATABASE_URL,
@@ -74,9 +78,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "user" || cmd == "token") && len(rest) > 0 && rest[0] == "create" {
-		cmd, rest = cmd+" create", rest[1:]
-	}
 	switch cmd {
 	case "migrate":
 		return migrateCmd(ctx, rest, stdout, stderr)
@@ -94,10 +95,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return kpiCmd(ctx, rest, stdout, stderr)
 	case "settings":
 		return settingsCmd(ctx, rest, stdout, stderr)
-	case "user create":
-		return userCreateCmd(ctx, rest, stdout, stderr)
-	case "token create":
-		return tokenCreateCmd(ctx, rest, stdout, stderr)
+	case "user":
+		return userCmd(ctx, rest, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, rest, stdout, stderr)
+	case "audit":
+		return auditCmd(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "peyk", version())
 		return nil

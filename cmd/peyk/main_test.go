@@ -65,12 +65,7 @@ func TestCommands(t *testing.T) {
 	if errors.Join(errs...) != nil {
 		t.Fatal(errs)
 	}
-	steps := []struct {
-		name string
-		args []string
-		err  error // nil, errUsage, or errAny for any other error
-		out  string
-	}{
+	runSteps(t, ctx, []cmdStep{
 		{"migrate again", []string{"migrate", dbFlag}, nil, "0 migration(s) applied"},
 		{"create admin", []string{"user", "create", dbFlag, "--email=Admin@Peyk.local", "--role=admin", "--password=peyk-demo"}, nil, "created admin admin@peyk.local"},
 		{"create again if missing", []string{"user", "create", dbFlag, "--email=admin@peyk.local", "--password=peyk-demo", "--if-missing"}, nil, "exists"},
@@ -83,7 +78,22 @@ func TestCommands(t *testing.T) {
 		{"unknown", []string{"frobnicate"}, errUsage, ""},
 		{"none", nil, errUsage, ""},
 		{"stray argument", []string{"migrate", dbFlag, "extra"}, errUsage, ""},
-	}
+	})
+}
+
+var errAny = errors.New("any error")
+
+// cmdStep is one command line of a table test and what it must give.
+type cmdStep struct {
+	name string
+	args []string
+	err  error // nil, errUsage, or errAny for any other error
+	out  string
+}
+
+// runSteps runs the command lines in order, each a subtest.
+func runSteps(t *testing.T, ctx context.Context, steps []cmdStep) {
+	t.Helper()
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
 			out, stderr, err := runCmd(t, ctx, s.args...)
@@ -101,8 +111,6 @@ func TestCommands(t *testing.T) {
 		})
 	}
 }
-
-var errAny = errors.New("any error")
 
 func TestServe(t *testing.T) {
 	url := freshDatabase(t)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/db"
@@ -63,8 +64,16 @@ func tokenCreateCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs, cfg := newFlags("token create", stderr)
 	email := fs.String("email", "", "the user the token acts as (required)")
 	name := fs.String("name", "cli", "a label for the token")
+	expiresFlag := fs.String("expires", "", "when the token stops working: a day (2026-03-20, 1404/12/29) or a duration (720h); default never")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var expires time.Time
+	if *expiresFlag != "" {
+		var err error
+		if expires, err = parseExpiry(*expiresFlag); err != nil {
+			return err
+		}
 	}
 	if *email == "" {
 		fmt.Fprintln(stderr, "peyk token create: --email is required")
@@ -80,7 +89,7 @@ func tokenCreateCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	token, err := st.CreateToken(ctx, u.ID, *name)
+	token, _, err := st.IssueToken(ctx, 0, u.ID, *name, expires)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,7 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -19,7 +17,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox/audit"
 )
 
 // Roles a user can have.
@@ -69,35 +69,56 @@ const userColumns = `id, email, name, role, locale, active, created_at`
 // NewUser is what CreateUser needs.
 type NewUser struct {
 	Email, Name, Role, Password, Locale string
+	// By is the admin who adds the user, for the audit log; 0 is the
+	// system (the command line).
+	By int64
 }
 
-// CreateUser adds a user and returns it. It fails with crm.ErrConflict
-// when the e-mail address is taken and crm.ErrInvalid on bad input.
+// CreateUser adds a user and returns it, audited as user.create. It
+// fails with crm.ErrConflict when the e-mail address is taken and with
+// field errors (crm.ErrInvalid) on bad input.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+	var bad []error
 	addr, err := mail.ParseAddress(nu.Email)
 	if err != nil {
-		return User{}, fmt.Errorf("auth: email %q: %w", nu.Email, crm.ErrInvalid)
+		bad = append(bad, channels.Invalid("email", "people.error.email", fmt.Sprintf("email %q is not an e-mail address", nu.Email)))
 	}
-	email := strings.ToLower(addr.Address)
 	if nu.Role != RoleAdmin && nu.Role != RoleAgent {
-		return User{}, fmt.Errorf("auth: role %q (want admin or agent): %w", nu.Role, crm.ErrInvalid)
-	}
-	if len(nu.Password) < MinPassword {
-		return User{}, fmt.Errorf("auth: password shorter than %d characters: %w", MinPassword, crm.ErrInvalid)
+		bad = append(bad, channels.Invalid("role", "people.error.role", fmt.Sprintf("role %q (want admin or agent)", nu.Role)))
 	}
 	if nu.Locale == "" {
 		nu.Locale = "fa"
 	}
+	if nu.Locale != "fa" && nu.Locale != "en" {
+		bad = append(bad, channels.Invalid("locale", "people.error.locale", fmt.Sprintf("locale %q (want fa or en)", nu.Locale)))
+	}
+	if len(nu.Password) < MinPassword {
+		bad = append(bad, channels.Invalid("password", "people.error.password",
+			fmt.Sprintf("password shorter than %d characters", MinPassword)))
+	}
+	if len(bad) > 0 {
+		return User{}, fmt.Errorf("auth: create user: %w", errors.Join(bad...))
+	}
+	email := strings.ToLower(addr.Address)
 	if nu.Name = strings.TrimSpace(nu.Name); nu.Name == "" {
 		nu.Name = email
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), s.cost)
 	if err != nil {
-		return User{}, fmt.Errorf("auth: hash password: %v: %w", err, crm.ErrInvalid)
+		return User{}, fmt.Errorf("auth: hash password: %v: %w", err,
+			channels.Invalid("password", "people.error.password", "bcrypt refused the password"))
 	}
-	rows, _ := s.pool.Query(ctx, `INSERT INTO users (email, name, role, password_hash, locale)
-		VALUES ($1, $2, $3, $4, $5) RETURNING `+userColumns, email, nu.Name, nu.Role, string(hash), nu.Locale)
-	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+	var u User
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `INSERT INTO users (email, name, role, password_hash, locale)
+			VALUES ($1, $2, $3, $4, $5) RETURNING `+userColumns, email, nu.Name, nu.Role, string(hash), nu.Locale)
+		var err error
+		if u, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User]); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{ActorID: nu.By, Action: "user.create", SubjectType: "user", SubjectID: u.ID,
+			Data: map[string]string{"email": u.Email, "role": u.Role, "locale": u.Locale}})
+	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return User{}, fmt.Errorf("auth: user %s exists: %w", email, crm.ErrConflict)
@@ -146,25 +167,12 @@ func oneUser(rows pgx.Rows, what string) (User, error) {
 	return u, nil
 }
 
-// CreateToken makes an API token for a user and returns it. Only its hash
-// is stored: the token cannot be shown again.
+// CreateToken makes an API token for a user, with no expiry, for the
+// system (the command line), and returns it. Only its hash is stored: the
+// token cannot be shown again.
 func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("auth: token: %w", err)
-	}
-	token := "peyk_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-	sum := sha256.Sum256([]byte(token))
-	_, err := s.pool.Exec(ctx, `INSERT INTO api_tokens (user_id, name, token_hash) VALUES ($1, $2, $3)`,
-		userID, name, sum[:])
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-		return "", fmt.Errorf("auth: user %d: %w", userID, crm.ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("auth: create token: %w", err)
-	}
-	return token, nil
+	token, _, err := s.IssueToken(ctx, 0, userID, name, time.Time{})
+	return token, err
 }
 
 // UserByToken returns the active user an unrevoked, unexpired API token

@@ -60,9 +60,11 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, info SessionInf
 	}
 	sum := sha256.Sum256([]byte(token))
 	ss := Session{UserID: userID, CSRF: csrf}
-	err = s.pool.QueryRow(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, user_agent, ip, expires_at)
-		VALUES ($1, $2, $3, left($4, 400), $5, now() + $6 * interval '1 second')
-		RETURNING id, created_at, expires_at`,
+	err = s.pool.QueryRow(ctx, `WITH s AS (INSERT INTO sessions (token_hash, user_id, csrf_token, user_agent, ip, expires_at)
+			VALUES ($1, $2, $3, left($4, 400), $5, now() + $6 * interval '1 second')
+			RETURNING id, created_at, expires_at),
+		seen AS (UPDATE users SET last_seen_at = now() WHERE id = $2)
+		SELECT id, created_at, expires_at FROM s`,
 		sum[:], userID, csrf, info.UserAgent, info.IP, int64(SessionIdle/time.Second)).
 		Scan(&ss.ID, &ss.CreatedAt, &ss.ExpiresAt)
 	var pgErr *pgconn.PgError
@@ -92,7 +94,9 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (User, Session
 			UPDATE sessions SET last_seen_at = now(),
 				expires_at = least(now() + $2 * interval '1 second', created_at + $3 * interval '1 second')
 			WHERE id = (SELECT sid FROM found) AND last_seen_at < now() - $4 * interval '1 second'
-			RETURNING expires_at)
+			RETURNING expires_at),
+		seen AS (
+			UPDATE users SET last_seen_at = now() WHERE id = (SELECT id FROM found) AND EXISTS (SELECT FROM touched))
 		SELECT sid, csrf_token, started, coalesce((SELECT expires_at FROM touched), found.expires_at),
 			id, email, name, role, locale, active, created_at
 		FROM found`,

@@ -1,0 +1,11 @@
+package web
+
+// SettingsPaths are the paths of the settings menu's sections, for the
+// tests of package web_test.
+func SettingsPaths() []string {
+	paths := []string{"/settings"}
+	for _, s := range settingsSections {
+		paths = append(paths, s.Path)
+	}
+	return paths
+}
