@@ -89,6 +89,7 @@ func Driver() channels.Driver {
 		Kind:       channels.SMS,
 		Label:      channels.Text{Fa: "پیامک", En: "SMS"},
 		Settings:   fields(),
+		Presets:    presets(),
 		Identities: []channels.IdentitySpec{{Kind: channels.IdentityPhone, Label: channels.Text{Fa: "تلفن", En: "Phone"}}},
 		Reaches:    channels.IdentityPhone,
 		Validate: func(raw json.RawMessage) (json.RawMessage, error) {
