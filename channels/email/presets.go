@@ -7,8 +7,8 @@ func server(host string, port int, tls string) map[string]any {
 	return map[string]any{"host": host, "port": port, "tls": tls}
 }
 
-// smtpServer is server with the login SMTP wants (plain, over TLS).
-func smtpServer(host string, port int, tls string) map[string]any {
+// presetSMTP is server with the login SMTP wants (plain, over TLS).
+func presetSMTP(host string, port int, tls string) map[string]any {
 	s := server(host, port, tls)
 	s["auth"] = AuthPlain
 	return s
@@ -21,12 +21,12 @@ func presets() []channels.Preset {
 		{Name: "gmail", Label: channels.Text{Fa: "جیمیل (گذرواژهٔ برنامه)", En: "Gmail (app password)"},
 			Settings: map[string]any{
 				"imap": server("imap.gmail.com", 993, TLSImplicit),
-				"smtp": smtpServer("smtp.gmail.com", 587, TLSStartTLS),
+				"smtp": presetSMTP("smtp.gmail.com", 587, TLSStartTLS),
 			}},
 		{Name: "outlook", Label: channels.Text{Fa: "اوت\u200cلوک / آفیس ۳۶۵ (گذرواژهٔ برنامه)", En: "Outlook / Office 365 (app password)"},
 			Settings: map[string]any{
 				"imap": server("outlook.office365.com", 993, TLSImplicit),
-				"smtp": smtpServer("smtp.office365.com", 587, TLSStartTLS),
+				"smtp": presetSMTP("smtp.office365.com", 587, TLSStartTLS),
 			}},
 		{Name: "imap", Label: channels.Text{Fa: "سرور IMAP/SMTP", En: "IMAP/SMTP server"},
 			Settings: map[string]any{
