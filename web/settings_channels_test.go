@@ -145,7 +145,7 @@ func TestChannelSettingsPages(t *testing.T) {
 				}, 200, []string{c.failed}},
 				{"delete tells the conversations", func() (*http.Response, string) {
 					return e.get(fmt.Sprintf("/settings/channels/%d/delete", e.email))
-				}, 200, []string{map[string]string{"fa": "۱ گفت\u200cوگو", "en": "1 conversations"}[c.locale]}},
+				}, 200, []string{map[string]string{"fa": "این کانال ۱ گفت\u200cوگو دارد", "en": "Conversations through this channel: 1."}[c.locale]}},
 				{"deleted", func() (*http.Response, string) {
 					return e.post(fmt.Sprintf("/settings/channels/%d/delete", e.email), url.Values{})
 				}, 303, nil},
