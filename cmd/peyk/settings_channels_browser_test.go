@@ -100,7 +100,7 @@ func TestChannelSettingsBrowser(t *testing.T) {
 			if err := imapSrv.deliver([]byte(mail)); err != nil {
 				t.Fatal(err)
 			}
-			b.Run(poll(`fetch("/").then(r => r.text()).then(t => window.inboxHas = t.includes("Fridge `+locale+`")), window.inboxHas === true`))
+			b.Run(poll(`fetch("/").then(r => r.text()).then(t => window.inboxHas = t.includes("Fridge ` + locale + `")), window.inboxHas === true`))
 
 			// Telegram, from the polling preset, against the Bot API stand-in.
 			bot := telegramtest.NewServer(t, "123456:secret-token")
@@ -114,7 +114,7 @@ func TestChannelSettingsBrowser(t *testing.T) {
 				chromedp.WaitVisible("#test-result.ok", chromedp.ByQuery))
 			bot.AddUpdate([]byte(fmt.Sprintf(`{"message":{"message_id":1,"date":%d,"chat":{"id":4242,"type":"private"},
 				"from":{"id":4242,"first_name":"Sara"},"text":"Hello bot %s"}}`, time.Now().Unix(), locale)))
-			b.Run(poll(`fetch("/").then(r => r.text()).then(t => window.botHas = t.includes("Hello bot `+locale+`")), window.botHas === true`))
+			b.Run(poll(`fetch("/").then(r => r.text()).then(t => window.botHas = t.includes("Hello bot ` + locale + `")), window.botHas === true`))
 
 			b.Open("/settings/channels")
 			b.Run(chromedp.WaitVisible("#channel-list", chromedp.ByQuery),
