@@ -74,7 +74,7 @@ func init() {
 		"channels.error.map":            {"هر خط باید به شکل نام=مقدار باشد.", "Each line must be name=value."},
 		"channels.error.port":           {"درگاه باید عددی میان ۱ و ۶۵۵۳۵ باشد.", "The port must be a number between 1 and 65535."},
 		"channels.error.address":        {"یک نشانی ایمیل ساده مثل support@example.com لازم است.", "A bare email address such as support@example.com is needed here."},
-		"channels.error.plus_tag":       {"نشانی نباید +برچسب داشته باشد؛ Peyk خودش آن را می‌افزاید.", "The address must not have a +tag; Peyk adds its own."},
+		"channels.error.plus_tag":       {"نشانی نباید +برچسب داشته باشد؛ Peyk خودش آن را می\u200cافزاید.", "The address must not have a +tag; Peyk adds its own."},
 		"channels.error.batch":          {"عددی میان ۱ و ۱۰۰۰۰ لازم است.", "A number between 1 and 10000 is needed here."},
 		"channels.error.proxy":          {"نشانی پراکسی باید http، https یا socks5 باشد.", "The proxy address must be http, https or socks5."},
 		"channels.error.https":          {"یک نشانی https عمومی لازم است.", "A public https address is needed here."},
