@@ -8,6 +8,7 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/channels/email"
+	"github.com/peykhq/peyk/channels/sms/gateways"
 	"github.com/peykhq/peyk/channels/telegram"
 )
 
@@ -17,7 +18,7 @@ func TestChannelReasonKeys(t *testing.T) {
 	keys := []string{channels.ReasonRequired, channels.ReasonUnknown, channels.ReasonString, channels.ReasonInt,
 		channels.ReasonBool, channels.ReasonDuration, channels.ReasonEnum, channels.ReasonURL, channels.ReasonList,
 		channels.ReasonMap, channels.ReasonObject, email.ReasonPort, email.ReasonAddress, email.ReasonPlusTag, email.ReasonBatch,
-		telegram.ReasonProxy, telegram.ReasonHTTPS, telegram.ReasonPollTimeout, telegram.ReasonToken, telegram.ReasonSecret,
+		gateways.ReasonNotThisGateway, telegram.ReasonProxy, telegram.ReasonHTTPS, telegram.ReasonPollTimeout, telegram.ReasonToken, telegram.ReasonSecret,
 		"channels.test.failed", "channels.test.timeout", "channels.note.plus_ok", "channels.note.plus_refused", "channels.note.plus_unknown"}
 	for _, r := range testReasons {
 		keys = append(keys, r.key)
