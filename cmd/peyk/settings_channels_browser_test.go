@@ -48,7 +48,8 @@ func settingsApp(t *testing.T, locale string) (url string) {
 
 // TestChannelSettingsBrowser: an admin, with no CLI, in Persian and in
 // English, adds an email channel against in-process IMAP and SMTP
-// servers from the IMAP/SMTP preset, tests it, and a mail put into the
+// servers from the IMAP/SMTP preset (a bad port told beside its field
+// first), tests it, and a mail put into the
 // mailbox appears in the inbox; then adds a Telegram bot against the Bot
 // API stand-in, tests it, and its customer's message appears too.
 func TestChannelSettingsBrowser(t *testing.T) {
@@ -89,6 +90,14 @@ func TestChannelSettingsBrowser(t *testing.T) {
 				set("s.smtp.auth", "none"), set("s.from", demoMailbox),
 			)
 			b.Screenshot("settings-channel-form-" + locale)
+			// A port that is not a number is told beside it, in the page's
+			// language, and what was typed stays.
+			b.Run(set("s.imap.port", "port"), chromedp.Click("#channel-save", chromedp.ByQuery),
+				chromedp.WaitVisible(`[data-field="imap.port"] .field-error`, chromedp.ByQuery),
+				poll(`document.querySelector('[data-field="imap.port"] .field-error').textContent === `+
+					map[string]string{"fa": `"یک عدد صحیح لازم است."`, "en": `"A whole number is needed here."`}[locale]),
+				poll(`document.querySelector('[name="s.smtp.host"]').value === "127.0.0.1"`),
+				set("s.imap.port", strconv.Itoa(imapSrv.port)), set("s.imap_password", demoIMAPPass))
 			b.Run(chromedp.Click("#channel-save", chromedp.ByQuery), chromedp.WaitVisible("#channel-done", chromedp.ByQuery),
 				poll(`document.querySelector('[data-secret="imap_password"]').textContent.includes(`+
 					map[string]string{"fa": `"تنظیم شده"`, "en": `"(set)"`}[locale]+`)`),
