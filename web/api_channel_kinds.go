@@ -6,31 +6,32 @@ import (
 	"github.com/peykhq/peyk/channels"
 )
 
-// channelKind is one channel kind as GET /api/v1/channel-kinds shows it:
-// what a form needs to add a channel of the kind, and what the kind can do.
-type channelKind struct {
-	Kind     channels.Kind      `json:"kind"`
-	Label    channels.Text      `json:"label"`
-	Settings []channels.Field   `json:"settings"`
-	Presets  []channels.Preset  `json:"presets"`
-	Can      channelKindAbility `json:"can"`
+// ChannelKind is one channel kind as GET /api/v1/channel-kinds and
+// `peyk channel kinds --json` show it: what a form needs to add a channel
+// of the kind, and what the kind can do.
+type ChannelKind struct {
+	Kind     channels.Kind     `json:"kind"`
+	Label    channels.Text     `json:"label"`
+	Settings []channels.Field  `json:"settings"`
+	Presets  []channels.Preset `json:"presets"`
+	Can      KindAbility       `json:"can"`
 }
 
-// channelKindAbility says which parts a kind has.
-type channelKindAbility struct {
+// KindAbility says which parts a kind has.
+type KindAbility struct {
 	Send    bool `json:"send"`
 	Receive bool `json:"receive"`
 	Webhook bool `json:"webhook"`
 	Test    bool `json:"test"`
 }
 
-// channelKinds returns the kinds of registry r in its order.
-func channelKinds(r *channels.Registry) []channelKind {
-	out := []channelKind{}
+// ChannelKinds returns the kinds of registry r in its order.
+func ChannelKinds(r *channels.Registry) []ChannelKind {
+	out := []ChannelKind{}
 	for _, k := range r.Kinds() {
 		d, _ := r.Driver(k)
-		out = append(out, channelKind{Kind: k, Label: d.Label, Settings: nonNil(d.Settings), Presets: nonNil(d.Presets),
-			Can: channelKindAbility{Send: d.Sender != nil, Receive: d.Receiver != nil, Webhook: d.Webhook != nil, Test: d.Tester != nil}})
+		out = append(out, ChannelKind{Kind: k, Label: d.Label, Settings: nonNil(d.Settings), Presets: nonNil(d.Presets),
+			Can: KindAbility{Send: d.Sender != nil, Receive: d.Receiver != nil, Webhook: d.Webhook != nil, Test: d.Tester != nil}})
 	}
 	return out
 }
@@ -46,5 +47,5 @@ func nonNil[T any](s []T) []T {
 // listChannelKinds: GET /api/v1/channel-kinds (admins): every channel kind
 // of this build, with its settings declarations and presets.
 func (s *Server) listChannelKinds(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"kinds": channelKinds(s.Kinds)})
+	writeJSON(w, http.StatusOK, map[string]any{"kinds": ChannelKinds(s.Kinds)})
 }

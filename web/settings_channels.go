@@ -123,7 +123,7 @@ func (u *ui) channelNew(w http.ResponseWriter, r *http.Request) {
 	kind := r.URL.Query().Get("kind")
 	if kind == "" {
 		u.settingsPage(w, r, http.StatusOK, "settings_channel_kinds", "settings.channels", "channels.add",
-			channelKinds(u.Kinds))
+			ChannelKinds(u.Kinds))
 		return
 	}
 	d, ok := u.Kinds.Driver(channels.Kind(kind))

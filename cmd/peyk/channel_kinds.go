@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/web"
 )
 
 // channelKinds prints the channel kinds of this build: each with its
@@ -20,20 +21,9 @@ func channelKinds(args []string, stdout, stderr io.Writer) error {
 	}
 	r := knownKinds()
 	if *asJSON {
-		type kind struct {
-			Kind     channels.Kind     `json:"kind"`
-			Label    channels.Text     `json:"label"`
-			Settings []channels.Field  `json:"settings"`
-			Presets  []channels.Preset `json:"presets"`
-		}
-		out := []kind{}
-		for _, k := range r.Kinds() {
-			d, _ := r.Driver(k)
-			out = append(out, kind{d.Kind, d.Label, d.Settings, d.Presets})
-		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"kinds": out})
+		return enc.Encode(map[string]any{"kinds": web.ChannelKinds(r)})
 	}
 	for _, k := range r.Kinds() {
 		d, _ := r.Driver(k)
