@@ -82,8 +82,10 @@ func testKinds(t *testing.T) *channels.Registry {
 // preset through the generated form (a bad port and a missing address
 // are told beside their fields, in the page's language, and store
 // nothing), edits it (the password left empty is kept and shown only as
-// set), tests it (the failure in words, not the error's), and deletes it
-// after being told how many conversations it has. Agents get a 403.
+// set), tests it (the failure in words, not the error's), disables and
+// enables it, and deletes a channel after being told how many
+// conversations it has; each change is in the audit log under the
+// admin's name. Agents get a 403.
 func TestChannelSettingsPages(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ locale, intErr, preset, set, failed string }{
@@ -143,6 +145,15 @@ func TestChannelSettingsPages(t *testing.T) {
 				{"test says why in words", func() (*http.Response, string) {
 					return e.post(fmt.Sprintf("/settings/channels/%d/test", id), url.Values{})
 				}, 200, []string{c.failed}},
+				{"disabled", func() (*http.Response, string) {
+					return e.post(fmt.Sprintf("/settings/channels/%d/disable", id), url.Values{})
+				}, 303, nil},
+				{"list shows it disabled", func() (*http.Response, string) { return e.get("/settings/channels?done=disabled") }, 200,
+					[]string{map[string]string{"fa": "کانال غیرفعال شد.", "en": "The channel was disabled."}[c.locale],
+						`/enable"><input`}},
+				{"enabled", func() (*http.Response, string) {
+					return e.post(fmt.Sprintf("/settings/channels/%d/enable", id), url.Values{})
+				}, 303, nil},
 				{"delete tells the conversations", func() (*http.Response, string) {
 					return e.get(fmt.Sprintf("/settings/channels/%d/delete", e.email))
 				}, 200, []string{map[string]string{"fa": "این کانال ۱ گفت\u200cوگو دارد", "en": "Conversations through this channel: 1."}[c.locale]}},
@@ -176,7 +187,7 @@ func TestChannelSettingsPages(t *testing.T) {
 			var actions string
 			_ = e.pool.QueryRow(context.Background(), `SELECT string_agg(action, ',' ORDER BY id) FROM audit_events
 				WHERE subject_type = 'channel' AND actor_id = $1`, e.user.ID).Scan(&actions)
-			if actions != "channel.create,channel.update,channel.delete" {
+			if actions != "channel.create,channel.update,channel.disable,channel.enable,channel.delete" {
 				t.Errorf("audit: %s", actions)
 			}
 		})
