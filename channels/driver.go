@@ -10,7 +10,8 @@ import (
 
 // Text is a string a person reads, in Persian and in English.
 type Text struct {
-	Fa, En string
+	Fa string `json:"fa"`
+	En string `json:"en"`
 }
 
 // In returns t in Persian when fa is set, else in English.
@@ -73,6 +74,9 @@ type Driver struct {
 	// wrong type; fields marked Secret are stored encrypted and never
 	// shown.
 	Settings []Field
+	// Presets are ready sets of settings for the kind's common cases,
+	// offered first when an admin adds a channel of the kind.
+	Presets []Preset
 	// Identities are the identity kinds the kind's messages carry, as
 	// senders or as further proof (Inbound.Also).
 	Identities []IdentitySpec

@@ -51,3 +51,34 @@ func FieldErrors(err error) []*FieldError {
 	walk(err)
 	return out
 }
+
+// Problems is several FieldErrors as one error whose text is Prefix and
+// their details joined with Sep ("; " when empty): a driver's Validate
+// reports all it found at once. It wraps each FieldError and ErrInvalid.
+type Problems struct {
+	Prefix, Sep string
+	Errs        []*FieldError
+}
+
+// Error is the prefix and the details.
+func (p *Problems) Error() string {
+	s := p.Prefix
+	for i, e := range p.Errs {
+		if i > 0 && p.Sep != "" {
+			s += p.Sep
+		} else if i > 0 {
+			s += "; "
+		}
+		s += e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the field errors and ErrInvalid.
+func (p *Problems) Unwrap() []error {
+	out := []error{ErrInvalid}
+	for _, e := range p.Errs {
+		out = append(out, e)
+	}
+	return out
+}

@@ -36,3 +36,13 @@ func TestFieldErrors(t *testing.T) {
 		t.Fatal("a FieldError must wrap ErrInvalid")
 	}
 }
+
+// Problems says every detail after its prefix and lets FieldErrors and
+// errors.Is see through it.
+func TestProblems(t *testing.T) {
+	p := &channels.Problems{Prefix: "x: lacks ", Sep: ", ", Errs: []*channels.FieldError{
+		{Field: "a", Reason: "error.required", Err: errors.New("a")}, {Field: "b", Reason: "error.required", Err: errors.New("b")}}}
+	if p.Error() != "x: lacks a, b" || !errors.Is(p, channels.ErrInvalid) || len(channels.FieldErrors(p)) != 2 {
+		t.Errorf("%q, %d field errors", p.Error(), len(channels.FieldErrors(p)))
+	}
+}

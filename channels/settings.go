@@ -62,7 +62,9 @@ type Field struct {
 // Check validates raw settings of the driver's kind: a JSON object whose
 // keys are all declared, with values of their declared types and every
 // required field present, then the driver's own Validate. It returns the
-// settings as Validate completed them; every error wraps ErrInvalid.
+// settings as Validate completed them; every error wraps ErrInvalid, and
+// a problem of one field is a *FieldError named by the field's path
+// ("host", "imap.port"), joined with the others (FieldErrors lists them).
 func (d *Driver) Check(raw json.RawMessage) (json.RawMessage, error) {
 	if len(bytes.TrimSpace(raw)) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
 		raw = json.RawMessage("{}")
@@ -72,7 +74,7 @@ func (d *Driver) Check(raw json.RawMessage) (json.RawMessage, error) {
 		return nil, fmt.Errorf("settings: want a JSON object: %w", ErrInvalid)
 	}
 	if errs := checkObject("", obj, d.Settings); len(errs) > 0 {
-		return nil, fmt.Errorf("%s: %w", strings.Join(errs, "; "), ErrInvalid)
+		return nil, errors.Join(errs...)
 	}
 	if d.Validate == nil {
 		return raw, nil
@@ -160,10 +162,26 @@ func jsonEqual(a, b json.RawMessage) bool {
 	return bytes.Equal(xa, ya)
 }
 
-// checkObject returns the problems of obj against fields, each prefixed
-// with its key's path.
-func checkObject(prefix string, obj map[string]json.RawMessage, fields []Field) []string {
-	var errs []string
+// The reason keys of the field errors Check returns (catalogue keys of
+// the web's sentences).
+const (
+	ReasonRequired = "error.required"
+	ReasonUnknown  = "channels.error.unknown"
+	ReasonString   = "channels.error.string"
+	ReasonInt      = "channels.error.int"
+	ReasonBool     = "channels.error.bool"
+	ReasonDuration = "channels.error.duration"
+	ReasonEnum     = "channels.error.enum"
+	ReasonURL      = "channels.error.url"
+	ReasonList     = "channels.error.list"
+	ReasonMap      = "channels.error.map"
+	ReasonObject   = "channels.error.object"
+)
+
+// checkObject returns the problems of obj against fields, each a
+// *FieldError named by its key's path.
+func checkObject(prefix string, obj map[string]json.RawMessage, fields []Field) []error {
+	var errs []error
 	keys := make([]string, 0, len(obj))
 	for k := range obj {
 		keys = append(keys, k)
@@ -172,17 +190,15 @@ func checkObject(prefix string, obj map[string]json.RawMessage, fields []Field) 
 	for _, k := range keys {
 		i := slices.IndexFunc(fields, func(f Field) bool { return f.Name == k })
 		if i < 0 {
-			errs = append(errs, fmt.Sprintf("unknown setting %q", prefix+k))
+			errs = append(errs, Invalid(prefix+k, ReasonUnknown, fmt.Sprintf("unknown setting %q", prefix+k)))
 			continue
 		}
-		if msg := checkValue(prefix+k, obj[k], fields[i]); msg != "" {
-			errs = append(errs, msg)
-		}
+		errs = append(errs, checkValue(prefix+k, obj[k], fields[i])...)
 	}
 	for _, f := range fields {
 		v, ok := obj[f.Name]
 		if f.Required && (!ok || empty(v)) {
-			errs = append(errs, fmt.Sprintf("%s%s is required", prefix, f.Name))
+			errs = append(errs, Invalid(prefix+f.Name, ReasonRequired, fmt.Sprintf("%s%s is required", prefix, f.Name)))
 		}
 	}
 	return errs
@@ -197,59 +213,57 @@ func empty(v json.RawMessage) bool {
 	return false
 }
 
-// checkValue returns what is wrong with v as the value of f, or "".
-func checkValue(path string, v json.RawMessage, f Field) string {
+// checkValue returns what is wrong with v as the value of f at path.
+func checkValue(path string, v json.RawMessage, f Field) []error {
 	if string(bytes.TrimSpace(v)) == "null" {
-		return ""
+		return nil
 	}
-	bad := func(want string) string { return fmt.Sprintf("%s: want %s", path, want) }
+	bad := func(reason, want string) []error { return []error{Invalid(path, reason, "want "+want)} }
 	switch f.Type {
 	case FieldString, FieldEnum, FieldURL:
 		var s string
 		if json.Unmarshal(v, &s) != nil {
-			return bad("a string")
+			return bad(ReasonString, "a string")
 		}
 		if f.Type == FieldEnum && s != "" && !slices.Contains(f.Choices, s) {
-			return bad("one of " + strings.Join(f.Choices, ", "))
+			return bad(ReasonEnum, "one of "+strings.Join(f.Choices, ", "))
 		}
 		if f.Type == FieldURL && s != "" {
 			if u, err := url.Parse(s); err != nil || u.Scheme == "" || u.Host == "" {
-				return bad("an absolute URL")
+				return bad(ReasonURL, "an absolute URL")
 			}
 		}
 	case FieldInt:
 		var n float64
 		if json.Unmarshal(v, &n) != nil || n != math.Trunc(n) {
-			return bad("a whole number")
+			return bad(ReasonInt, "a whole number")
 		}
 	case FieldBool:
 		var b bool
 		if json.Unmarshal(v, &b) != nil {
-			return bad("true or false")
+			return bad(ReasonBool, "true or false")
 		}
 	case FieldDuration:
 		var d Duration
 		if d.UnmarshalJSON(v) != nil || time.Duration(d) < 0 {
-			return bad(`a duration such as "30s" or a number of seconds`)
+			return bad(ReasonDuration, `a duration such as "30s" or a number of seconds`)
 		}
 	case FieldList:
 		var l []string
 		if json.Unmarshal(v, &l) != nil {
-			return bad("a list of strings")
+			return bad(ReasonList, "a list of strings")
 		}
 	case FieldMap:
 		var m map[string]string
 		if json.Unmarshal(v, &m) != nil {
-			return bad("an object of strings")
+			return bad(ReasonMap, "an object of strings")
 		}
 	case FieldObject:
 		var m map[string]json.RawMessage
 		if json.Unmarshal(v, &m) != nil {
-			return bad("an object")
+			return bad(ReasonObject, "an object")
 		}
-		if errs := checkObject(path+".", m, f.Fields); len(errs) > 0 {
-			return strings.Join(errs, "; ")
-		}
+		return checkObject(path+".", m, f.Fields)
 	}
-	return ""
+	return nil
 }

@@ -140,3 +140,23 @@ func TestStatusBoard(t *testing.T) {
 		t.Errorf("nil board: %+v", s)
 	}
 }
+
+// Check names every field at fault, by its path, with its reason, so a
+// form shows each beside its field.
+func TestCheckFieldErrors(t *testing.T) {
+	d := testDriver()
+	_, err := d.Check(json.RawMessage(`{"n":"x","obj":{},"m":1}`))
+	got := map[string]string{}
+	for _, fe := range channels.FieldErrors(err) {
+		got[fe.Field] = fe.Reason
+	}
+	want := map[string]string{"n": channels.ReasonInt, "obj.x": channels.ReasonRequired, "m": channels.ReasonUnknown, "url": channels.ReasonRequired}
+	if len(got) != len(want) {
+		t.Fatalf("field errors %v, want %v", got, want)
+	}
+	for f, r := range want {
+		if got[f] != r {
+			t.Errorf("%s: %q, want %q", f, got[f], r)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/inbox/audit"
 	"github.com/peykhq/peyk/templates"
 	"github.com/peykhq/peyk/web/auth"
 )
@@ -150,6 +151,7 @@ func allowed(u auth.User, role string) bool {
 
 func withCaller(r *http.Request, u auth.User, csrf string) *http.Request {
 	ctx := context.WithValue(r.Context(), userKey, u)
+	ctx = audit.WithActor(ctx, u.ID) // stores that record their own events name the caller
 	return r.WithContext(context.WithValue(ctx, csrfKey, csrf))
 }
 

@@ -36,10 +36,12 @@ func TestCatalogueComplete(t *testing.T) {
 	// The keys built from a prefix and a value (status., priority., msg.,
 	// call.) cover every value the data can hold.
 	values := map[string][]string{
-		"status.":   {"open", "pending", "snoozed", "resolved", "all"},
-		"priority.": {"none", "low", "medium", "high", "urgent"},
-		"msg.":      {"received", "queued", "sent", "delivered", "failed"},
-		"call.":     {"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION"},
+		"status.":         {"open", "pending", "snoozed", "resolved", "all"},
+		"priority.":       {"none", "low", "medium", "high", "urgent"},
+		"msg.":            {"received", "queued", "sent", "delivered", "failed"},
+		"call.":           {"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION"},
+		"channels.state.": {channels.StateIdle, channels.StateRunning, channels.StateFailed, channels.StateStopped},
+		"channels.done.":  {"created", "saved", "enabled", "disabled", "deleted", "setup_failed"},
 	}
 	for p := range prefixes {
 		if values[p] == nil {

@@ -65,7 +65,7 @@ func newUIEnvWith(t *testing.T, locale string, adjust func(*web.Deps)) *uiEnv {
 	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	e := &uiEnv{t: t, pool: pool, ib: inbox.New(pool, inbox.Config{}, nil), contacts: crm.NewStore(pool), users: auth.NewStore(pool, 4)}
+	e := &uiEnv{t: t, pool: pool, ib: inbox.New(pool, inbox.Config{SecretKey: "test key"}, nil), contacts: crm.NewStore(pool), users: auth.NewStore(pool, 4)}
 	var err error
 	if e.user, err = e.users.CreateUser(ctx, auth.NewUser{Email: "agent@example.com", Name: "Agent Smith",
 		Role: auth.RoleAgent, Password: "correct horse", Locale: locale}); err != nil {

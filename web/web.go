@@ -136,6 +136,9 @@ func (s *Server) Handler() http.Handler {
 	if s.ChannelStatus != nil {
 		s.handle(mux, auth.RoleAdmin, "GET /api/v1/channels/{id}/status", s.channelStatus)
 	}
+	if s.Kinds != nil {
+		s.handle(mux, auth.RoleAdmin, "GET /api/v1/channel-kinds", s.listChannelKinds)
+	}
 	if s.Segments != nil {
 		s.handle(mux, auth.RoleAgent, "POST /api/v1/sms/segments", s.smsSegments)
 	}

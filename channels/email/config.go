@@ -131,58 +131,67 @@ func (c Config) WithDefaults() Config {
 // Validate reports every problem of c in one error wrapping
 // channels.ErrInvalid, or nil when c is usable.
 func (c Config) Validate() error {
-	var errs []string
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Sprintf(format, args...))
+	p := &channels.Problems{Prefix: "email: config: "}
+	bad := func(field, reason, format string, args ...any) {
+		p.Errs = append(p.Errs, &channels.FieldError{Field: field, Reason: reason, Err: fmt.Errorf(format, args...)})
 	}
 	checkServer := func(name, host string, port int, mode string) {
 		if strings.TrimSpace(host) == "" {
-			bad("%s host is empty", name)
+			bad(name+".host", channels.ReasonRequired, "%s host is empty", name)
 		}
 		if port < 1 || port > 65535 {
-			bad("%s port %d is not between 1 and 65535", name, port)
+			bad(name+".port", ReasonPort, "%s port %d is not between 1 and 65535", name, port)
 		}
 		switch mode {
 		case TLSImplicit, TLSStartTLS, TLSNone:
 		default:
-			bad("%s tls %q is not one of tls, starttls, none", name, mode)
+			bad(name+".tls", channels.ReasonEnum, "%s tls %q is not one of tls, starttls, none", name, mode)
 		}
 	}
 	checkServer("imap", c.IMAP.Host, c.IMAP.Port, c.IMAP.TLS)
 	if c.IMAP.User == "" {
-		bad("imap user is empty")
+		bad("imap.user", channels.ReasonRequired, "imap user is empty")
 	}
 	checkServer("smtp", c.SMTP.Host, c.SMTP.Port, c.SMTP.TLS)
 	switch c.SMTP.Auth {
 	case AuthPlain, AuthLogin:
 		if c.SMTP.User == "" {
-			bad("smtp user is empty but auth is %s", c.SMTP.Auth)
+			bad("smtp.user", channels.ReasonRequired, "smtp user is empty but auth is %s", c.SMTP.Auth)
 		}
 	case AuthNone:
 	default:
-		bad("smtp auth %q is not one of plain, login, none", c.SMTP.Auth)
+		bad("smtp.auth", channels.ReasonEnum, "smtp auth %q is not one of plain, login, none", c.SMTP.Auth)
 	}
 	if a, err := mail.ParseAddress(c.From); err != nil || a.Address != c.From {
-		bad("from %q is not a bare address like support@example.com", c.From)
+		bad("from", ReasonAddress, "from %q is not a bare address like support@example.com", c.From)
 	} else if local, _, _ := strings.Cut(c.From, "@"); strings.Contains(local, "+") {
-		bad("from %q already has a +tag; reply tokens are added to it", c.From)
+		bad("from", ReasonPlusTag, "from %q already has a +tag; reply tokens are added to it", c.From)
 	}
 	if c.PollInterval < 0 {
-		bad("poll interval %s is negative", time.Duration(c.PollInterval))
+		bad("poll_interval", channels.ReasonDuration, "poll interval %s is negative", time.Duration(c.PollInterval))
 	}
 	if c.BatchSize < 0 || c.BatchSize > 10000 {
-		bad("batch size %d is not between 1 and 10000", c.BatchSize)
+		bad("batch_size", ReasonBatch, "batch size %d is not between 1 and 10000", c.BatchSize)
 	}
 	if c.SyncSince < 0 {
-		bad("sync_since %s is negative", time.Duration(c.SyncSince))
+		bad("sync_since", channels.ReasonDuration, "sync_since %s is negative", time.Duration(c.SyncSince))
 	}
 	switch c.History {
 	case "", HistoryResolved, HistorySkip:
 	default:
-		bad("history %q is not one of resolved, skip", c.History)
+		bad("history", channels.ReasonEnum, "history %q is not one of resolved, skip", c.History)
 	}
-	if len(errs) == 0 {
+	if len(p.Errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("email: config: %s: %w", strings.Join(errs, "; "), channels.ErrInvalid)
+	return p
 }
+
+// The reason keys of the field errors Validate returns beyond the
+// channels package's (catalogue keys of the web's sentences).
+const (
+	ReasonPort    = "channels.error.port"
+	ReasonAddress = "channels.error.address"
+	ReasonPlusTag = "channels.error.plus_tag"
+	ReasonBatch   = "channels.error.batch"
+)

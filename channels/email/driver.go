@@ -74,6 +74,7 @@ func Driver() channels.Driver {
 			{Name: "smtp_password", Type: channels.FieldString, Secret: true,
 				Help: channels.Text{Fa: "گذرواژهٔ SMTP", En: "SMTP password"}},
 		},
+		Presets:    presets(),
 		Identities: []channels.IdentitySpec{{Kind: channels.IdentityEmail, Label: channels.Text{Fa: "ایمیل", En: "Email"}}},
 		Reaches:    channels.IdentityEmail,
 		Validate: func(raw json.RawMessage) (json.RawMessage, error) {

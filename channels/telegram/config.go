@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -115,59 +116,71 @@ func (c Config) WithDefaults() Config {
 // channels.ErrInvalid, or nil when c is usable. Empty optional fields are
 // fine.
 func (c Config) Validate() error {
-	var errs []string
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Sprintf(format, args...))
+	p := &channels.Problems{Prefix: "telegram: config: "}
+	bad := func(field, reason, format string, args ...any) {
+		p.Errs = append(p.Errs, &channels.FieldError{Field: field, Reason: reason, Err: fmt.Errorf(format, args...)})
 	}
 	if c.APIEndpoint != "" && !isHTTPURL(c.APIEndpoint) {
-		bad("api endpoint %q is not an http or https URL", c.APIEndpoint)
+		bad("api_endpoint", channels.ReasonURL, "api endpoint %q is not an http or https URL", c.APIEndpoint)
 	}
 	if c.ProxyURL != "" {
 		if msg := checkProxyURL(c.ProxyURL); msg != "" {
-			bad("%s", msg)
+			bad("proxy_url", ReasonProxy, "%s", msg)
 		}
 	}
 	switch c.Mode {
 	case "", ModePolling:
 	case ModeWebhook:
 		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			bad("webhook url %q is not an https URL (Telegram posts only to HTTPS)", c.WebhookURL)
+			bad("webhook_url", ReasonHTTPS, "webhook url %q is not an https URL (Telegram posts only to HTTPS)", c.WebhookURL)
 		}
 	default:
-		bad("mode %q is not one of polling, webhook", c.Mode)
+		bad("mode", channels.ReasonEnum, "mode %q is not one of polling, webhook", c.Mode)
 	}
 	if c.PollTimeout < 0 || time.Duration(c.PollTimeout) > 10*time.Minute {
-		bad("poll timeout %s is not between 0 and 10m", time.Duration(c.PollTimeout))
+		bad("poll_timeout", ReasonPollTimeout, "poll timeout %s is not between 0 and 10m", time.Duration(c.PollTimeout))
 	}
 	if c.PollInterval < 0 {
-		bad("poll interval %s is negative", time.Duration(c.PollInterval))
+		bad("poll_interval", channels.ReasonDuration, "poll interval %s is negative", time.Duration(c.PollInterval))
 	}
 	if c.MaxFileSize < 0 {
-		bad("max file size %d is negative", c.MaxFileSize)
+		bad("max_file_size", channels.ReasonInt, "max file size %d is negative", c.MaxFileSize)
 	}
-	if len(errs) == 0 {
+	if len(p.Errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("telegram: config: %s: %w", strings.Join(errs, "; "), channels.ErrInvalid)
+	return p
 }
+
+// The reason keys of the field errors Validate returns beyond the
+// channels package's (catalogue keys of the web's sentences).
+const (
+	ReasonProxy       = "channels.error.proxy"
+	ReasonHTTPS       = "channels.error.https"
+	ReasonPollTimeout = "channels.error.poll_timeout"
+	ReasonToken       = "channels.error.token"
+	ReasonSecret      = "channels.error.webhook_secret"
+)
 
 // Validate reports what is wrong with s for a bot in mode, in one error
 // wrapping channels.ErrInvalid, or nil. The token must look like one from
 // @BotFather; webhook mode needs a WebhookSecret of 1 to 256 characters
 // from A-Z, a-z, 0-9, _ and -.
 func (s Secrets) Validate(mode Mode) error {
-	var errs []string
+	p := &channels.Problems{Prefix: "telegram: secrets: "}
 	if id, rest, ok := strings.Cut(s.Token, ":"); !ok || id == "" || rest == "" ||
 		strings.ContainsAny(s.Token, "/?#% \t\r\n") {
-		errs = append(errs, "token is not a bot token like 123456:ABC-DEF…")
+		p.Errs = append(p.Errs, &channels.FieldError{Field: "token", Reason: ReasonToken,
+			Err: errors.New("token is not a bot token like 123456:ABC-DEF…")})
 	}
 	if mode == ModeWebhook && !validSecret(s.WebhookSecret) {
-		errs = append(errs, "webhook secret must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+		p.Errs = append(p.Errs, &channels.FieldError{Field: "webhook_secret", Reason: ReasonSecret,
+			Err: errors.New("webhook secret must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")})
 	}
-	if len(errs) == 0 {
+	if len(p.Errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("telegram: secrets: %s: %w", strings.Join(errs, "; "), channels.ErrInvalid)
+	return p
 }
 
 func isHTTPURL(s string) bool {

@@ -97,6 +97,7 @@ func NewDriver(f Flavor) channels.Driver {
 			{Name: "max_file_size", Type: channels.FieldInt, Default: DefaultMaxFileSize,
 				Help: txt("بزرگ\u200cترین پیوست دریافتی (بایت)", "Largest attachment downloaded, in bytes")},
 		},
+		Presets:    presets(),
 		Identities: []channels.IdentitySpec{f.Identity, {Kind: channels.IdentityPhone, Label: txt("تلفن", "Phone")}},
 		Reaches:    f.Identity.Kind,
 		Validate: func(raw json.RawMessage) (json.RawMessage, error) {

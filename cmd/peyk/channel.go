@@ -19,6 +19,7 @@ import (
 // channelUsage lists the channel subcommands.
 const channelUsage = `usage: peyk channel add KIND --name NAME --config JSON|@FILE
        peyk channel list
+       peyk channel kinds [--json]  (the kinds of this build: settings and presets)
        peyk channel test ID
        peyk channel update ID [--name NAME] [--config JSON|@FILE]  (merged: omitted keys, secrets too, keep their value)
        peyk channel disable ID | enable ID
@@ -36,6 +37,8 @@ func channelCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return channelAdd(ctx, args[1:], stdout, stderr)
 	case "list":
 		return channelList(ctx, args[1:], stdout, stderr)
+	case "kinds":
+		return channelKinds(args[1:], stdout, stderr)
 	case "test":
 		return channelTest(ctx, args[1:], stdout, stderr)
 	case "update":

@@ -51,8 +51,13 @@ func (s *Store) AddChannel(ctx context.Context, kind channels.Kind, name string,
 		}
 	}
 	var id int64
-	err = s.pool.QueryRow(ctx, `INSERT INTO channels (kind, name, config, secrets) VALUES ($1, $2, $3, $4) RETURNING id`,
-		string(kind), name, js, sealed).Scan(&id)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO channels (kind, name, config, secrets) VALUES ($1, $2, $3, $4) RETURNING id`,
+			string(kind), name, js, sealed).Scan(&id); err != nil {
+			return err
+		}
+		return record(ctx, tx, "channel.create", id, map[string]any{"kind": kind, "name": name})
+	})
 	if err != nil {
 		return 0, fmt.Errorf("chanstore: create channel: %w", err)
 	}
@@ -102,14 +107,20 @@ func (s *Store) UpdateChannel(ctx context.Context, id int64, name string, config
 			return err
 		}
 	}
-	ct, err := s.pool.Exec(ctx, `UPDATE channels SET name = coalesce(nullif($2, ''), name), config = $3,
-		secrets = coalesce($4, secrets), updated_at = greatest(now(), updated_at + interval '1 microsecond')
-		WHERE id = $1`, id, name, js, sealed)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ct, err := tx.Exec(ctx, `UPDATE channels SET name = coalesce(nullif($2, ''), name), config = $3,
+			secrets = coalesce($4, secrets), updated_at = greatest(now(), updated_at + interval '1 microsecond')
+			WHERE id = $1`, id, name, js, sealed)
+		if err != nil {
+			return err
+		}
+		if ct.RowsAffected() == 0 {
+			return fmt.Errorf("channel %d: %w", id, ErrNotFound)
+		}
+		return record(ctx, tx, "channel.update", id, map[string]any{"name": name, "settings": keys(js), "secrets": sealed != nil})
+	})
 	if err != nil {
 		return fmt.Errorf("chanstore: update channel %d: %w", id, err)
-	}
-	if ct.RowsAffected() == 0 {
-		return fmt.Errorf("chanstore: channel %d: %w", id, ErrNotFound)
 	}
 	return nil
 }
@@ -118,13 +129,20 @@ func (s *Store) UpdateChannel(ctx context.Context, id int64, name string, config
 // keeps its settings and history; its receiver stops, its webhooks answer
 // 404 and sends through it fail.
 func (s *Store) SetChannelEnabled(ctx context.Context, id int64, enabled bool) error {
-	ct, err := s.pool.Exec(ctx, `UPDATE channels SET enabled = $2,
-		updated_at = greatest(now(), updated_at + interval '1 microsecond') WHERE id = $1`, id, enabled)
+	action := map[bool]string{true: "channel.enable", false: "channel.disable"}[enabled]
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ct, err := tx.Exec(ctx, `UPDATE channels SET enabled = $2,
+			updated_at = greatest(now(), updated_at + interval '1 microsecond') WHERE id = $1`, id, enabled)
+		if err != nil {
+			return err
+		}
+		if ct.RowsAffected() == 0 {
+			return fmt.Errorf("channel %d: %w", id, ErrNotFound)
+		}
+		return record(ctx, tx, action, id, nil)
+	})
 	if err != nil {
 		return fmt.Errorf("chanstore: set channel %d enabled: %w", id, err)
-	}
-	if ct.RowsAffected() == 0 {
-		return fmt.Errorf("chanstore: channel %d: %w", id, ErrNotFound)
 	}
 	return nil
 }
@@ -171,7 +189,10 @@ func (s *Store) DeleteChannel(ctx context.Context, id int64, force bool) (int, e
 		b.Queue(`UPDATE messages SET channel_id = NULL WHERE channel_id = $1`, id)
 		b.Queue(`UPDATE conversations SET channel_id = NULL WHERE channel_id = $1`, id)
 		b.Queue(`DELETE FROM channels WHERE id = $1`, id)
-		return tx.SendBatch(ctx, b).Close()
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		return record(ctx, tx, "channel.delete", id, map[string]any{"conversations": n, "force": force})
 	})
 	if err != nil {
 		return n, fmt.Errorf("chanstore: delete channel %d: %w", id, err)

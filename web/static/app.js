@@ -168,6 +168,13 @@
     es.onerror = function () { body.dataset.live = "off"; };
   }
 
+  // --- copy buttons (a channel's webhook URL) --------------------------
+  document.addEventListener("click", function (e) {
+    const b = e.target.closest("[data-copy]");
+    if (!b || !navigator.clipboard) return;
+    navigator.clipboard.writeText(b.dataset.copy).then(function () { b.dataset.copied = "1"; });
+  });
+
   if (page === "inbox") rememberOrder();
   listen();
   body.dataset.ready = "1";

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/channels/sms/generic"
@@ -77,8 +78,17 @@ func strict(raw json.RawMessage, v any, allow ...string) error {
 	clean, _ := json.Marshal(m)
 	dec := json.NewDecoder(bytes.NewReader(clean))
 	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	err := dec.Decode(v)
+	if name, ok := strings.CutPrefix(fmt.Sprint(err), "json: unknown field "); ok && err != nil {
+		name = strings.Trim(name, `"`)
+		return channels.Invalid(name, ReasonNotThisGateway, fmt.Sprintf("%s is not a setting of this gateway", name))
+	}
+	return err
 }
+
+// ReasonNotThisGateway is the reason key of a setting the chosen gateway
+// does not take (a Twilio field on a Kavenegar line).
+const ReasonNotThisGateway = "channels.error.not_this_gateway"
 
 // Driver returns the SMS channel kind. Its public config masks, beyond
 // the secret fields, every secret found inside the others (a password in
@@ -89,6 +99,7 @@ func Driver() channels.Driver {
 		Kind:       channels.SMS,
 		Label:      channels.Text{Fa: "پیامک", En: "SMS"},
 		Settings:   fields(),
+		Presets:    presets(),
 		Identities: []channels.IdentitySpec{{Kind: channels.IdentityPhone, Label: channels.Text{Fa: "تلفن", En: "Phone"}}},
 		Reaches:    channels.IdentityPhone,
 		Validate: func(raw json.RawMessage) (json.RawMessage, error) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/channels/sms/gateways"
 )
 
@@ -25,6 +26,9 @@ func TestSettings(t *testing.T) {
 			_, err := d.Check(json.RawMessage(tc.raw))
 			if (tc.err == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("Check: %v, want %q", err, tc.err)
+			}
+			if err != nil && len(channels.FieldErrors(err)) == 0 {
+				t.Errorf("Check: %v names no field", err)
 			}
 		})
 	}

@@ -18,6 +18,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/channels/sms"
 	"github.com/peykhq/peyk/channels/sms/redact"
 )
@@ -126,7 +127,7 @@ var _ sms.Gateway = (*Gateway)(nil)
 // New checks cfg, parses its templates and returns its Gateway.
 func New(cfg Config) (*Gateway, error) {
 	if cfg.SendURL == "" {
-		return nil, errors.New("generic: config lacks send_url")
+		return nil, channels.Invalid("send_url", channels.ReasonRequired, "generic: config lacks send_url")
 	}
 	cfg.Method = strings.ToUpper(cfg.Method)
 	if cfg.Method == "" {

@@ -63,7 +63,7 @@ var (
 // New checks cfg and returns its Gateway.
 func New(cfg Config) (*Gateway, error) {
 	if cfg.APIKey == "" {
-		return nil, errors.New("kavenegar: config lacks api_key")
+		return nil, channels.Invalid("api_key", channels.ReasonRequired, "kavenegar: config lacks api_key")
 	}
 	if strings.ContainsAny(cfg.APIKey, "/?#") {
 		return nil, errors.New("kavenegar: api_key must not contain / ? or #")

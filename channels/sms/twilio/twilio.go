@@ -64,18 +64,14 @@ var (
 
 // New checks cfg and returns its Gateway.
 func New(cfg Config) (*Gateway, error) {
-	var missing []string
-	if cfg.AccountSID == "" {
-		missing = append(missing, "account_sid")
+	lacks := &channels.Problems{Prefix: "twilio: config lacks ", Sep: ", "}
+	for _, f := range []struct{ name, value string }{{"account_sid", cfg.AccountSID}, {"auth_token", cfg.AuthToken}, {"from", cfg.From}} {
+		if f.value == "" {
+			lacks.Errs = append(lacks.Errs, &channels.FieldError{Field: f.name, Reason: channels.ReasonRequired, Err: errors.New(f.name)})
+		}
 	}
-	if cfg.AuthToken == "" {
-		missing = append(missing, "auth_token")
-	}
-	if cfg.From == "" {
-		missing = append(missing, "from")
-	}
-	if len(missing) > 0 {
-		return nil, errors.New("twilio: config lacks " + strings.Join(missing, ", "))
+	if len(lacks.Errs) > 0 {
+		return nil, lacks
 	}
 	if cfg.APIBase == "" {
 		cfg.APIBase = DefaultAPIBase
