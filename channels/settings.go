@@ -176,6 +176,9 @@ const (
 	ReasonList     = "channels.error.list"
 	ReasonMap      = "channels.error.map"
 	ReasonObject   = "channels.error.object"
+	// ReasonMasked: a setting sent back with a secret's mask
+	// (REDACTED) in it, which would overwrite the secret.
+	ReasonMasked = "channels.error.masked"
 )
 
 // checkObject returns the problems of obj against fields, each a

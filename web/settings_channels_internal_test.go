@@ -17,7 +17,7 @@ import (
 func TestChannelReasonKeys(t *testing.T) {
 	keys := []string{channels.ReasonRequired, channels.ReasonUnknown, channels.ReasonString, channels.ReasonInt,
 		channels.ReasonBool, channels.ReasonDuration, channels.ReasonEnum, channels.ReasonURL, channels.ReasonList,
-		channels.ReasonMap, channels.ReasonObject, email.ReasonPort, email.ReasonAddress, email.ReasonPlusTag, email.ReasonBatch,
+		channels.ReasonMap, channels.ReasonObject, channels.ReasonMasked, email.ReasonPort, email.ReasonAddress, email.ReasonPlusTag, email.ReasonBatch,
 		gateways.ReasonNotThisGateway, telegram.ReasonProxy, telegram.ReasonHTTPS, telegram.ReasonPollTimeout, telegram.ReasonToken, telegram.ReasonSecret,
 		"channels.test.failed", "channels.test.timeout", "channels.note.plus_ok", "channels.note.plus_refused", "channels.note.plus_unknown"}
 	for _, r := range testReasons {

@@ -71,6 +71,7 @@ func init() {
 		"channels.error.enum":             {"یکی از گزینه\u200cها را برگزینید.", "Pick one of the choices."},
 		"channels.error.url":              {"یک نشانی کامل مثل https://example.com لازم است.", "A full address such as https://example.com is needed here."},
 		"channels.error.list":             {"فهرستی از متن\u200cها لازم است.", "A list of texts is needed here."},
+		"channels.error.masked":           {"این مقدار هنوز REDACTED (رمز پنهان\u200cشده) را دارد؛ رمز را دوباره بنویسید.", "This value still holds REDACTED (a hidden secret); type the secret again."},
 		"channels.error.map":              {"هر خط باید به شکل نام=مقدار باشد.", "Each line must be name=value."},
 		"channels.error.port":             {"درگاه باید عددی میان ۱ و ۶۵۵۳۵ باشد.", "The port must be a number between 1 and 65535."},
 		"channels.error.address":          {"یک نشانی ایمیل ساده مثل support@example.com لازم است.", "A bare email address such as support@example.com is needed here."},

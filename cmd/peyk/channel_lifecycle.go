@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
+	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/channels/sms/redact"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 )
@@ -37,7 +40,11 @@ func (c *channelAdmin) Update(ctx context.Context, id int64, name string, patch 
 		if _, ok := p.(map[string]any); !ok {
 			return inbox.Channel{}, fmt.Errorf("settings: want a JSON object: %w", crm.ErrInvalid)
 		}
-		merged, _ := json.Marshal(mergePatch(stored, p))
+		m, err := mergePatch(stored, p, "")
+		if err != nil {
+			return inbox.Channel{}, err
+		}
+		merged, _ := json.Marshal(m)
 		if _, config, secrets, err = c.check(ch.Kind, merged); err != nil {
 			return inbox.Channel{}, err
 		}
@@ -101,11 +108,16 @@ func storedSettings(ctx context.Context, ib *inbox.Inbox, ch inbox.Channel) (map
 	return out, dec.Decode(&out)
 }
 
-// mergePatch applies a JSON merge patch (RFC 7396) to target.
-func mergePatch(target, patch any) any {
+// mergePatch applies a JSON merge patch (RFC 7396) to target; path
+// names target's place in the settings ("" at the top, "imap.host"). A
+// string in patch that still holds the mask a channel's public view puts
+// over a secret (a URL's password shown as REDACTED) keeps the stored
+// value when it is that value's masked view unchanged, and is refused
+// otherwise: storing the mask would lose the secret.
+func mergePatch(target, patch any, path string) (any, error) {
 	p, ok := patch.(map[string]any)
 	if !ok {
-		return patch
+		return masked(target, patch, path)
 	}
 	t, ok := target.(map[string]any)
 	if !ok {
@@ -120,7 +132,30 @@ func mergePatch(target, patch any) any {
 			delete(out, k)
 			continue
 		}
-		out[k] = mergePatch(out[k], v)
+		at := k
+		if path != "" {
+			at = path + "." + k
+		}
+		merged, err := mergePatch(out[k], v, at)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = merged
 	}
-	return out
+	return out, nil
+}
+
+// masked returns the value patch sets over stored: stored itself when
+// patch is stored's masked view, an error when patch holds the mask in
+// any other way, else patch.
+func masked(stored, patch any, path string) (any, error) {
+	s, ok := patch.(string)
+	if !ok || !strings.Contains(s, redact.Mask) {
+		return patch, nil
+	}
+	if old, ok := stored.(string); ok && redact.Text(old) == s {
+		return old, nil
+	}
+	return nil, &channels.FieldError{Field: path, Reason: channels.ReasonMasked,
+		Err: fmt.Errorf("%s still holds %s where a secret was: type the secret again", path, redact.Mask)}
 }
