@@ -49,7 +49,8 @@ func renderText(part, src, locale string, d *Data) (string, error) {
 	if err != nil {
 		return "", describe(part, err)
 	}
-	return r.execute(part, t.Execute)
+	out, err := r.execute(part, t.Execute)
+	return tidy(out), err
 }
 
 // renderHTML renders src, the html part of a template, as html/template;
