@@ -47,5 +47,5 @@ func (s *Server) putTemplate(w http.ResponseWriter, r *http.Request) {
 // deleteTemplate removes an override, so the default applies again.
 func (s *Server) deleteTemplate(w http.ResponseWriter, r *http.Request) {
 	name, locale, kind := templateID(r)
-	s.respond(w, http.StatusNoContent, nil, s.Templates.Delete(r.Context(), name, locale, kind))
+	s.respond(w, http.StatusNoContent, nil, s.Templates.Reset(r.Context(), userOf(r).ID, name, locale, kind))
 }
