@@ -210,4 +210,3 @@ func (u *ui) cannedFor(r *http.Request, k crm.Contact) []canned.Offer {
 	}
 	return offers
 }
-
