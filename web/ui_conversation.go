@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/peykhq/peyk/channels"
@@ -24,8 +25,11 @@ type conversationView struct {
 	ReplyChannels []replyChannel
 	// Window is the reply window of the conversation's channel, when its
 	// kind declares one (WhatsApp's 24 hours); nil otherwise.
-	Window               *replyWindow
-	Canned               []canned.Offer
+	Window *replyWindow
+	Canned []canned.Offer
+	// Prefill is the reply box's text: the canned response ?canned= asked
+	// for (the insert button without script).
+	Prefill              string
 	Reminders            []schedule.Schedule
 	Statuses, Priorities []string
 	// Older is the cursor of the page of older entries; Paged reports
@@ -134,6 +138,11 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Canned = u.cannedFor(r, detail.Contact)
+	for _, o := range v.Canned {
+		if strconv.FormatInt(o.ID, 10) == r.URL.Query().Get("canned") {
+			v.Prefill = o.Text
+		}
+	}
 	if c.Unread > 0 {
 		if err := sc.MarkRead(ctx, c.ID); err != nil {
 			u.log.Warn("mark read", "conversation_id", c.ID, "err", err)
