@@ -93,6 +93,9 @@ func TestTagsAndCannedSettings(t *testing.T) {
 			if _, err := env.Pool.Exec(ctx, `UPDATE contacts SET tags = '{vip}' WHERE id = $1`, w.contact); err != nil {
 				t.Fatal(err)
 			}
+			if _, err := env.Pool.Exec(ctx, `INSERT INTO tags (name, colour) VALUES ('refund', 'orange')`); err != nil {
+				t.Fatal(err)
+			}
 			b := env.Browser(t)
 			asAdmin(t, env, b, c.locale)
 
