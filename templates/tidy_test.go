@@ -13,7 +13,7 @@ func TestTidy(t *testing.T) {
 		{"empty name before a comma", "Hi ,\nthanks", "Hi,\nthanks"},
 		{"blanks between words", "تا  ساعت ", "تا ساعت"},
 		{"empty brackets", "درخواست شما () رسید", "درخواست شما رسید"},
-		{"empty guillemets", "گفت‌وگو «» با", "گفت‌وگو با"},
+		{"empty guillemets", "گفت\u200cوگو «» با", "گفت\u200cوگو با"},
 		{"comma after a colon", "تماس: ، ساعت", "تماس: ساعت"},
 		{"comma at a line start", "سلام\n، خوبید؟", "سلام\nخوبید؟"},
 		{"indentation kept", "  - item\n\n  - two", "  - item\n\n  - two"},
