@@ -38,20 +38,13 @@ func (s *Server) contentRoutes(mux *http.ServeMux) {
 // saving it: 200 with {"subject", "text", "html", "locale"}, or 400 with
 // why it would be refused.
 func (s *Server) previewTemplate(w http.ResponseWriter, r *http.Request) {
-	name, locale, kind := templateID(r)
-	var in struct {
-		Subject string `json:"subject"`
-		Body    string `json:"body"`
-		HTML    string `json:"html"`
-	}
-	err := decode(r, &in)
-	t := templates.Template{Name: name, Locale: locale, Kind: kind, Subject: in.Subject, Body: in.Body, HTML: in.HTML}
+	t, err := templateBody(r)
 	if err == nil {
 		err = templates.Validate(t)
 	}
 	var out templates.Rendered
 	if err == nil {
-		out, err = t.Render(templates.Sample(locale))
+		out, err = t.Render(templates.Sample(t.Locale))
 	}
 	s.respond(w, http.StatusOK, map[string]string{"subject": out.Subject, "text": out.Text, "html": out.HTML, "locale": out.Locale}, err)
 }
