@@ -66,16 +66,11 @@ func (s *Server) listCanned(w http.ResponseWriter, r *http.Request) {
 		s.respond(w, 0, nil, err)
 		return
 	}
-	offers, err := s.Canned.For(r.Context(), want, userOf(r).Locale)
-	var all []canned.Response
-	if err == nil {
-		all, err = s.Canned.List(r.Context())
-	}
+	all, err := s.Canned.List(r.Context())
 	out := make([]listedCanned, 0, len(all))
-	for i, c := range all {
-		if i < len(offers) && offers[i].ID == c.ID {
-			out = append(out, listedCanned{Response: c, Locale: offers[i].Locale, Text: offers[i].Text})
-		}
+	for _, c := range all {
+		o := c.Offer(want, userOf(r).Locale)
+		out = append(out, listedCanned{Response: c, Locale: o.Locale, Text: o.Text})
 	}
 	s.respond(w, http.StatusOK, map[string]any{"canned": out}, err)
 }

@@ -89,20 +89,27 @@ func (s *Store) For(ctx context.Context, contactLocale, agentLocale string) ([]O
 	if err != nil {
 		return nil, err
 	}
-	agent := templates.Match(agentLocale, templates.Persian)
-	want := templates.Match(contactLocale, agent)
 	out := make([]Offer, 0, len(all))
 	for _, r := range all {
-		o := Offer{ID: r.ID, Title: r.Title, Shortcut: r.Shortcut}
-		for _, l := range []string{want, agent, templates.Persian, templates.English} {
-			if text := r.body(l); text != "" {
-				o.Locale, o.Text = l, text
-				break
-			}
-		}
-		out = append(out, o)
+		out = append(out, r.Offer(contactLocale, agentLocale))
 	}
 	return out, nil
+}
+
+// Offer returns r as offered to an agent (agentLocale) writing to a
+// contact (contactLocale): in the contact's language, else the agent's,
+// else the one r has.
+func (r Response) Offer(contactLocale, agentLocale string) Offer {
+	agent := templates.Match(agentLocale, templates.Persian)
+	want := templates.Match(contactLocale, agent)
+	o := Offer{ID: r.ID, Title: r.Title, Shortcut: r.Shortcut}
+	for _, l := range []string{want, agent, templates.Persian, templates.English} {
+		if text := r.body(l); text != "" {
+			o.Locale, o.Text = l, text
+			break
+		}
+	}
+	return o
 }
 
 func (r Response) body(locale string) string {

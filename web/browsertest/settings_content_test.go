@@ -108,8 +108,8 @@ func TestTagsAndCannedSettings(t *testing.T) {
 				chromedp.SetValue(`tr[data-tag="gold"] select[name="colour"]`, "teal", chromedp.ByQuery),
 				chromedp.Submit(`tr[data-tag="gold"] select[name="colour"]`, chromedp.ByQuery),
 				chromedp.WaitVisible(`tr[data-tag="gold"] .tag-teal`, chromedp.ByQuery),
-				chromedp.SetValue(`tr[data-tag="refund"] select[name="into"]`, "gold", chromedp.ByQuery),
-				chromedp.Submit(`tr[data-tag="refund"] select[name="into"]`, chromedp.ByQuery),
+				chromedp.SendKeys(`tr[data-tag="refund"] input[name="into"]`, "gold", chromedp.ByQuery),
+				chromedp.Submit(`tr[data-tag="refund"] input[name="into"]`, chromedp.ByQuery),
 				chromedp.WaitNotPresent(`tr[data-tag="refund"]`, chromedp.ByQuery))
 			if got := b.NodeText(`tr[data-tag="gold"]`); !strings.Contains(got, map[string]string{"fa": "۱", "en": "1"}[c.locale]) {
 				t.Errorf("gold's counts: %q", got)
