@@ -19,7 +19,7 @@ func auditCount(t *testing.T, e *uiEnv, action string) int {
 	return n
 }
 
-// overrides returns the body of the stored override of followup.nudge
+// override returns the body of the stored override of followup.nudge
 // in locale, "" when there is none.
 func override(t *testing.T, e *uiEnv, locale string) string {
 	t.Helper()
@@ -39,10 +39,10 @@ func TestTemplateSettings(t *testing.T) {
 	cases := []struct {
 		locale                        string
 		sample, date, listed, problem string
-		line                          string
+		line, unsafe                  string
 	}{
-		{"fa", "سارا احمدی", "۱۵ فروردین ۱۴۰۵", "تغییر یافته", "فیلد ناشناخته", "خط ۲"},
-		{"en", "Sara", "4 April 2026", "Changed", "Unknown field", "line 2"},
+		{"fa", "سارا احمدی", "۱۵ فروردین ۱۴۰۵", "تغییر یافته", "فیلد ناشناخته", "خط ۲", "می\u200cتواند اسکریپت اجرا کند"},
+		{"en", "Sara", "4 April 2026", "Changed", "Unknown field", "line 2", "can run script"},
 	}
 	for _, c := range cases {
 		t.Run(c.locale, func(t *testing.T) {
@@ -91,6 +91,17 @@ func TestTemplateSettings(t *testing.T) {
 			}
 			if _, body = e.get("/settings/templates?locale=" + c.locale); !strings.Contains(body, c.listed) {
 				t.Errorf("the list does not mark the override %q", c.listed)
+			}
+			// An email template: subject and HTML preview; HTML that runs
+			// script is refused beside the HTML part.
+			email := "/settings/templates/followup.nudge/" + c.locale + "/email"
+			resp, body = e.get(email)
+			if resp.StatusCode != http.StatusOK || !strings.Contains(body, `class="preview-subject"`) || !strings.Contains(body, `class="preview-html"`) {
+				t.Errorf("email editor: %d\n%s", resp.StatusCode, body)
+			}
+			resp, body = e.post(email, url.Values{"subject": {"s"}, "body": {"b"}, "html": {"<p>x</p>\n<img src=x onerror=alert(1)>"}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, c.unsafe) || !strings.Contains(body, c.line) {
+				t.Errorf("unsafe HTML: %d, want %q on %q\n%s", resp.StatusCode, c.unsafe, c.line, body)
 			}
 			resp, _ = e.post(path+"/reset", url.Values{})
 			if resp.StatusCode != http.StatusSeeOther || override(t, e, c.locale) != "" || auditCount(t, e, "template.reset") != 1 {
