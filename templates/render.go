@@ -49,6 +49,7 @@ func renderText(part, src, locale string, d *Data) (string, error) {
 	if err != nil {
 		return "", describe(part, err)
 	}
+	markEmpty(t.Tree)
 	out, err := r.execute(part, t.Execute)
 	return tidy(out), err
 }
@@ -108,6 +109,7 @@ func (r *renderer) funcs(html bool) map[string]any {
 	m["contact"] = r.contact
 	m["attr"] = r.attr
 	m[guardFunc] = r.limitRange
+	m[emptyFunc] = printed
 	if html {
 		m["paragraphs"] = paragraphsHTML
 	} else {

@@ -1,41 +1,99 @@
 package templates
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+	"text/template/parse"
 )
 
-// The clean-up of text output where data was missing: an empty field
-// leaves the blank before it and the punctuation after it behind
-// ("سلام {{.Contact.FirstName}}،" with no name would be "سلام ،").
+// An empty field leaves behind the blank before it and the punctuation
+// after it ("سلام {{.Contact.FirstName}}،" with no name would be
+// "سلام ،"). So every printing action of a text part is piped through
+// emptyFunc, which writes emptyMark in place of an empty value, and tidy
+// cleans up around the marks only: what the data itself holds (an
+// agent's note) is never rewritten.
+const (
+	emptyFunc = "markEmpty"
+	emptyMark = "\x00"
+)
+
+// markEmpty pipes every printing action of tree ({{.X}}, {{name}},
+// {{attr "k" | default "…"}}, in every branch) through emptyFunc.
+func markEmpty(tree *parse.Tree) {
+	if tree != nil {
+		markList(tree, tree.Root)
+	}
+}
+
+func markList(tree *parse.Tree, list *parse.ListNode) {
+	if list == nil {
+		return
+	}
+	for _, n := range list.Nodes {
+		var b *parse.BranchNode
+		switch n := n.(type) {
+		case *parse.ActionNode:
+			if len(n.Pipe.Decl) == 0 { // {{$x := …}} prints nothing
+				mark := parse.NewIdentifier(emptyFunc).SetTree(tree).SetPos(n.Pos)
+				n.Pipe.Cmds = append(n.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{mark}})
+			}
+		case *parse.IfNode:
+			b = &n.BranchNode
+		case *parse.WithNode:
+			b = &n.BranchNode
+		case *parse.RangeNode:
+			b = &n.BranchNode
+		}
+		if b != nil {
+			markList(tree, b.List)
+			markList(tree, b.ElseList)
+		}
+	}
+}
+
+// printed is what an action prints, or emptyMark when that is blank.
+func printed(v any) string {
+	if v == nil {
+		return emptyMark
+	}
+	s := fmt.Sprint(v)
+	if strings.TrimSpace(s) == "" {
+		return emptyMark
+	}
+	return s
+}
+
 var (
-	// innerBlanks are two or more spaces or tabs between words.
-	innerBlanks = regexp.MustCompile(`(\S)[ \t]{2,}`)
-	// blankBeforeMark is white space before a closing punctuation mark.
-	blankBeforeMark = regexp.MustCompile(`[ \t]+([،,.;:!?؛؟)»”])`)
-	// repeatedComma is a comma left after another mark or at a line's
-	// start once what stood between them rendered as nothing.
-	repeatedComma = regexp.MustCompile(`(?m)([،,:;.!?؛؟(«“])[،,]+|^[،,][ \t]*`)
-	// emptyPair is a pair of brackets or quotes with nothing inside.
-	emptyPair = regexp.MustCompile(`[ \t]?(?:\([ \t]*\)|«[ \t]*»|“[ \t]*”|"[ \t]*")`)
+	// marks are runs of empty values with at most blanks between them.
+	marks = regexp.MustCompile(`\x00(?:[ \t]*\x00)+`)
+	// inBrackets is an empty value alone in brackets or quotes.
+	inBrackets = regexp.MustCompile(`[ \t]*[(«“"]\x00[)»”"]`)
+	// commaAfterMark is an empty value between a mark and a comma.
+	commaAfterMark = regexp.MustCompile(`([،,.;:!?؛؟])[ \t]*\x00[ \t]*[،,]`)
+	// beforeMark is an empty value before a punctuation mark.
+	beforeMark = regexp.MustCompile(`[ \t]*\x00[ \t]*([،,.;:!?؛؟)»”])`)
+	// atLineStart and atLineEnd are an empty value at a line's ends.
+	atLineStart = regexp.MustCompile(`(?m)^[ \t]*\x00[ \t]*[،,]?[ \t]*`)
+	atLineEnd   = regexp.MustCompile(`(?m)[ \t]*\x00[ \t]*$`)
+	// betweenWords is an empty value between two blanks.
+	betweenWords = regexp.MustCompile(`[ \t]+\x00[ \t]+`)
 )
 
-// tidy cleans up text rendered with missing data: brackets and quotes
-// with nothing in them go, runs of blanks between words become one,
-// blanks before a closing mark and commas doubled up or left at a line's
-// start are dropped, and lines end without blanks. Indentation at the
-// start of a line and line breaks are kept.
+// tidy removes the marks of empty values from text rendered by a part,
+// with what they leave dangling: the brackets or quotes around one, the
+// blank before one and the comma after one, one at a line's start or end,
+// and the second blank when one stood between words.
 func tidy(s string) string {
-	if !strings.ContainsAny(s, " \t,،()«»“”\"") {
+	if !strings.Contains(s, emptyMark) {
 		return s
 	}
-	s = emptyPair.ReplaceAllString(s, "")
-	s = innerBlanks.ReplaceAllString(s, "$1 ")
-	s = blankBeforeMark.ReplaceAllString(s, "$1")
-	s = repeatedComma.ReplaceAllString(s, "$1")
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t")
-	}
-	return strings.Join(lines, "\n")
+	s = marks.ReplaceAllString(s, emptyMark)
+	s = inBrackets.ReplaceAllString(s, emptyMark)
+	s = atLineStart.ReplaceAllString(s, "")
+	s = commaAfterMark.ReplaceAllString(s, "$1")
+	s = beforeMark.ReplaceAllString(s, "$1")
+	s = atLineEnd.ReplaceAllString(s, "")
+	s = betweenWords.ReplaceAllString(s, " ")
+	return strings.ReplaceAll(s, emptyMark, "")
 }

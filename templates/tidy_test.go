@@ -8,16 +8,19 @@ import (
 )
 
 func TestTidy(t *testing.T) {
+	const x = emptyMark // where an action printed nothing
 	cases := []struct{ name, in, want string }{
-		{"empty name before a Persian comma", "سلام ،", "سلام،"},
-		{"empty name before a comma", "Hi ,\nthanks", "Hi,\nthanks"},
-		{"blanks between words", "تا  ساعت ", "تا ساعت"},
-		{"empty brackets", "درخواست شما () رسید", "درخواست شما رسید"},
-		{"empty guillemets", "گفت\u200cوگو «» با", "گفت\u200cوگو با"},
-		{"comma after a colon", "تماس: ، ساعت", "تماس: ساعت"},
-		{"comma at a line start", "سلام\n، خوبید؟", "سلام\nخوبید؟"},
-		{"indentation kept", "  - item\n\n  - two", "  - item\n\n  - two"},
-		{"nothing to do", "Hello, world.", "Hello, world."},
+		{"empty name before a Persian comma", "سلام " + x + "،", "سلام،"},
+		{"empty name before a comma", "Hi " + x + ",\nthanks", "Hi,\nthanks"},
+		{"between words", "تا " + x + " ساعت", "تا ساعت"},
+		{"two in a row", "تا " + x + " " + x + " ساعت", "تا ساعت"},
+		{"in brackets", "درخواست شما (" + x + ") رسید", "درخواست شما رسید"},
+		{"in guillemets", "گفت\u200cوگو «" + x + "» با", "گفت\u200cوگو با"},
+		{"comma after a colon", "تماس: " + x + "، ساعت", "تماس: ساعت"},
+		{"at a line start", "سلام\n" + x + "، خوبید؟", "سلام\nخوبید؟"},
+		{"at a line end", "Thanks " + x + "\nBye", "Thanks\nBye"},
+		{"data is not rewritten", "Note:  call  foo() \"\" ?", "Note:  call  foo() \"\" ?"},
+		{"indentation kept", "  - " + x + "item", "  - item"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -33,6 +36,8 @@ func TestRenderMissingFirstName(t *testing.T) {
 		{Persian, "سلام {{.Contact.FirstName}}،\nپیام شما رسید.", "سلام،\nپیام شما رسید."},
 		{English, "Hi {{.Contact.FirstName}}, your order #{{.Conversation.Ref}} shipped.", "Hi, your order #0 shipped."},
 		{Persian, "{{.Contact.FirstName}} عزیز، سلام", "عزیز، سلام"},
+		{English, "Note: {{.Text}}{{with .Agent.Name}} — {{.}}{{end}}", "Note:"},
+		{Persian, "{{$n := .Contact.Name}}سلام {{$n}}، {{attr \"plan\" | default \"\"}} خوش آمدید", "سلام، خوش آمدید"},
 	}
 	for _, c := range cases {
 		t.Run(c.locale+"/"+c.body, func(t *testing.T) {
