@@ -97,9 +97,10 @@ func (c *tagColours) class(tag string) string {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		m, err := c.store.Colours(ctx)
 		cancel()
-		if err == nil {
-			c.m, c.at = m, time.Now()
+		if err != nil {
+			m = map[string]string{} // the default colour until colourTTL has passed, not a query per tag
 		}
+		c.m, c.at = m, time.Now()
 	}
 	if colour := c.m[tag]; colour != "" {
 		return "tag-" + colour
