@@ -21,35 +21,16 @@ const (
 // markEmpty pipes every printing action of tree ({{.X}}, {{name}},
 // {{attr "k" | default "…"}}, in every branch) through emptyFunc.
 func markEmpty(tree *parse.Tree) {
-	if tree != nil {
-		markList(tree, tree.Root)
-	}
-}
-
-func markList(tree *parse.Tree, list *parse.ListNode) {
-	if list == nil {
+	if tree == nil {
 		return
 	}
-	for _, n := range list.Nodes {
-		var b *parse.BranchNode
-		switch n := n.(type) {
-		case *parse.ActionNode:
-			if len(n.Pipe.Decl) == 0 { // {{$x := …}} prints nothing
-				mark := parse.NewIdentifier(emptyFunc).SetTree(tree).SetPos(n.Pos)
-				n.Pipe.Cmds = append(n.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{mark}})
-			}
-		case *parse.IfNode:
-			b = &n.BranchNode
-		case *parse.WithNode:
-			b = &n.BranchNode
-		case *parse.RangeNode:
-			b = &n.BranchNode
+	_ = eachNode(tree.Root, func(n parse.Node) error {
+		if a, ok := n.(*parse.ActionNode); ok && len(a.Pipe.Decl) == 0 { // {{$x := …}} prints nothing
+			mark := parse.NewIdentifier(emptyFunc).SetTree(tree).SetPos(a.Pos)
+			a.Pipe.Cmds = append(a.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: a.Pos, Args: []parse.Node{mark}})
 		}
-		if b != nil {
-			markList(tree, b.List)
-			markList(tree, b.ElseList)
-		}
-	}
+		return nil
+	})
 }
 
 // printed is what an action prints, or emptyMark when that is blank.
