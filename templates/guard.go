@@ -30,31 +30,45 @@ func guard(tree *parse.Tree, n int) error {
 }
 
 func guardList(tree *parse.Tree, list *parse.ListNode) error {
-	if list == nil {
-		return nil
-	}
-	for _, n := range list.Nodes {
-		var b *parse.BranchNode
+	return eachNode(list, func(n parse.Node) error {
 		switch n := n.(type) {
 		case *parse.TemplateNode:
 			at, _ := tree.ErrorContext(n)
 			return fmt.Errorf("template: %s: {{template}} is not supported", at)
+		case *parse.RangeNode:
+			limit := parse.NewIdentifier(guardFunc).SetTree(tree).SetPos(n.Pos)
+			n.Pipe.Cmds = append(n.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{limit}})
+		}
+		return nil
+	})
+}
+
+// eachNode calls f with every node of list and, depth first, of the
+// branches of its if, with and range nodes, stopping at f's first error.
+func eachNode(list *parse.ListNode, f func(parse.Node) error) error {
+	if list == nil {
+		return nil
+	}
+	for _, n := range list.Nodes {
+		if err := f(n); err != nil {
+			return err
+		}
+		var b *parse.BranchNode
+		switch n := n.(type) {
 		case *parse.IfNode:
 			b = &n.BranchNode
 		case *parse.WithNode:
 			b = &n.BranchNode
 		case *parse.RangeNode:
 			b = &n.BranchNode
-			limit := parse.NewIdentifier(guardFunc).SetTree(tree).SetPos(n.Pos)
-			b.Pipe.Cmds = append(b.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{limit}})
 		}
 		if b == nil {
 			continue
 		}
-		if err := guardList(tree, b.List); err != nil {
+		if err := eachNode(b.List, f); err != nil {
 			return err
 		}
-		if err := guardList(tree, b.ElseList); err != nil {
+		if err := eachNode(b.ElseList, f); err != nil {
 			return err
 		}
 	}

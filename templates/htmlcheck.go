@@ -68,14 +68,14 @@ func checkHTMLSource(src string) error {
 	if len(problems) == 0 {
 		return nil
 	}
-	return &Error{Part: "html", Line: s.line(src, at), Reason: notAllowed(problems)}
+	return &Error{Part: "html", Line: s.line(src, at), Code: "unsafe_html", Reason: notAllowed(problems)}
 }
 
 // checkHTMLOutput checks a rendered HTML part; it stops a template stored
 // before parts were checked from sending unsafe markup.
 func checkHTMLOutput(out string) error {
 	if problems, _ := unsafeMarkup(out); len(problems) > 0 {
-		return &Error{Part: "html", Reason: notAllowed(problems)}
+		return &Error{Part: "html", Code: "unsafe_html", Reason: notAllowed(problems)}
 	}
 	return nil
 }

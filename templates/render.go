@@ -49,7 +49,9 @@ func renderText(part, src, locale string, d *Data) (string, error) {
 	if err != nil {
 		return "", describe(part, err)
 	}
-	return r.execute(part, t.Execute)
+	markEmpty(t.Tree)
+	out, err := r.execute(part, t.Execute)
+	return tidy(out), err
 }
 
 // renderHTML renders src, the html part of a template, as html/template;
@@ -107,6 +109,7 @@ func (r *renderer) funcs(html bool) map[string]any {
 	m["contact"] = r.contact
 	m["attr"] = r.attr
 	m[guardFunc] = r.limitRange
+	m[emptyFunc] = printed
 	if html {
 		m["paragraphs"] = paragraphsHTML
 	} else {

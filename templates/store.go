@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/peykhq/peyk/inbox/audit"
 )
 
 // Store keeps template overrides in PostgreSQL over the embedded defaults.
@@ -71,7 +73,12 @@ func (s *Store) Save(ctx context.Context, t Template) error {
 	if t.UpdatedBy != 0 {
 		by = &t.UpdatedBy
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO templates (name, locale, kind, subject, body, html, updated_by)
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("templates: save %s: %w", t.Name, err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	_, err = tx.Exec(ctx, `INSERT INTO templates (name, locale, kind, subject, body, html, updated_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (name, locale, kind) DO UPDATE SET subject = excluded.subject, body = excluded.body,
 			html = excluded.html, updated_by = excluded.updated_by, updated_at = now()`,
@@ -79,6 +86,13 @@ func (s *Store) Save(ctx context.Context, t Template) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23503" { // foreign_key_violation
 		return fmt.Errorf("templates: save %s: no user %d: %w", t.Name, t.UpdatedBy, ErrInvalid)
+	}
+	if err == nil {
+		err = audit.Record(ctx, tx, audit.Event{ActorID: t.UpdatedBy, Action: "template.update", SubjectType: "template",
+			Data: map[string]string{"name": t.Name, "locale": t.Locale, "kind": string(t.Kind)}})
+	}
+	if err == nil {
+		err = tx.Commit(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("templates: save %s: %w", t.Name, err)
@@ -88,14 +102,33 @@ func (s *Store) Save(ctx context.Context, t Template) error {
 
 // Delete removes the override of name, locale and kind, so the default
 // applies again (a custom template is gone). It gives ErrNotFound when
-// there was no override.
+// there was no override. It is Reset by nobody in particular.
 func (s *Store) Delete(ctx context.Context, name, locale string, kind Kind) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM templates WHERE name = $1 AND locale = $2 AND kind = $3`, name, locale, string(kind))
+	return s.Reset(ctx, 0, name, locale, kind)
+}
+
+// Reset removes the override of name, locale and kind, as Delete does,
+// and records that actor (a user id, 0 for the system) did so.
+func (s *Store) Reset(ctx context.Context, actor int64, name, locale string, kind Kind) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("templates: delete %s: %w", name, err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	tag, err := tx.Exec(ctx, `DELETE FROM templates WHERE name = $1 AND locale = $2 AND kind = $3`, name, locale, string(kind))
 	if err != nil {
 		return fmt.Errorf("templates: delete %s: %w", name, err)
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("templates: delete %s %s %s: no override: %w", name, locale, kind, ErrNotFound)
+	}
+	err = audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: "template.reset", SubjectType: "template",
+		Data: map[string]string{"name": name, "locale": locale, "kind": string(kind)}})
+	if err == nil {
+		err = tx.Commit(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("templates: delete %s: %w", name, err)
 	}
 	return nil
 }

@@ -88,11 +88,11 @@ var namePattern = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
 func checkID(name, locale string, kind Kind) error {
 	switch {
 	case len(name) > maxName || !namePattern.MatchString(name):
-		return &Error{Reason: fmt.Sprintf("bad name %q: use lower-case letters, digits and . _ - between them, at most %d characters", name, maxName)}
+		return &Error{Code: "id", Reason: fmt.Sprintf("bad name %q: use lower-case letters, digits and . _ - between them, at most %d characters", name, maxName)}
 	case locale != Persian && locale != English:
-		return &Error{Reason: fmt.Sprintf("unknown locale %q (want fa or en)", locale)}
+		return &Error{Code: "id", Reason: fmt.Sprintf("unknown locale %q (want fa or en)", locale)}
 	case kind != Text && kind != Email:
-		return &Error{Reason: fmt.Sprintf("unknown kind %q (want text or email)", kind)}
+		return &Error{Code: "id", Reason: fmt.Sprintf("unknown kind %q (want text or email)", kind)}
 	}
 	return nil
 }

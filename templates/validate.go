@@ -19,6 +19,11 @@ type Error struct {
 	Part   string // "subject", "body" or "html"; empty when the whole template is at fault
 	Line   int    // 1-based, 0 when unknown
 	Reason string
+	// Code names the kind of problem for a translated message: one of
+	// "syntax", "unknown_field", "attribute", "unknown_function",
+	// "unclosed", "html_context", "unsafe_html", "empty", "parts",
+	// "too_long", "encoding", "id" and "run" (failed on the sample data).
+	Code string
 }
 
 // Error returns the message, such as
@@ -69,20 +74,20 @@ func Validate(t Template) error {
 // checkParts checks which parts t has and their sizes.
 func (t Template) checkParts() error {
 	if strings.TrimSpace(t.Body) == "" {
-		return &Error{Part: "body", Reason: "empty: a template needs a text body"}
+		return &Error{Part: "body", Code: "empty", Reason: "empty: a template needs a text body"}
 	}
 	if t.Kind == Text && (t.Subject != "" || t.HTML != "") {
-		return &Error{Reason: "a text template has a body only, no subject or HTML"}
+		return &Error{Code: "parts", Reason: "a text template has a body only, no subject or HTML"}
 	}
 	for _, p := range []struct {
 		part, src string
 		max       int
 	}{{"subject", t.Subject, maxSubject}, {"body", t.Body, maxPart}, {"html", t.HTML, maxPart}} {
 		if len(p.src) > p.max {
-			return &Error{Part: p.part, Reason: fmt.Sprintf("longer than %d bytes", p.max)}
+			return &Error{Part: p.part, Code: "too_long", Reason: fmt.Sprintf("longer than %d bytes", p.max)}
 		}
 		if !utf8.ValidString(p.src) {
-			return &Error{Part: p.part, Reason: "not valid UTF-8"}
+			return &Error{Part: p.part, Code: "encoding", Reason: "not valid UTF-8"}
 		}
 	}
 	return nil
@@ -105,10 +110,10 @@ func describe(part string, err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	e = &Error{Part: part, Reason: err.Error()}
+	e = &Error{Part: part, Reason: err.Error(), Code: "syntax"}
 	var he *htmltemplate.Error
 	if errors.As(err, &he) {
-		e.Line, e.Reason = he.Line, he.Description
+		e.Line, e.Reason, e.Code = he.Line, he.Description, "html_context"
 		if he.Node != nil {
 			loc, _ := (*parse.Tree)(nil).ErrorContext(he.Node)
 			if i := strings.LastIndex(loc, ":"); i > 0 {
@@ -128,6 +133,7 @@ func describe(part string, err error) error {
 		return e
 	}
 	if errors.Is(err, errTooLong) {
+		e.Code = "too_long"
 		return e
 	}
 	m := textError.FindStringSubmatch(e.Reason)
@@ -140,18 +146,22 @@ func describe(part string, err error) error {
 	if at == guardFunc {
 		at = "range"
 	}
+	if strings.Contains(e.Reason, "executing") {
+		e.Code = "run"
+	}
 	reason = callError.ReplaceAllString(reason, "")
 	if f := unknownField.FindStringSubmatch(reason); f != nil {
-		reason = fmt.Sprintf("unknown field %s in {{%s}}", f[1], at)
+		reason, e.Code = fmt.Sprintf("unknown field %s in {{%s}}", f[1], at), "unknown_field"
 		if fields := fieldNames(f[2]); fields != "" {
 			reason += fmt.Sprintf(" (%s has %s)", f[2], fields)
 		}
 	} else if k := missingKey.FindStringSubmatch(reason); k != nil && strings.Contains(at, "Attributes") {
+		e.Code = "attribute"
 		reason = fmt.Sprintf(`{{%s}}: attributes differ from contact to contact, so write {{attr %q}}, which is empty when a contact has none`, at, k[1])
 	} else if f := unknownFunc.FindStringSubmatch(reason); f != nil {
-		reason = fmt.Sprintf("unknown function %q", f[1])
+		reason, e.Code = fmt.Sprintf("unknown function %q", f[1]), "unknown_function"
 	} else if reason == "unexpected EOF" {
-		reason = "the template ends inside an action: is an {{end}} missing?"
+		reason, e.Code = "the template ends inside an action: is an {{end}} missing?", "unclosed"
 	} else if at != "" {
 		reason = fmt.Sprintf("{{%s}}: %s", at, reason)
 	}

@@ -62,6 +62,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		s.handle(mux, admin, "PUT /api/v1/templates/{name}/{locale}/{kind}", s.putTemplate)
 		s.handle(mux, admin, "DELETE /api/v1/templates/{name}/{locale}/{kind}", s.deleteTemplate)
 	}
+	s.contentRoutes(mux)
 }
 
 // respond answers with v as JSON and status, or with the error.

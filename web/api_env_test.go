@@ -13,10 +13,12 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/crm/tags"
 	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/templates/canned"
 	"github.com/peykhq/peyk/web"
 	"github.com/peykhq/peyk/web/auth"
 	"github.com/peykhq/peyk/workers/redistest"
@@ -57,7 +59,7 @@ func newAPIEnv(t *testing.T) *apiEnv {
 		t.Fatal(err)
 	}
 	e.srv = web.New(web.Deps{Users: e.users, Sessions: e.users, Accounts: e.users, Inbox: e.ib, Contacts: crm.NewStore(e.pool),
-		Templates: templates.NewStore(e.pool), Queue: queue, Channels: inboxChannels{e.ib},
+		Templates: templates.NewStore(e.pool), Canned: canned.NewStore(e.pool), Tags: tags.NewStore(e.pool), Queue: queue, Channels: inboxChannels{e.ib},
 		Segments: func(text string) any { return len(text) }, Reports: kpi.New(e.pool)})
 	hs := httptest.NewServer(e.srv.Handler())
 	t.Cleanup(hs.Close)

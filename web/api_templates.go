@@ -23,9 +23,9 @@ func (s *Server) getTemplate(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, http.StatusOK, t, err)
 }
 
-// putTemplate stores an override (or a custom template) after validating
-// it: a template naming an unknown field or function is 400.
-func (s *Server) putTemplate(w http.ResponseWriter, r *http.Request) {
+// templateBody reads the template of the path with the parts of the
+// body, {"subject", "body", "html"}.
+func templateBody(r *http.Request) (templates.Template, error) {
 	name, locale, kind := templateID(r)
 	var in struct {
 		Subject string `json:"subject"`
@@ -33,10 +33,18 @@ func (s *Server) putTemplate(w http.ResponseWriter, r *http.Request) {
 		HTML    string `json:"html"`
 	}
 	err := decode(r, &in)
+	return templates.Template{Name: name, Locale: locale, Kind: kind, Subject: in.Subject, Body: in.Body, HTML: in.HTML}, err
+}
+
+// putTemplate stores an override (or a custom template) after validating
+// it: a template naming an unknown field or function is 400.
+func (s *Server) putTemplate(w http.ResponseWriter, r *http.Request) {
+	in, err := templateBody(r)
 	if err == nil {
-		err = s.Templates.Save(r.Context(), templates.Template{Name: name, Locale: locale, Kind: kind,
-			Subject: in.Subject, Body: in.Body, HTML: in.HTML, UpdatedBy: userOf(r).ID})
+		in.UpdatedBy = userOf(r).ID
+		err = s.Templates.Save(r.Context(), in)
 	}
+	name, locale, kind := templateID(r)
 	var t templates.Template
 	if err == nil {
 		t, err = s.Templates.Get(r.Context(), name, locale, kind)
@@ -47,5 +55,5 @@ func (s *Server) putTemplate(w http.ResponseWriter, r *http.Request) {
 // deleteTemplate removes an override, so the default applies again.
 func (s *Server) deleteTemplate(w http.ResponseWriter, r *http.Request) {
 	name, locale, kind := templateID(r)
-	s.respond(w, http.StatusNoContent, nil, s.Templates.Delete(r.Context(), name, locale, kind))
+	s.respond(w, http.StatusNoContent, nil, s.Templates.Reset(r.Context(), userOf(r).ID, name, locale, kind))
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/crm/tags"
 )
 
 // TestCatalogueComplete: every key the views translate is in the
@@ -36,12 +37,16 @@ func TestCatalogueComplete(t *testing.T) {
 	// The keys built from a prefix and a value (status., priority., msg.,
 	// call.) cover every value the data can hold.
 	values := map[string][]string{
-		"status.":         {"open", "pending", "snoozed", "resolved", "all"},
-		"priority.":       {"none", "low", "medium", "high", "urgent"},
-		"msg.":            {"received", "queued", "sent", "delivered", "failed"},
-		"call.":           {"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION"},
-		"channels.state.": {channels.StateIdle, channels.StateRunning, channels.StateFailed, channels.StateStopped},
-		"channels.done.":  {"created", "saved", "enabled", "disabled", "deleted", "setup_failed"},
+		"status.":           {"open", "pending", "snoozed", "resolved", "all"},
+		"priority.":         {"none", "low", "medium", "high", "urgent"},
+		"msg.":              {"received", "queued", "sent", "delivered", "failed"},
+		"call.":             {"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION"},
+		"channels.state.":   {channels.StateIdle, channels.StateRunning, channels.StateFailed, channels.StateStopped},
+		"channels.done.":    {"created", "saved", "enabled", "disabled", "deleted", "setup_failed"},
+		"tags.colour.":      tags.Palette,
+		"templates.part.":   {"subject", "body", "html"},
+		"templates.locale.": {"fa", "en"},
+		"templates.kind.":   {"text", "email"},
 	}
 	for p := range prefixes {
 		if values[p] == nil {

@@ -21,6 +21,8 @@ type ui struct {
 	views *views
 	loc   *time.Location
 	mail  *bluemonday.Policy
+	// colours caches the tags' colours (settings_tags.go).
+	colours *tagColours
 }
 
 // uiRoutes registers the agent web app: the inbox, conversations,
@@ -35,7 +37,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	if err != nil {
 		panic(err) // the views are embedded: a parse error is a bug a test catches
 	}
-	u := &ui{Server: s, views: v, loc: loc, mail: mailPolicy()}
+	u := &ui{Server: s, views: v, loc: loc, mail: mailPolicy(), colours: &tagColours{store: s.Tags}}
+	v.bind(map[string]any{"tagClass": u.colours.class})
 	page := func(pattern string, h http.HandlerFunc) { s.handlePage(mux, auth.RoleAgent, pattern, h) }
 	mux.Handle("GET /static/", staticFiles())
 	page("GET /{$}", u.inbox)

@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/inbox/schedule"
-	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/templates/canned"
 )
 
 // conversationView is what conversation.html renders.
@@ -25,8 +25,11 @@ type conversationView struct {
 	ReplyChannels []replyChannel
 	// Window is the reply window of the conversation's channel, when its
 	// kind declares one (WhatsApp's 24 hours); nil otherwise.
-	Window               *replyWindow
-	Canned               []canned
+	Window *replyWindow
+	Canned []canned.Offer
+	// Prefill is the reply box's text: the canned response ?canned= asked
+	// for (the insert button without script).
+	Prefill              string
 	Reminders            []schedule.Schedule
 	Statuses, Priorities []string
 	// Older is the cursor of the page of older entries; Paged reports
@@ -68,10 +71,6 @@ type replyWindow struct {
 	ChannelID int64
 	Templates bool
 }
-
-// canned is a canned response: a text template rendered for this
-// conversation.
-type canned struct{ Name, Text string }
 
 // entries turns timeline entries into the page's, contactName naming the
 // customer's messages.
@@ -138,7 +137,12 @@ func (u *ui) conversation(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	v.Canned = u.canned(r, c, detail.Contact)
+	v.Canned = u.cannedFor(r, detail.Contact)
+	for _, o := range v.Canned {
+		if strconv.FormatInt(o.ID, 10) == r.URL.Query().Get("canned") {
+			v.Prefill = o.Text
+		}
+	}
 	if c.Unread > 0 {
 		if err := sc.MarkRead(ctx, c.ID); err != nil {
 			u.log.Warn("mark read", "conversation_id", c.ID, "err", err)
@@ -201,49 +205,17 @@ func (u *ui) replyWindow(r *http.Request, c inbox.ConversationItem) (*replyWindo
 	return &replyWindow{Open: open, ClosesAt: closes, ChannelID: *c.ChannelID, Templates: d.Templates}, nil
 }
 
-// canned renders the text templates meant for customers, in the
-// contact's language, for the reply box. A template that fails to render
-// is left out (and logged).
-func (u *ui) canned(r *http.Request, c inbox.ConversationItem, k crm.Contact) []canned {
-	if u.Templates == nil {
+// cannedFor returns the canned responses for the reply box, each in the
+// contact's language, else the agent's. A failure leaves them out (and
+// is logged): the reply box works without them.
+func (u *ui) cannedFor(r *http.Request, k crm.Contact) []canned.Offer {
+	if u.Canned == nil {
 		return nil
 	}
-	list, err := u.Templates.List(r.Context())
+	offers, err := u.Canned.For(r.Context(), k.Locale, locale(r))
 	if err != nil {
 		u.log.Warn("canned responses", "err", err)
 		return nil
 	}
-	lang := templates.Match(k.Locale, locale(r))
-	me := userOf(r)
-	d := templates.Data{Contact: templates.Contact{ID: k.ID, Name: k.Name},
-		Agent:        templates.Agent{ID: me.ID, Name: me.Name, Email: me.Email},
-		Conversation: templates.Conversation{ID: c.ID, Ref: c.Ref, Subject: c.Subject, Channel: c.ChannelKind},
-		Location:     u.loc}
-	for _, id := range k.Identities {
-		switch {
-		case id.Kind == "email" && d.Contact.Email == "":
-			d.Contact.Email = id.Value
-		case id.Kind == "phone" && d.Contact.Phone == "":
-			d.Contact.Phone = id.Value
-		}
-	}
-	var out []canned
-	for _, t := range list {
-		if t.Kind != templates.Text || t.Locale != lang || !forCustomers(t.Name) {
-			continue
-		}
-		text, err := t.Render(d)
-		if err != nil {
-			u.log.Warn("canned response", "template", t.Name, "err", err)
-			continue
-		}
-		out = append(out, canned{Name: t.Name, Text: text.Text})
-	}
-	return out
-}
-
-// forCustomers reports whether a template is written to customers rather
-// than to agents (reminders, SLA notices).
-func forCustomers(name string) bool {
-	return !strings.HasPrefix(name, "reminder.") && !strings.HasSuffix(name, ".agent")
+	return offers
 }

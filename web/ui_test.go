@@ -16,9 +16,11 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/crm/tags"
 	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/templates/canned"
 	"github.com/peykhq/peyk/web"
 	"github.com/peykhq/peyk/web/auth"
 )
@@ -115,6 +117,7 @@ func newUIEnvWith(t *testing.T, locale string, adjust func(*web.Deps)) *uiEnv {
 	}
 
 	deps := web.Deps{Version: "test", Inbox: e.ib, Contacts: e.contacts, Templates: templates.NewStore(pool),
+		Canned: canned.NewStore(pool), Tags: tags.NewStore(pool),
 		Users: e.users, Sessions: e.users, Accounts: e.users, Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
 	if adjust != nil {
 		adjust(&deps)

@@ -97,6 +97,7 @@ func uiFuncs(locale string, loc *time.Location, kinds *channels.Registry) templa
 	date, clock, digits := f["date"].(func(any) (string, error)), f["time"].(func(any) (string, error)), f["digits"].(func(any) string)
 	f["t"] = tr.t
 	f["settingsSections"] = func() []settingsSection { return settingsSections }
+	f["tagClass"] = func(string) string { return "tag-gray" } // bound to the tags' colours by ui.bind
 	f["datetime"] = func(v any) (string, error) {
 		d, err := date(v)
 		if err != nil || d == "" {

@@ -18,9 +18,11 @@ import (
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/crm/tags"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/templates/canned"
 	"github.com/peykhq/peyk/web/auth"
 )
 
@@ -55,6 +57,10 @@ type Deps struct {
 	Contacts *crm.Store
 	// Templates serves message templates and their overrides.
 	Templates *templates.Store
+	// Canned serves canned responses (settings page, API, the reply box).
+	Canned *canned.Store
+	// Tags manages tags as a whole: counts, rename, merge, colours.
+	Tags *tags.Store
 	// Queue enqueues deliveries of replies and firings of schedules.
 	Queue *asynq.Client
 	// Accounts creates users (admins only).

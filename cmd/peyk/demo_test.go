@@ -114,6 +114,9 @@ func TestDemo(t *testing.T) {
 			})
 		})
 		first = demoCounts(t, d)
+		if first["canned responses"] != 2 {
+			t.Errorf("%d canned responses, want the demo's 2", first["canned responses"])
+		}
 	})
 	if !strings.Contains(out, "admin@peyk.local") || !strings.Contains(out, "neda@peyk.local") {
 		t.Errorf("the logins are not printed:\n%s", out)
@@ -165,7 +168,7 @@ func demoCounts(t *testing.T, d *demoRun) map[string]int {
 		"users":            `SELECT count(*) FROM users`,
 		"teams":            `SELECT count(*) FROM teams`,
 		"sla policies":     `SELECT count(*) FROM sla_policies`,
-		"templates":        `SELECT count(*) FROM templates`,
+		"canned responses": `SELECT count(*) FROM canned_responses`,
 		"channels":         `SELECT count(*) FROM channels`,
 		"contacts":         `SELECT count(*) FROM contacts WHERE merged_into IS NULL`,
 		"identities":       `SELECT count(*) FROM contact_identities`,

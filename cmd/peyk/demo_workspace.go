@@ -8,7 +8,7 @@ import (
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox/schedule"
-	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/templates/canned"
 	"github.com/peykhq/peyk/web/auth"
 )
 
@@ -67,7 +67,7 @@ func seedWorkspace(ctx context.Context, a *app, password string) (demoWorkspace,
 		FirstResponse: 4 * time.Hour}); err != nil {
 		return ws, fmt.Errorf("demo: SLA policy: %w", err)
 	}
-	return ws, seedTemplates(ctx, templates.NewStore(a.pool), ws.Admin.ID)
+	return ws, seedCanned(ctx, canned.NewStore(a.pool), ws.Admin.ID)
 }
 
 func pointers[T any](s []T) []*T {
@@ -90,30 +90,23 @@ func demoTeam(ctx context.Context, a *app) (int64, error) {
 	return id, nil
 }
 
-// seedTemplates adds two canned responses in Persian and English, unless
-// they exist (an admin may have edited them).
-func seedTemplates(ctx context.Context, st *templates.Store, author int64) error {
-	canned := []templates.Template{
-		{Name: "canned.order_shipped", Locale: templates.Persian, Kind: templates.Text,
-			Body: "سلام {{.Contact.FirstName}} عزیز، سفارش شما امروز ارسال شد و کد رهگیری به\u200cزودی برایتان پیامک می\u200cشود."},
-		{Name: "canned.order_shipped", Locale: templates.English, Kind: templates.Text,
-			Body: "Hi {{.Contact.FirstName}}, your order shipped today; the tracking code follows by SMS."},
-		{Name: "canned.opening_hours", Locale: templates.Persian, Kind: templates.Text,
-			Body: "ساعت کاری ما شنبه تا پنجشنبه از ۹ تا ۲۱ است؛ جمعه\u200cها تعطیلیم."},
-		{Name: "canned.opening_hours", Locale: templates.English, Kind: templates.Text,
-			Body: "We are open Saturday to Thursday, 9:00 to 21:00; closed on Fridays."},
+// seedCanned adds two canned responses in Persian and English, unless
+// there are canned responses already (an admin may have edited them).
+func seedCanned(ctx context.Context, st *canned.Store, author int64) error {
+	have, err := st.List(ctx)
+	if err != nil || len(have) > 0 {
+		return err
 	}
-	for _, t := range canned {
-		_, err := st.Get(ctx, t.Name, t.Locale, t.Kind)
-		if err == nil {
-			continue
-		}
-		if !errors.Is(err, templates.ErrNotFound) {
-			return fmt.Errorf("demo: template %s: %w", t.Name, err)
-		}
-		t.UpdatedBy = author
-		if err := st.Save(ctx, t); err != nil {
-			return fmt.Errorf("demo: template %s: %w", t.Name, err)
+	for _, r := range []canned.Response{
+		{Title: "سفارش ارسال شد", Shortcut: "shipped",
+			BodyFa: "سلام، سفارش شما امروز ارسال شد و کد رهگیری به\u200cزودی برایتان پیامک می\u200cشود.",
+			BodyEn: "Hello, your order shipped today; the tracking code follows by SMS."},
+		{Title: "ساعت کاری", Shortcut: "hours",
+			BodyFa: "ساعت کاری ما شنبه تا پنجشنبه از ۹ تا ۲۱ است؛ جمعه\u200cها تعطیلیم.",
+			BodyEn: "We are open Saturday to Thursday, 9:00 to 21:00; closed on Fridays."},
+	} {
+		if _, err := st.Create(ctx, author, r); err != nil {
+			return fmt.Errorf("demo: canned response %s: %w", r.Title, err)
 		}
 	}
 	return nil

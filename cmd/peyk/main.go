@@ -12,6 +12,8 @@
 //	peyk user create|list|update|deactivate|activate|reset-password  manage users
 //	peyk token create|list|revoke  manage API tokens
 //	peyk audit …               print the audit log
+//	peyk canned list|create|update|delete        manage canned responses
+//	peyk tag list|rename|merge|delete|color      manage tags
 //	peyk version               print the version
 //
 // Configuration comes from PEYK_* environment variables, overridden by
@@ -60,6 +62,8 @@ commands:
   import-calls   import a call log: --channel ID FILE (Asterisk Master.csv or generic CSV)
   kpi rebuild    recompute every KPI table from the messages and audit events
   settings       list | set KEY VALUE: workspace settings (team_visibility on|off)
+  canned         list | create --title T [--fa T] [--en T] [--shortcut S] | update ID … | delete ID
+  tag            list | rename FROM TO | merge FROM INTO | delete NAME | color NAME COLOUR
   user create    add a user (--email, --name, --role, --password)
   user           list [--json] | update|deactivate|activate|reset-password --email E: manage users
   token create   make an API token for a user (--email, --name, --expires)
@@ -101,6 +105,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCmd(ctx, rest, stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, rest, stdout, stderr)
+	case "canned":
+		return cannedCmd(ctx, rest, stdout, stderr)
+	case "tag":
+		return tagCmd(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "peyk", version())
 		return nil

@@ -14,8 +14,10 @@ import (
 
 	"github.com/peykhq/peyk/channels/sms"
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/crm/tags"
 	"github.com/peykhq/peyk/inbox/kpi"
 	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/templates/canned"
 	"github.com/peykhq/peyk/web"
 	"github.com/peykhq/peyk/web/auth"
 )
@@ -69,6 +71,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := web.New(web.Deps{Version: version(), Gatherer: reg, Log: log,
 		Users: users, Channels: admin, Webhooks: admin, ChannelStatus: admin.Status,
 		Inbox: a.ib, Contacts: crm.NewStore(pool).WithKinds(a.kinds), Kinds: a.kinds, Templates: templates.NewStore(pool), Queue: queue, Accounts: users,
+		Canned: canned.NewStore(pool), Tags: tags.NewStore(pool),
 		Segments: func(text string) any { return sms.Segments(text) },
 		Sessions: users, CookieSecure: cfg.CookieSecure, MetricsToken: cfg.MetricsToken, Events: hub, Reports: kpi.New(pool),
 		Checks: []web.Check{{Name: "postgres", Ping: pool.Ping},

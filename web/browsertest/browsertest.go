@@ -14,9 +14,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/peykhq/peyk/crm"
+	"github.com/peykhq/peyk/crm/tags"
 	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/templates"
+	"github.com/peykhq/peyk/templates/canned"
 	"github.com/peykhq/peyk/web"
 	"github.com/peykhq/peyk/web/auth"
 	"github.com/peykhq/peyk/workers/redistest"
@@ -65,6 +67,7 @@ func New(t *testing.T, adjust func(*web.Deps)) *Env {
 	hub := web.NewHub(pool, nil)
 	d := web.Deps{Version: "browsertest", Users: e.Users, Sessions: e.Users, Accounts: e.Users,
 		Inbox: e.Inbox, Contacts: e.Contacts, Templates: templates.NewStore(pool), Queue: e.Queue,
+		Canned: canned.NewStore(pool), Tags: tags.NewStore(pool),
 		Events: hub, Checks: []web.Check{{Name: "postgres", Ping: pool.Ping}}}
 	if adjust != nil {
 		adjust(&d)

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/templates/canned"
 	"github.com/peykhq/peyk/web/browsertest"
 )
 
@@ -134,8 +135,12 @@ func TestAgentFlow(t *testing.T) {
 	b.Screenshot("conversation")
 
 	// A canned response goes into the reply box; e resolves.
+	if _, err := canned.NewStore(env.Pool).Create(ctx, 0, canned.Response{Title: "Visit", BodyEn: "The technician comes on Saturday."}); err != nil {
+		t.Fatal(err)
+	}
+	b.Open(fmt.Sprintf("/conversations/%d", w.chat))
 	var canned string
-	b.Run(chromedp.Evaluate(`(() => { const s = document.getElementById("canned"); s.selectedIndex = 1; return s.value })()`, &canned),
+	b.Run(chromedp.Evaluate(`(() => { const s = document.getElementById("canned"); s.selectedIndex = 1; return s.selectedOptions[0].dataset.text })()`, &canned),
 		chromedp.Click(`[data-action="insert-canned"]`, chromedp.ByQuery))
 	var box string
 	b.Run(chromedp.Value("#reply-text", &box, chromedp.ByQuery))

@@ -97,16 +97,40 @@
     const el = ev.target.closest("[data-action]");
     if (!el) return;
     if (el.dataset.action === "help") help();
-    if (el.dataset.action === "insert-canned") insertCanned();
+    if (el.dataset.action === "insert-canned") { ev.preventDefault(); insertCanned(); }
   });
+  // Without script the canned response's button reloads the page with
+  // ?canned=ID, which fills the reply box; with it the text goes in at the
+  // cursor and what was typed stays.
   function insertCanned() {
     const pick = document.getElementById("canned");
     const box = document.getElementById("reply-text");
-    if (!pick || !box || !pick.value) return;
+    const opt = pick && pick.selectedOptions[0];
+    if (!box || !opt || !opt.value) return;
+    const text = opt.dataset.text || "";
     const at = box.selectionStart || 0, end = box.selectionEnd || 0;
-    box.value = box.value.slice(0, at) + pick.value + box.value.slice(end);
+    box.value = box.value.slice(0, at) + text + box.value.slice(end);
     box.focus();
-    box.selectionStart = box.selectionEnd = at + pick.value.length;
+    box.selectionStart = box.selectionEnd = at + text.length;
+  }
+
+  // --- template editor: the preview follows what is typed ---------------
+  const tplForm = document.getElementById("template-form");
+  if (tplForm && tplForm.dataset.preview) {
+    let timer = 0;
+    tplForm.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        fetch(tplForm.dataset.preview, { method: "POST", credentials: "same-origin",
+          headers: { "X-CSRF-Token": csrf }, body: new URLSearchParams(new FormData(tplForm)) })
+          .then(function (res) { return res.ok ? res.text() : null; })
+          .then(function (html) {
+            const box = document.getElementById("template-preview");
+            if (html !== null && box) { box.innerHTML = html; box.dataset.updated = String(Date.now()); }
+          })
+          .catch(function () {});
+      }, 250);
+    });
   }
 
   // --- live updates -----------------------------------------------------
