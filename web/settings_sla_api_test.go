@@ -37,13 +37,15 @@ func TestTeamsAndSLAAPI(t *testing.T) {
 		{"bad fields", "POST", "/api/v1/sla-policies", e.admin,
 			`{"first_response_minutes":-1,"calendar":{"week":{"sat":[["8","16:00"]],"sun":[["08:00","12:00"],["11:00","13:00"]]}}}`, 400,
 			`"field":"first_response_minutes"`},
+		{"patch keeps the rest", "PATCH", "/api/v1/sla-policies/1", e.admin, `{"next_response_minutes":45}`, 200,
+			`"first_response_minutes":15,"next_response_minutes":45`},
 		{"agent cannot list", "GET", "/api/v1/sla-policies", e.agent, ``, 403, `"forbidden"`},
 		{"holidays", "GET", "/api/v1/holidays?year=1405", e.agent, ``, 200, `"date":"2026-06-25","jalali_year":1405,"fa":"عاشورای حسینی"`},
 		{"delete team", "DELETE", tp, e.admin, ``, 200, `"conversations":0`},
 		{"policy went with it", "GET", "/api/v1/sla-policies", e.admin, ``, 200, `"policies":[]`},
 	})
 	var n int
-	if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE action LIKE 'team.%' OR action LIKE 'sla.%'`).Scan(&n); err != nil || n != 6 {
-		t.Fatalf("audit events = %d, %v; want 6", n, err)
+	if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE action LIKE 'team.%' OR action LIKE 'sla.%'`).Scan(&n); err != nil || n != 7 {
+		t.Fatalf("audit events = %d, %v; want 7", n, err)
 	}
 }

@@ -8,6 +8,8 @@
 //	peyk channel add|list|test|update|disable|enable|delete  manage channels
 //	peyk import-calls …        import a PBX call log
 //	peyk settings list|set     show or change workspace settings
+//	peyk team list|create|…     manage teams, their members and routing
+//	peyk sla list|create|…      manage SLA policies; the official holidays
 //	peyk user create …         add an agent or admin
 //	peyk token create …        make an API token for a user
 //	peyk version               print the version
@@ -57,6 +59,8 @@ commands:
                  | disable ID | enable ID | delete ID [--force]
   import-calls   import a call log: --channel ID FILE (Asterisk Master.csv or generic CSV)
   settings       list | set KEY VALUE: workspace settings (team_visibility on|off)
+  team           list | create NAME | rename ID NAME | delete ID | add-member T U | remove-member T U | route CH T|none
+  sla            list | create | update ID | delete ID | holidays [YEAR] | check: SLA policies
   user create    add a user (--email, --name, --role, --password)
   token create   make an API token for a user (--email)
   version        print the version
@@ -90,6 +94,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importCallsCmd(ctx, rest, stdout, stderr)
 	case "settings":
 		return settingsCmd(ctx, rest, stdout, stderr)
+	case "team":
+		return teamCmd(ctx, rest, stdout, stderr)
+	case "sla":
+		return slaCmd(ctx, rest, stdout, stderr)
 	case "user create":
 		return userCreateCmd(ctx, rest, stdout, stderr)
 	case "token create":

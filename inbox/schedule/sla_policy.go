@@ -57,18 +57,24 @@ func (p SLAPolicy) MarshalJSON() ([]byte, error) {
 	}{policyJSON(p), int(p.FirstResponse / time.Minute), int(p.NextResponse / time.Minute)})
 }
 
-// UnmarshalJSON reads the targets in minutes.
+// UnmarshalJSON reads the targets in minutes; the fields left out keep
+// their value, so a policy can be patched.
 func (p *SLAPolicy) UnmarshalJSON(b []byte) error {
 	var in struct {
 		*policyJSON
-		First int `json:"first_response_minutes"`
-		Next  int `json:"next_response_minutes"`
+		First *int `json:"first_response_minutes"`
+		Next  *int `json:"next_response_minutes"`
 	}
 	in.policyJSON = (*policyJSON)(p)
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	p.FirstResponse, p.NextResponse = time.Duration(in.First)*time.Minute, time.Duration(in.Next)*time.Minute
+	if in.First != nil {
+		p.FirstResponse = time.Duration(*in.First) * time.Minute
+	}
+	if in.Next != nil {
+		p.NextResponse = time.Duration(*in.Next) * time.Minute
+	}
 	return nil
 }
 
