@@ -41,7 +41,7 @@ type policyRow struct {
 // lunar ones are in the table.
 type holidayYear struct {
 	Year     int
-	Known    bool
+	Complete bool
 	Holidays []holidayDay
 }
 
@@ -69,7 +69,7 @@ func (u *ui) slaPage(w http.ResponseWriter, r *http.Request) {
 	fa := locale(r) == "fa"
 	this := schedule.JalaliYear(time.Now().In(u.loc))
 	for _, y := range []int{this, this + 1} {
-		hy := holidayYear{Year: y, Known: schedule.LunarHolidaysKnown(y)}
+		hy := holidayYear{Year: y, Complete: schedule.LunarHolidaysComplete(y)}
 		for _, h := range schedule.OfficialHolidays(y) {
 			d, _ := time.ParseInLocation(time.DateOnly, h.Date, u.loc)
 			name := h.En

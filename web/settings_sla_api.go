@@ -99,12 +99,12 @@ func (s *Server) listHolidays(w http.ResponseWriter, r *http.Request) {
 	}
 	type year struct {
 		Year       int                `json:"jalali_year"`
-		LunarKnown bool               `json:"lunar_known"`
+		LunarComplete bool               `json:"lunar_complete"`
 		Holidays   []schedule.Holiday `json:"holidays"`
 	}
 	var out []year
 	for _, y := range years {
-		out = append(out, year{y, schedule.LunarHolidaysKnown(y), schedule.OfficialHolidays(y)})
+		out = append(out, year{y, schedule.LunarHolidaysComplete(y), schedule.OfficialHolidays(y)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"years": out})
 }

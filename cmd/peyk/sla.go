@@ -169,8 +169,8 @@ func slaHolidays(args []string, stdout io.Writer) error {
 	}
 	for _, y := range years {
 		note := ""
-		if !schedule.LunarHolidaysKnown(y) {
-			note = " (lunar holidays not in the table)"
+		if !schedule.LunarHolidaysComplete(y) {
+			note = " (the lunar holidays are not all in the table: add the missing ones to a policy's own holidays)"
 		}
 		fmt.Fprintf(stdout, "%d%s\n", y, note)
 		for _, h := range schedule.OfficialHolidays(y) {

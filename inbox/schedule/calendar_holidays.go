@@ -86,9 +86,14 @@ func OfficialHolidays(jy int) []Holiday {
 	return hs
 }
 
-// LunarHolidaysKnown reports whether the lunar holidays of Jalali year jy
-// are in the table.
-func LunarHolidaysKnown(jy int) bool { return len(lunarHolidays[jy]) > 0 }
+// lunarComplete are the years whose lunar holidays are all in the table
+// (none yet: 1405 is partial).
+var lunarComplete = map[int]bool{}
+
+// LunarHolidaysComplete reports whether all the lunar holidays of Jalali
+// year jy are in the table; when not, the admins add the missing ones to
+// their policies' own holidays.
+func LunarHolidaysComplete(jy int) bool { return lunarComplete[jy] }
 
 var official = sync.OnceValue(func() map[string]bool {
 	days := map[string]bool{}
