@@ -43,6 +43,11 @@ type TeamChannel struct {
 
 // TeamSummaries returns every team, by name.
 func (ib *Inbox) TeamSummaries(ctx context.Context) ([]TeamSummary, error) {
+	return ib.teamSummaries(ctx, 0)
+}
+
+// teamSummaries returns team id, or every team for 0.
+func (ib *Inbox) teamSummaries(ctx context.Context, id int64) ([]TeamSummary, error) {
 	rows, _ := ib.pool.Query(ctx, `SELECT t.id, t.name,
 			COALESCE((SELECT json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email,
 				'available', u.available, 'active', u.active) ORDER BY u.name, u.id)
@@ -50,7 +55,7 @@ func (ib *Inbox) TeamSummaries(ctx context.Context) ([]TeamSummary, error) {
 			COALESCE((SELECT json_agg(json_build_object('id', ch.id, 'name', ch.name, 'kind', ch.kind) ORDER BY ch.name, ch.id)
 				FROM channels ch WHERE ch.team_id = t.id), '[]'),
 			(SELECT count(*) FROM conversations c WHERE c.team_id = t.id)
-		FROM teams t ORDER BY t.name, t.id`)
+		FROM teams t WHERE $1::bigint = 0 OR t.id = $1 ORDER BY t.name, t.id`, id)
 	var out []TeamSummary
 	var s TeamSummary
 	_, err := pgx.ForEachRow(rows, []any{&s.ID, &s.Name, &s.Members, &s.Channels, &s.Conversations}, func() error {
@@ -66,16 +71,14 @@ func (ib *Inbox) TeamSummaries(ctx context.Context) ([]TeamSummary, error) {
 
 // TeamSummaryByID returns one team.
 func (ib *Inbox) TeamSummaryByID(ctx context.Context, id int64) (TeamSummary, error) {
-	ts, err := ib.TeamSummaries(ctx)
+	ts, err := ib.teamSummaries(ctx, id)
 	if err != nil {
 		return TeamSummary{}, err
 	}
-	for _, t := range ts {
-		if t.ID == id {
-			return t, nil
-		}
+	if len(ts) == 0 {
+		return TeamSummary{}, fmt.Errorf("inbox: team %d: %w", id, ErrNotFound)
 	}
-	return TeamSummary{}, fmt.Errorf("inbox: team %d: %w", id, ErrNotFound)
+	return ts[0], nil
 }
 
 // checkTeamName returns name trimmed, or a field error.
@@ -94,7 +97,10 @@ func checkTeamName(name string) (string, error) {
 func teamError(err error, name string) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return channels.Invalid("name", "teams.error.exists", fmt.Sprintf("a team named %q exists", name))
+		// Both a field error and a conflict: callers that create a team
+		// unless it exists look for ErrConflict.
+		return &channels.FieldError{Field: "name", Reason: "teams.error.exists",
+			Err: fmt.Errorf("a team named %q exists: %w", name, ErrConflict)}
 	}
 	return err
 }

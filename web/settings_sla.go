@@ -268,6 +268,9 @@ func policyFromForm(r *http.Request) (schedule.SLAPolicy, error) {
 			p.Calendar.Week[d] = spans
 		}
 	}
+	if len(errs) > 0 {
+		errs = append(errs, p.Check()) // every fault at once
+	}
 	return p, errors.Join(errs...)
 }
 

@@ -98,9 +98,9 @@ func (s *Server) listHolidays(w http.ResponseWriter, r *http.Request) {
 		years = []int{y}
 	}
 	type year struct {
-		Year       int                `json:"jalali_year"`
+		Year          int                `json:"jalali_year"`
 		LunarComplete bool               `json:"lunar_complete"`
-		Holidays   []schedule.Holiday `json:"holidays"`
+		Holidays      []schedule.Holiday `json:"holidays"`
 	}
 	var out []year
 	for _, y := range years {

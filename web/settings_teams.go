@@ -26,11 +26,10 @@ func (u *ui) teamSettings(p pageRoutes) {
 // teamsView is the teams list: every team, every channel with its team,
 // and the create form.
 type teamsView struct {
-	Teams    []inbox.TeamSummary
-	Routes   []inbox.TeamChannelRoute
-	Form     form
-	Deleted  string
-	Unrouted int
+	Teams   []inbox.TeamSummary
+	Routes  []inbox.TeamChannelRoute
+	Form    form
+	Deleted string
 }
 
 // teamsPage is GET /settings/teams.

@@ -132,8 +132,9 @@ func (bk *Book) SLAPolicyByID(ctx context.Context, id int64) (SLAPolicy, error) 
 	return p, nil
 }
 
-// check returns every fault of p as a field error (channels.Invalid).
-func (p SLAPolicy) check() error {
+// Check returns every fault of p as a field error (channels.Invalid);
+// SaveSLAPolicy refuses a policy with any.
+func (p SLAPolicy) Check() error {
 	var errs []error
 	if p.FirstResponse < time.Minute {
 		errs = append(errs, channels.Invalid("first_response_minutes", "sla.error.minutes",
@@ -161,7 +162,7 @@ func (bk *Book) SaveSLAPolicy(ctx context.Context, actor int64, p SLAPolicy) (in
 	if p.Name == "" {
 		p.Name = "SLA"
 	}
-	if err := p.check(); err != nil {
+	if err := p.Check(); err != nil {
 		return 0, fmt.Errorf("schedule: SLA policy: %w", err)
 	}
 	cal, _ := json.Marshal(p.Calendar)
