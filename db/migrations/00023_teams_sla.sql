@@ -48,13 +48,13 @@ END $$;
 CREATE TRIGGER conversations_sla_pause AFTER UPDATE OF status ON conversations
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION sla_pause();
 
--- The conversations an SLA check looks at for the next response: answered
--- once, waiting again.
-CREATE INDEX conversations_waiting_again ON conversations (waiting_since)
-    WHERE status <> 'resolved' AND first_response_at IS NOT NULL AND waiting_since IS NOT NULL;
+-- The conversations an SLA check looks at: a customer waiting (for a
+-- first or a next response) on a conversation not resolved.
+CREATE INDEX conversations_waiting ON conversations (waiting_since)
+    WHERE waiting_since IS NOT NULL AND status <> 'resolved';
 
 -- +goose Down
-DROP INDEX conversations_waiting_again;
+DROP INDEX conversations_waiting;
 DROP TRIGGER conversations_sla_pause ON conversations;
 DROP FUNCTION sla_pause();
 DROP TABLE sla_pauses;

@@ -31,6 +31,8 @@ const candidatesSQL = `SELECT c.id, c.waiting_since, c.first_response_at IS NOT 
 		WHERE p.channel_id = c.channel_id OR p.team_id = c.team_id OR (p.team_id IS NULL AND p.channel_id IS NULL)
 		ORDER BY p.channel_id IS NULL, p.team_id IS NULL LIMIT 1) p ON true
 	WHERE c.waiting_since IS NOT NULL AND c.status <> 'resolved'
+		AND c.waiting_since < $1::timestamptz - (SELECT make_interval(mins =>
+			min(LEAST(first_response_minutes, COALESCE(next_response_minutes, first_response_minutes)))) FROM sla_policies)
 		AND (c.status = 'open' OR NOT p.pause_on_hold)
 		AND (c.first_response_at IS NULL OR p.next_response_minutes IS NOT NULL)
 		AND c.waiting_since < $1::timestamptz - make_interval(mins =>
