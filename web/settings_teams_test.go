@@ -13,9 +13,9 @@ import (
 // their team; bad names are refused beside the field, changing nothing.
 func TestTeamsPages(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ locale, required, exists, away, deleted string }{
-		{"fa", "این فیلد لازم است", "تیمی با این نام هست", "غایب", "۲ گفتگو بی\u200cتیم شد"},
-		{"en", "This field is required", "A team with this name exists", "Away", "2 conversations no longer have a team"},
+	for _, tc := range []struct{ locale, required, exists, away, deleted, noTeam string }{
+		{"fa", "این فیلد لازم است", "تیمی با این نام هست", "غایب", "۲ گفتگو بی\u200cتیم شد", "این تیم پیدا نشد"},
+		{"en", "This field is required", "A team with this name exists", "Away", "2 conversations no longer have a team", "No such team"},
 	} {
 		t.Run(tc.locale, func(t *testing.T) {
 			t.Parallel()
@@ -57,6 +57,10 @@ func TestTeamsPages(t *testing.T) {
 				t.Fatalf("members after removal: %d", n)
 			}
 			e.pool.Exec(t.Context(), `UPDATE conversations SET team_id = $1 WHERE id IN ($2, $3)`, team, e.mailConv, e.chatConv)
+			if resp, body := e.post("/settings/teams/routes", url.Values{fmt.Sprintf("team_%d", e.sms): {"999999"}}); resp.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(body, tc.noTeam) {
+				t.Fatalf("route to an unknown team: %d", resp.StatusCode)
+			}
 			e.post("/settings/teams/routes", url.Values{fmt.Sprintf("team_%d", e.sms): {fmt.Sprint(team)}})
 			if _, body := e.get(page); !strings.Contains(body, "SMS line") {
 				t.Fatal("the team page does not list its channel")
