@@ -171,3 +171,52 @@ func TestSLAPolicyFieldErrors(t *testing.T) {
 		t.Fatalf("%d policies saved", k)
 	}
 }
+
+// TestSLANotifiesTheTeam: a breach of a conversation with nobody assigned
+// notifies the team's active members (not the inactive one), else the
+// admins; a policy that neither notifies nor reassigns only records it.
+func TestSLANotifiesTheTeam(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	team, _ := e.ib.CreateTeam(ctx, "care")
+	mina, ali, gone := e.user(t, "mina", true), e.user(t, "ali", false), e.user(t, "gone", true)
+	if _, err := e.pool.Exec(ctx, `UPDATE users SET active = false WHERE id = $1`, gone); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []int64{mina, ali, gone} {
+		if err := e.ib.AddTeamMember(ctx, team, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.ib.SaveSLAPolicy(ctx, 0, schedule.SLAPolicy{TeamID: &team, FirstResponse: 10 * time.Minute, Notify: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.ib.SaveSLAPolicy(ctx, 0, schedule.SLAPolicy{FirstResponse: 10 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	for i, withTeam := range []bool{true, false} {
+		in := smsFrom(e.sms, "0912444000"+string(rune('0'+i)), "n"+string(rune('0'+i)))
+		in.SentAt = time.Now().Add(-time.Hour)
+		e.ingest(t, in)
+		if withTeam {
+			if err := e.ib.SetTeam(ctx, 0, e.conversationOf(t, in.ExternalID), team); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n, err := e.ib.CheckSLA(ctx, time.Now()); err != nil || n != 2 {
+		t.Fatalf("breaches = %d, %v", n, err)
+	}
+	for u, want := range map[int64]int{mina: 1, ali: 1, gone: 0} {
+		if k := e.count(t, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'sla'`, u); k != want {
+			t.Errorf("user %d got %d notifications, want %d", u, k, want)
+		}
+	}
+	if k := e.count(t, `SELECT count(*) FROM notifications`); k != 2 {
+		t.Errorf("%d notifications in all: the global policy neither notifies nor reassigns", k)
+	}
+	if k := e.count(t, `SELECT count(*) FROM conversations WHERE assignee_id IS NOT NULL`); k != 0 {
+		t.Errorf("%d conversations reassigned", k)
+	}
+}
