@@ -55,7 +55,8 @@ func TestTeamAndSLAInTheBrowser(t *testing.T) {
 			b.Open("/settings/teams")
 			b.Run(chromedp.SetValue(fmt.Sprintf("#route-%d", w.telegram), fmt.Sprint(team), chromedp.ByQuery),
 				chromedp.Click(`#team-routes button[type=submit]`, chromedp.ByQuery),
-				chromedp.WaitReady(`#teams`, chromedp.ByQuery))
+				// The list comes back with the channel beside its team.
+				chromedp.WaitReady(`//table[@id="teams"]//td[contains(., "Support bot")]`, chromedp.BySearch))
 			if got := b.NodeText("#teams"); !strings.Contains(got, "Reza Navabi") || !strings.Contains(got, "Support bot") {
 				t.Fatalf("teams list: %q", got)
 			}
