@@ -60,9 +60,9 @@ func (t *bulkTx) create(ctx context.Context) error {
 // ordinal: subscripting a text array walks it from the start, which made
 // taking each conversation's token quadratic.
 const insertConversationsSQL = `INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
-		created_at, last_message_at, last_inbound_at, unread, first_response_at, waiting_since)
+		created_at, last_message_at, last_inbound_at, unread, first_response_at, waiting_since, team_id)
 	SELECT v.conv, v.contact, v.channel, f.subject, t.token, 'open', f.sent, v.last, v.last_in, v.unread,
-		v.out_first, w.sent
+		v.out_first, w.sent, (SELECT team_id FROM channels WHERE channels.id = v.channel)
 	FROM (SELECT *, row_number() OVER (ORDER BY first_idx) AS n FROM bulk_convs WHERE conv IS NOT NULL) v
 	JOIN unnest($1::text[]) WITH ORDINALITY t(token, n) ON t.n = v.n
 	JOIN bulk_rows f ON f.idx = v.first_idx

@@ -47,9 +47,12 @@ func (p *plan) queueConversations(b *pgx.Batch) {
 		subjects[i], tokens[i], statuses[i], created[i] = c.subject, c.token, c.status, c.created
 		history[i] = c.history
 	}
+	// A new conversation starts in its channel's team (the routing the
+	// teams settings set).
 	b.Queue(`INSERT INTO conversations (id, contact_id, channel_id, subject, reply_token, status,
-			resolved_at, created_at, last_message_at, history)
-		SELECT id, ct, ch, s, tok, st, CASE WHEN st = 'resolved' THEN now() END, t, t, h
+			resolved_at, created_at, last_message_at, history, team_id)
+		SELECT id, ct, ch, s, tok, st, CASE WHEN st = 'resolved' THEN now() END, t, t, h,
+			(SELECT team_id FROM channels WHERE channels.id = ch)
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
 			$8::bool[]) AS u(id, ct, ch, s, tok, st, t, h)`, ids, contacts, chans, subjects, tokens, statuses, created, history)
 	// An auto-reply's conversation starts resolved, by the system; the

@@ -28,8 +28,8 @@ func (sc scheduled) Send(ctx context.Context, tx pgx.Tx, m schedule.Message) (in
 		err := tx.QueryRow(ctx, `SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2
 			ORDER BY id DESC LIMIT 1`, m.ContactID, m.ChannelID).Scan(&conv)
 		if errors.Is(err, pgx.ErrNoRows) {
-			err = tx.QueryRow(ctx, `INSERT INTO conversations (contact_id, channel_id, reply_token, status)
-				VALUES ($1, $2, $3, 'pending') RETURNING id`, m.ContactID, m.ChannelID, newToken()).Scan(&conv)
+			err = tx.QueryRow(ctx, `INSERT INTO conversations (contact_id, channel_id, reply_token, status, team_id)
+				VALUES ($1, $2, $3, 'pending', (SELECT team_id FROM channels WHERE id = $2)) RETURNING id`, m.ContactID, m.ChannelID, newToken()).Scan(&conv)
 		}
 		if err != nil {
 			return 0, err
@@ -72,4 +72,6 @@ const (
 	TextFollowupsResolved = schedule.TextFollowupsResolved
 	TextSLABreach         = schedule.TextSLABreach
 	TextSLAReassigned     = schedule.TextSLAReassigned
+	TextSLANextBreach     = schedule.TextSLANextBreach
+	TextSLANextReassigned = schedule.TextSLANextReassigned
 )

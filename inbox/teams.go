@@ -2,42 +2,19 @@ package inbox
 
 import (
 	"context"
-	"errors"
-	"fmt"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/peykhq/peyk/inbox/audit"
 )
 
-// CreateTeam adds a team and returns its id.
+// CreateTeam adds a team by the system (AddTeam) and returns its id.
 func (ib *Inbox) CreateTeam(ctx context.Context, name string) (int64, error) {
-	if name == "" {
-		return 0, fmt.Errorf("inbox: team needs a name: %w", ErrInvalid)
-	}
-	var id int64
-	err := ib.pool.QueryRow(ctx, `INSERT INTO teams (name) VALUES ($1) RETURNING id`, name).Scan(&id)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return 0, fmt.Errorf("inbox: team %q exists: %w", name, ErrConflict)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("inbox: create team: %w", err)
-	}
-	return id, nil
+	return ib.AddTeam(ctx, 0, name)
 }
 
-// AddTeamMember puts a user in a team; already a member is fine.
+// AddTeamMember puts a user in a team by the system (SetTeamMember);
+// already a member is fine.
 func (ib *Inbox) AddTeamMember(ctx context.Context, team, user int64) error {
-	_, err := ib.pool.Exec(ctx, `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, team, user)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-		return fmt.Errorf("inbox: team %d or user %d: %w", team, user, ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("inbox: add team member: %w", err)
-	}
-	return nil
+	return ib.SetTeamMember(ctx, 0, team, user, true)
 }
 
 // SetTeam moves a conversation to a team (0: none).

@@ -18,6 +18,9 @@ var textMessages = map[string][2]string{
 	"text.sla.breach":        {"تعهد زمان پاسخ نقض شد: تا %s پاسخ اولی داده نشد", "SLA breached: no first response by %s"},
 	"text.sla.breach.reassigned": {"تعهد زمان پاسخ نقض شد: تا %s پاسخ اولی داده نشد؛ به %s سپرده شد",
 		"SLA breached: no first response by %s; reassigned to %s"},
+	"text.sla.breach.next": {"تعهد زمان پاسخ نقض شد: تا %s پاسخ بعدی داده نشد", "SLA breached: no next response by %s"},
+	"text.sla.breach.next.reassigned": {"تعهد زمان پاسخ نقض شد: تا %s پاسخ بعدی داده نشد؛ به %s سپرده شد",
+		"SLA breached: no next response by %s; reassigned to %s"},
 }
 
 func init() {
@@ -35,6 +38,8 @@ var textArgs = map[string][]string{
 	inbox.TextFollowupsResolved: {"n"},
 	inbox.TextSLABreach:         {"due_at"},
 	inbox.TextSLAReassigned:     {"due_at", "name"},
+	inbox.TextSLANextBreach:     {"due_at"},
+	inbox.TextSLANextReassigned: {"due_at", "name"},
 }
 
 // say renders what a line the system wrote says in the reader's

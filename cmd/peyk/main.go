@@ -14,6 +14,8 @@
 //	peyk audit …               print the audit log
 //	peyk canned list|create|update|delete        manage canned responses
 //	peyk tag list|rename|merge|delete|color      manage tags
+//	peyk team list|create|…     manage teams, their members and routing
+//	peyk sla list|create|…      manage SLA policies; the official holidays
 //	peyk version               print the version
 //
 // Configuration comes from PEYK_* environment variables, overridden by
@@ -64,6 +66,8 @@ commands:
   settings       list | set KEY VALUE: workspace settings (team_visibility on|off)
   canned         list | create --title T [--fa T] [--en T] [--shortcut S] | update ID … | delete ID
   tag            list | rename FROM TO | merge FROM INTO | delete NAME | color NAME COLOUR
+  team           list | create NAME | rename ID NAME | delete ID | add-member T U | remove-member T U | route CH T|none
+  sla            list | create | update ID | delete ID | holidays [YEAR] | check: SLA policies
   user create    add a user (--email, --name, --role, --password)
   user           list [--json] | update|deactivate|activate|reset-password --email E: manage users
   token create   make an API token for a user (--email, --name, --expires)
@@ -109,6 +113,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cannedCmd(ctx, rest, stdout, stderr)
 	case "tag":
 		return tagCmd(ctx, rest, stdout, stderr)
+	case "team":
+		return teamCmd(ctx, rest, stdout, stderr)
+	case "sla":
+		return slaCmd(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "peyk", version())
 		return nil

@@ -15,8 +15,11 @@ type Calendar struct {
 	// Week maps a weekday ("sat", "sun", … "fri") to its open spans,
 	// [["08:00", "16:00"]]; a missing day is closed.
 	Week map[string][][2]string `json:"week,omitempty"`
-	// Holidays are closed dates, "2026-03-21".
+	// Holidays are closed dates, "2026-03-21": the admin's own.
 	Holidays []string `json:"holidays,omitempty"`
+	// OfficialHolidays closes the official Iranian holidays too
+	// (OfficialHolidays in calendar_holidays.go).
+	OfficialHolidays bool `json:"official_holidays,omitempty"`
 }
 
 // IranianWeek is the common Iranian working week: Saturday to Wednesday
@@ -37,6 +40,7 @@ type compiled struct {
 	loc      *time.Location
 	week     [7][]span
 	holidays map[string]bool
+	official bool
 	open     bool // any open time at all
 }
 
@@ -50,7 +54,7 @@ func (c Calendar) compile() (compiled, error) {
 	if err != nil {
 		return out, fmt.Errorf("calendar zone %q: %w", zone, ErrInvalid)
 	}
-	out.loc, out.holidays = loc, make(map[string]bool)
+	out.loc, out.holidays, out.official = loc, make(map[string]bool), c.OfficialHolidays
 	for name, spans := range c.Week {
 		d := -1
 		for i, w := range weekdays {
@@ -93,6 +97,11 @@ func clock(s string) (time.Duration, error) {
 
 // Deadline returns the moment d of open time has passed after start.
 func (c Calendar) Deadline(start time.Time, d time.Duration) (time.Time, error) {
+	return c.deadline(start, d, nil)
+}
+
+// deadline is Deadline that does not count the paused spans either.
+func (c Calendar) deadline(start time.Time, d time.Duration, paused []Pause) (time.Time, error) {
 	cc, err := c.compile()
 	if err != nil {
 		return time.Time{}, err
@@ -108,11 +117,13 @@ func (c Calendar) Deadline(start time.Time, d time.Duration) (time.Time, error) 
 			if from.Before(start) {
 				from = start
 			}
-			avail := to.Sub(from)
-			if avail >= left {
-				return from.Add(left), nil
+			for _, part := range without(from, to, paused) {
+				avail := part[1].Sub(part[0])
+				if avail >= left {
+					return part[0].Add(left), nil
+				}
+				left -= avail
 			}
-			left -= avail
 		}
 		day = day.AddDate(0, 0, 1)
 	}
@@ -139,7 +150,8 @@ func (c Calendar) Open(a, b time.Time) (time.Duration, error) {
 
 // spans returns the open spans of the day starting at midnight day.
 func (cc compiled) spans(day time.Time) []span {
-	if cc.holidays[day.Format(time.DateOnly)] {
+	date := day.Format(time.DateOnly)
+	if cc.holidays[date] || cc.official && official()[date] {
 		return nil
 	}
 	return cc.week[day.Weekday()]
@@ -170,3 +182,43 @@ func minTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// Pause is a span a conversation spent pending or snoozed; To is zero
+// while it lasts.
+type Pause struct{ From, To time.Time }
+
+// without returns [from, to) less the paused spans, in order.
+func without(from, to time.Time, paused []Pause) [][2]time.Time {
+	parts := [][2]time.Time{{from, to}}
+	for _, p := range paused {
+		end := p.To
+		if end.IsZero() {
+			end = to.Add(time.Hour)
+		}
+		var next [][2]time.Time
+		for _, s := range parts {
+			if !p.From.Before(s[1]) || !end.After(s[0]) {
+				next = append(next, s)
+				continue
+			}
+			if p.From.After(s[0]) {
+				next = append(next, [2]time.Time{s[0], p.From})
+			}
+			if end.Before(s[1]) {
+				next = append(next, [2]time.Time{end, s[1]})
+			}
+		}
+		parts = next
+	}
+	return parts
+}
+
+// alwaysOpen is the calendar of a policy that counts every minute.
+var alwaysOpen = func() Calendar {
+	all := [][2]string{{"00:00", "24:00"}}
+	week := map[string][][2]string{}
+	for _, d := range weekdays {
+		week[d] = all
+	}
+	return Calendar{Zone: "UTC", Week: week}
+}()

@@ -72,7 +72,7 @@ func (bk *Book) Fire(ctx context.Context, id int64, due time.Time, text string) 
 
 // remind notifies the reminder's agent, else the conversation's assignee,
 // else the members of the conversation's team, else those of its
-// channel's team (the channel config's team_id), else the admins, so
+// channel's team (the team it routes to, else its config's team_id), else the admins, so
 // that someone is told; and puts the reminder on the conversation's
 // timeline.
 //
@@ -96,8 +96,8 @@ func (bk *Book) remind(ctx context.Context, tx pgx.Tx, s Schedule, p Payload) er
 // of its team, the members of its channel's team, the admins; $3 is the
 // text, $4 its key and arguments (Text).
 const remindSQL = `WITH c AS (
-		SELECT c.assignee_id, c.team_id, CASE WHEN ch.config->>'team_id' ~ '^[0-9]{1,18}$'
-			THEN (ch.config->>'team_id')::bigint END AS channel_team
+		SELECT c.assignee_id, c.team_id, COALESCE(ch.team_id, CASE WHEN ch.config->>'team_id' ~ '^[0-9]{1,18}$'
+			THEN (ch.config->>'team_id')::bigint END) AS channel_team
 		FROM conversations c LEFT JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $2
 	), who AS (
 		SELECT 1 AS rank, id FROM users WHERE id = COALESCE($1::bigint, (SELECT assignee_id FROM c)) AND active

@@ -31,6 +31,12 @@ const (
 	// TextSLAReassigned is TextSLABreach with the conversation handed on;
 	// args: due_at (RFC 3339) and name, the new assignee's.
 	TextSLAReassigned = "sla.breach.reassigned"
+	// TextSLANextBreach is a next response (to a customer who wrote again
+	// after an answer) that missed its SLA; args: due_at (RFC 3339).
+	TextSLANextBreach = "sla.breach.next"
+	// TextSLANextReassigned is TextSLANextBreach with the conversation
+	// handed on; args: due_at and name.
+	TextSLANextReassigned = "sla.breach.next.reassigned"
 )
 
 // reminderText is what a fired reminder with payload p says: the
