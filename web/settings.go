@@ -44,11 +44,24 @@ func (u *ui) settingsRoutes(mux *http.ServeMux) {
 	u.templateSettings(p)
 	u.tagSettings(p)
 	u.auditSettings(p)
+	// The menu lists the sections this server has: one whose dependency
+	// is missing (no channel admin, say) registers no page.
+	registered := map[string]bool{}
+	for _, pg := range u.pages {
+		registered[pg.Pattern] = true
+	}
+	u.sections = nil
+	for _, sec := range settingsSections {
+		if registered["GET "+sec.Path] {
+			u.sections = append(u.sections, sec)
+		}
+	}
+	u.views.bind(map[string]any{"settingsSections": func() []settingsSection { return u.sections }})
 }
 
 // settingsIndex lists the settings area's sections.
 func (u *ui) settingsIndex(w http.ResponseWriter, r *http.Request) {
-	u.settingsPage(w, r, http.StatusOK, "settings", "", "settings.title", settingsSections)
+	u.settingsPage(w, r, http.StatusOK, "settings", "", "settings.title", u.sections)
 }
 
 // settingsPage renders view name of the settings area with its menu,

@@ -28,6 +28,10 @@ func TestAuditPage(t *testing.T) {
 			e := newUIEnv(t, c.locale)
 			e.becomeAdmin()
 			ctx := context.Background()
+			// The fixture's own events (its channels) are not this test's.
+			if _, err := e.pool.Exec(ctx, `DELETE FROM audit_events`); err != nil {
+				t.Fatal(err)
+			}
 			// fixedTime is Nowruz 1405 (2026-03-21) in Tehran.
 			for _, ev := range []struct {
 				actor        int64

@@ -34,7 +34,7 @@ func TestAdminPagesForbidAgents(t *testing.T) {
 			for _, p := range pages {
 				seen[p.Pattern] = true
 			}
-			for _, s := range web.SettingsPaths() {
+			for _, s := range web.SettingsPaths(srv) {
 				if !seen["GET "+s] {
 					t.Errorf("the settings menu links to %s, which is no admin page", s)
 				}

@@ -14,8 +14,8 @@ func TestSettingsShell(t *testing.T) {
 	cases := []struct {
 		locale, section string
 	}{
-		{"fa", "کانال\u200cها"},
-		{"en", "Channels"},
+		{"fa", "کاربران"},
+		{"en", "People"},
 	}
 	for _, c := range cases {
 		t.Run(c.locale, func(t *testing.T) {

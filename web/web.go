@@ -105,6 +105,8 @@ type Server struct {
 	// failPage shows an error to a signed-in user as a page of the app,
 	// in its layout (set by the agent UI; nil: a short page).
 	failPage func(w http.ResponseWriter, r *http.Request, err error)
+	// sections are the settings sections this server registered.
+	sections []settingsSection
 }
 
 // New returns a Server.
