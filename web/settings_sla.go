@@ -46,8 +46,9 @@ type holidayYear struct {
 }
 
 type holidayDay struct {
-	Date time.Time
-	Name string
+	Date      time.Time
+	Name      string
+	Estimated bool // estimated from the moon, not from the official calendar
 }
 
 // slaPage is GET /settings/sla.
@@ -76,7 +77,7 @@ func (u *ui) slaPage(w http.ResponseWriter, r *http.Request) {
 			if fa {
 				name = h.Fa
 			}
-			hy.Holidays = append(hy.Holidays, holidayDay{d.Add(12 * time.Hour), name})
+			hy.Holidays = append(hy.Holidays, holidayDay{d.Add(12 * time.Hour), name, h.Estimated})
 		}
 		v.Years = append(v.Years, hy)
 	}

@@ -170,11 +170,15 @@ func slaHolidays(args []string, stdout io.Writer) error {
 	for _, y := range years {
 		note := ""
 		if !schedule.LunarHolidaysComplete(y) {
-			note = " (the lunar holidays are not all in the table: add the missing ones to a policy's own holidays)"
+			note = " (the lunar holidays are not all verified: those marked estimated are computed from the moon and may be a day off; add the official day to a policy's own holidays if it differs)"
 		}
 		fmt.Fprintf(stdout, "%d%s\n", y, note)
 		for _, h := range schedule.OfficialHolidays(y) {
-			fmt.Fprintf(stdout, "  %s  %s — %s\n", h.Date, h.Fa, h.En)
+			mark := ""
+			if h.Estimated {
+				mark = "  (تخمینی / estimated)"
+			}
+			fmt.Fprintf(stdout, "  %s  %s — %s%s\n", h.Date, h.Fa, h.En, mark)
 		}
 	}
 	return nil
