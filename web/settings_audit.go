@@ -90,7 +90,7 @@ func (u *ui) auditPage(w http.ResponseWriter, r *http.Request) {
 	for _, a := range auditActions {
 		v.Actions = append(v.Actions, auditChoice{a, auditLabel(tr, a)})
 	}
-	for _, s := range []string{"user", "setting", "channel", "team", "sla", "template", "canned", "tag", "contact", "conversation", audit.AllSubjects} {
+	for _, s := range append(append([]string(nil), audit.Subjects...), audit.AllSubjects) {
 		v.Subjects = append(v.Subjects, auditChoice{s, tr.t("audit.subject." + strings.ReplaceAll(s, "*", "all"))})
 	}
 	u.settingsPage(w, r, status, "settings_audit", "settings.audit", "settings.audit", v)

@@ -191,7 +191,7 @@ func (bk *Book) SaveSLAPolicy(ctx context.Context, actor int64, p SLAPolicy) (in
 			return err
 		}
 		p.ID = id
-		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: action, SubjectType: "sla_policy",
+		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: action, SubjectType: audit.SubjectSLA,
 			SubjectID: id, Data: p})
 	})
 	return id, policyError(err, p)
@@ -229,7 +229,7 @@ func (bk *Book) DeleteSLAPolicy(ctx context.Context, actor, id int64) error {
 		if err := tx.QueryRow(ctx, `DELETE FROM sla_policies WHERE id = $1 RETURNING name`, id).Scan(&name); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: "sla.delete", SubjectType: "sla_policy",
+		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: "sla.delete", SubjectType: audit.SubjectSLA,
 			SubjectID: id, Data: map[string]any{"name": name}})
 	})
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -185,7 +185,7 @@ func (s *Store) write(ctx context.Context, actor int64, action string, r Respons
 		case err != nil:
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: action, SubjectType: "canned_response",
+		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: action, SubjectType: audit.SubjectCanned,
 			SubjectID: out.ID, Data: map[string]string{"title": out.Title}})
 	})
 	if err != nil {
@@ -205,7 +205,7 @@ func (s *Store) Delete(ctx context.Context, actor int64, id int64) error {
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: "canned.delete", SubjectType: "canned_response",
+		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: "canned.delete", SubjectType: audit.SubjectCanned,
 			SubjectID: id, Data: map[string]string{"title": title}})
 	})
 	if err != nil {
