@@ -144,3 +144,27 @@ func TestRepliesBesideIngest(t *testing.T) {
 		t.Fatalf("kpi messages = %d", n)
 	}
 }
+
+// Deleting an SLA policy cascaded away its breaches, so the reports' past
+// breach counts dropped after the fact; they are kept, without a policy.
+func TestSLAPolicyDeleteKeepsBreaches(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.user(t, "ali", true)
+	id, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: 30 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := smsFrom(e.sms, "09123335555", "late")
+	in.SentAt = time.Now().Add(-time.Hour)
+	e.ingest(t, in)
+	if n, err := e.ib.CheckSLA(ctx, time.Now()); err != nil || n != 1 {
+		t.Fatalf("check: %d %v", n, err)
+	}
+	if err := e.ib.DeleteSLAPolicy(ctx, 0, id); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM sla_breaches WHERE policy_id IS NULL`); n != 1 {
+		t.Fatalf("breaches kept after the policy was deleted: %d, want 1", n)
+	}
+}

@@ -20,6 +20,11 @@ CREATE UNIQUE INDEX sla_policies_global ON sla_policies ((true)) WHERE team_id I
 
 -- kind: which target a breach missed.
 ALTER TABLE sla_breaches ADD COLUMN kind text NOT NULL DEFAULT 'first' CHECK (kind IN ('first', 'next'));
+-- Breaches outlive their policy: deleting a policy (or the team or
+-- channel it is for) keeps the history the reports count.
+ALTER TABLE sla_breaches ALTER COLUMN policy_id DROP NOT NULL,
+    DROP CONSTRAINT sla_breaches_policy_id_fkey,
+    ADD CONSTRAINT sla_breaches_policy_id_fkey FOREIGN KEY (policy_id) REFERENCES sla_policies ON DELETE SET NULL;
 
 -- sla_pauses: the spans a waiting conversation spent pending or snoozed;
 -- a policy that pauses on hold does not count them. The trigger keeps it,
@@ -59,6 +64,10 @@ DROP TRIGGER conversations_sla_pause ON conversations;
 DROP FUNCTION sla_pause();
 DROP TABLE sla_pauses;
 ALTER TABLE sla_breaches DROP COLUMN kind;
+DELETE FROM sla_breaches WHERE policy_id IS NULL;
+ALTER TABLE sla_breaches DROP CONSTRAINT sla_breaches_policy_id_fkey,
+    ADD CONSTRAINT sla_breaches_policy_id_fkey FOREIGN KEY (policy_id) REFERENCES sla_policies ON DELETE CASCADE,
+    ALTER COLUMN policy_id SET NOT NULL;
 DROP INDEX sla_policies_global;
 DELETE FROM sla_policies WHERE channel_id IS NOT NULL;
 ALTER TABLE sla_policies DROP CONSTRAINT sla_policies_one_scope,
