@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -195,24 +196,53 @@ func (ib *Inbox) SetTeamMember(ctx context.Context, actor, team, user int64, mem
 // in none). Conversations already open keep their team.
 func (ib *Inbox) RouteChannel(ctx context.Context, actor, channel, team int64) error {
 	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
-		ct, err := tx.Exec(ctx, `UPDATE channels SET team_id = NULLIF($2, 0), updated_at = now() WHERE id = $1`, channel, team)
-		if err != nil {
-			return err
-		}
-		if ct.RowsAffected() == 0 {
-			return channels.Invalid("channel_id", "teams.error.channel", fmt.Sprintf("no channel %d", channel))
-		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: "team.route", SubjectType: "channel",
-			SubjectID: channel, Data: map[string]any{"team_id": team}})
+		return routeChannel(ctx, tx, actor, channel, team, "team_id")
 	})
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-		err = channels.Invalid("team_id", "teams.error.team", fmt.Sprintf("no team %d", team))
-	}
 	if err != nil {
 		return fmt.Errorf("inbox: route channel %d: %w", channel, err)
 	}
 	return nil
+}
+
+// RouteChannels routes several channels (channel id → team id, 0: none)
+// in one transaction: all or none. A bad team is a field error named
+// team_CHANNEL, the routing form's field.
+func (ib *Inbox) RouteChannels(ctx context.Context, actor int64, routes map[int64]int64) error {
+	ids := make([]int64, 0, len(routes))
+	for ch := range routes {
+		ids = append(ids, ch)
+	}
+	slices.Sort(ids)
+	err := pgx.BeginFunc(ctx, ib.pool, func(tx pgx.Tx) error {
+		for _, ch := range ids {
+			if err := routeChannel(ctx, tx, actor, ch, routes[ch], fmt.Sprintf("team_%d", ch)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("inbox: route channels: %w", err)
+	}
+	return nil
+}
+
+// routeChannel routes one channel in tx; field names the team's field in
+// a field error.
+func routeChannel(ctx context.Context, tx pgx.Tx, actor, channel, team int64, field string) error {
+	ct, err := tx.Exec(ctx, `UPDATE channels SET team_id = NULLIF($2, 0), updated_at = now() WHERE id = $1`, channel, team)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+		return channels.Invalid(field, "teams.error.team", fmt.Sprintf("no team %d", team))
+	}
+	if err != nil {
+		return err
+	}
+	if ct.RowsAffected() == 0 {
+		return channels.Invalid("channel_id", "teams.error.channel", fmt.Sprintf("no channel %d", channel))
+	}
+	return audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: "team.route", SubjectType: audit.SubjectChannel,
+		SubjectID: channel, Data: map[string]any{"team_id": team}})
 }
 
 // ChannelRoutes returns every channel's team (0: none), by channel id.

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/peykhq/peyk/channels"
+	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox"
 )
 
@@ -62,8 +64,8 @@ func (u *ui) createTeamForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // routeChannelsForm is POST /settings/teams/routes: team_CHANNEL = a team
-// id or 0 for each channel; only the changed ones are saved, each in its
-// own audited change.
+// id or 0 for each channel; the changed ones are saved together, each
+// change audited, or none when one is refused.
 func (u *ui) routeChannelsForm(w http.ResponseWriter, r *http.Request) {
 	routes, err := u.Inbox.ChannelRoutes(r.Context())
 	if err != nil {
@@ -71,21 +73,25 @@ func (u *ui) routeChannelsForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
+	changed := map[int64]int64{}
+	var bad []error
 	for _, ch := range routes {
 		v, ok := r.PostForm[fmt.Sprintf("team_%d", ch.ID)]
 		if !ok {
 			continue
 		}
-		team, perr := strconv.ParseInt(strings.TrimSpace(v[0]), 10, 64)
+		team, perr := strconv.ParseInt(strings.TrimSpace(crm.FoldDigits(v[0])), 10, 64)
 		if perr != nil || team < 0 {
-			err = channels.Invalid(fmt.Sprintf("team_%d", ch.ID), "teams.error.team", "not a team")
-			break
+			bad = append(bad, channels.Invalid(fmt.Sprintf("team_%d", ch.ID), "teams.error.team", "not a team"))
+			continue
 		}
 		if team != ch.TeamID {
-			if err = u.Inbox.RouteChannel(r.Context(), userOf(r).ID, ch.ID, team); err != nil {
-				break
-			}
+			changed[ch.ID] = team
 		}
+	}
+	err = errors.Join(bad...)
+	if err == nil && len(changed) > 0 {
+		err = u.Inbox.RouteChannels(r.Context(), userOf(r).ID, changed)
 	}
 	if err != nil {
 		u.showTeams(w, r, formStatus(err), newForm(r, err))

@@ -57,9 +57,14 @@ func TestTeamsPages(t *testing.T) {
 				t.Fatalf("members after removal: %d", n)
 			}
 			e.pool.Exec(t.Context(), `UPDATE conversations SET team_id = $1 WHERE id IN ($2, $3)`, team, e.mailConv, e.chatConv)
-			if resp, body := e.post("/settings/teams/routes", url.Values{fmt.Sprintf("team_%d", e.sms): {"999999"}}); resp.StatusCode != http.StatusUnprocessableEntity ||
+			// One good route beside a bad one: nothing is saved.
+			if resp, body := e.post("/settings/teams/routes", url.Values{fmt.Sprintf("team_%d", e.sms): {"999999"},
+				fmt.Sprintf("team_%d", e.telegram): {fmt.Sprint(team)}}); resp.StatusCode != http.StatusUnprocessableEntity ||
 				!strings.Contains(body, tc.noTeam) {
 				t.Fatalf("route to an unknown team: %d", resp.StatusCode)
+			}
+			if n := e.sqlInt(`SELECT count(*) FROM channels WHERE team_id IS NOT NULL`); n != 0 {
+				t.Fatalf("a refused routing form saved %d routes", n)
 			}
 			e.post("/settings/teams/routes", url.Values{fmt.Sprintf("team_%d", e.sms): {fmt.Sprint(team)}})
 			if _, body := e.get(page); !strings.Contains(body, "SMS line") {
