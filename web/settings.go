@@ -99,5 +99,6 @@ func init() {
 		"settings.cancel":         {"انصراف", "Cancel"},
 		"error.required":          {"این فیلد لازم است.", "This field is required."},
 		"error.field":             {"این مقدار پذیرفته نیست.", "This value is not accepted."},
+		"list.sep":                {"، ", ", "},
 	})
 }

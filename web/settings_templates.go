@@ -113,7 +113,9 @@ func (u *ui) edit(r *http.Request, stored, t templates.Template) templateEditVie
 		return v
 	}
 	v.Preview, v.Previewed = out, true
-	v.PreviewHTML = template.HTML(out.HTML) //nolint:gosec // Render refuses output with markup that runs script
+	// Render refuses markup that runs script; the mail policy the
+	// timeline's mail bodies go through cleans what a deny-list misses.
+	v.PreviewHTML = template.HTML(u.mail.Sanitize(out.HTML)) //nolint:gosec // sanitized by the mail policy
 	return v
 }
 

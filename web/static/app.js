@@ -117,16 +117,20 @@
   // --- template editor: the preview follows what is typed ---------------
   const tplForm = document.getElementById("template-form");
   if (tplForm && tplForm.dataset.preview) {
-    let timer = 0;
+    let timer = 0, asked = 0;
     tplForm.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
+        const mine = ++asked; // only the latest answer is drawn
         fetch(tplForm.dataset.preview, { method: "POST", credentials: "same-origin",
           headers: { "X-CSRF-Token": csrf }, body: new URLSearchParams(new FormData(tplForm)) })
-          .then(function (res) { return res.ok ? res.text() : null; })
+          .then(function (res) {
+            if (res.status === 401 || res.redirected) { location.reload(); return null; } // signed out
+            return res.ok ? res.text() : null;
+          })
           .then(function (html) {
             const box = document.getElementById("template-preview");
-            if (html !== null && box) { box.innerHTML = html; box.dataset.updated = String(Date.now()); }
+            if (html !== null && box && mine === asked) { box.innerHTML = html; box.dataset.updated = String(Date.now()); }
           })
           .catch(function () {});
       }, 250);
