@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/crm"
@@ -69,18 +70,26 @@ func (u *ui) channelRow(r *http.Request, ch inbox.Channel, activity map[int64]ch
 		row.LastErrorReason = testReason(errors.New(row.Status.LastError))
 	}
 	if d, ok := u.Kinds.Driver(ch.Kind); ok && d.Webhook != nil {
-		row.Webhook = siteURL(r) + "/webhooks/" + strconv.FormatInt(ch.ID, 10)
+		row.Webhook = u.siteURL(r) + "/webhooks/" + strconv.FormatInt(ch.ID, 10)
 	}
 	return row
 }
 
-// siteURL is the scheme and host the browser reached this server at.
-func siteURL(r *http.Request) string {
+// siteURL is the configured public URL, else the scheme and host the
+// browser reached this server at (through a proxy: its forwarded ones).
+func (u *ui) siteURL(r *http.Request) string {
+	if u.PublicURL != "" {
+		return strings.TrimRight(u.PublicURL, "/")
+	}
 	scheme := "http"
 	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	host := r.Host
+	if fwd, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ","); strings.TrimSpace(fwd) != "" {
+		host = strings.TrimSpace(fwd)
+	}
+	return scheme + "://" + host
 }
 
 func (u *ui) channelList(w http.ResponseWriter, r *http.Request) {

@@ -75,6 +75,10 @@ type Deps struct {
 	// MetricsToken, when set, is the bearer token GET /metrics requires
 	// (401 without it); empty leaves /metrics open.
 	MetricsToken string
+	// PublicURL is where providers and browsers reach Peyk
+	// (https://peyk.example), for the webhook URLs the settings show;
+	// empty: the host the browser used (X-Forwarded-Host behind a proxy).
+	PublicURL string
 	// Events feeds the browser's event stream (GET /events); nil turns it
 	// off.
 	Events *Hub

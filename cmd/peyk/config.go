@@ -23,6 +23,9 @@ type config struct {
 	CookieSecure bool
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// PublicURL is where browsers and providers reach Peyk
+	// (https://peyk.example), for the webhook URLs the settings show.
+	PublicURL string
 	// TeamVisibility is the team_visibility setting used until an admin
 	// stores one in the database (PEYK_TEAM_VISIBILITY).
 	TeamVisibility bool
@@ -40,6 +43,7 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *config) {
 	fs.StringVar(&c.SecretKey, "secret-key", env("PEYK_SECRET_KEY", ""), "key that encrypts channel secrets at rest (PEYK_SECRET_KEY)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PEYK_LOG_LEVEL", "info"), "debug, info, warn or error (PEYK_LOG_LEVEL)")
 	fs.BoolVar(&c.CookieSecure, "cookie-secure", envBool("PEYK_COOKIE_SECURE"), "send the session cookie only over HTTPS, for a server behind a TLS proxy (PEYK_COOKIE_SECURE); always on over TLS")
+	fs.StringVar(&c.PublicURL, "public-url", env("PEYK_PUBLIC_URL", ""), "the URL providers and browsers reach Peyk at, for the webhook URLs shown (PEYK_PUBLIC_URL); empty: the host the browser used")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("PEYK_METRICS_TOKEN", ""), "require Authorization: Bearer <token> on /metrics (PEYK_METRICS_TOKEN); empty leaves /metrics open")
 	fs.BoolVar(&c.TeamVisibility, "team-visibility", envBool("PEYK_TEAM_VISIBILITY"), "agents see only their teams' conversations and those of no team, until an admin sets team_visibility (PEYK_TEAM_VISIBILITY)")
 	return fs, c

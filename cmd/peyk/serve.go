@@ -73,7 +73,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Inbox: a.ib, Contacts: crm.NewStore(pool).WithKinds(a.kinds), Kinds: a.kinds, Templates: templates.NewStore(pool), Queue: queue, Accounts: users,
 		Canned: canned.NewStore(pool), Tags: tags.NewStore(pool),
 		Segments: func(text string) any { return sms.Segments(text) },
-		Sessions: users, CookieSecure: cfg.CookieSecure, MetricsToken: cfg.MetricsToken, Events: hub, Reports: kpi.New(pool),
+		Sessions: users, CookieSecure: cfg.CookieSecure, MetricsToken: cfg.MetricsToken, PublicURL: cfg.PublicURL, Events: hub, Reports: kpi.New(pool),
 		Checks: []web.Check{{Name: "postgres", Ping: pool.Ping},
 			{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
