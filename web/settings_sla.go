@@ -11,6 +11,7 @@ import (
 	"github.com/peykhq/peyk/channels"
 	"github.com/peykhq/peyk/inbox"
 	"github.com/peykhq/peyk/inbox/schedule"
+	"github.com/peykhq/peyk/templates"
 )
 
 // slaSettings registers the settings pages of SLA policies: the list
@@ -125,7 +126,7 @@ type policyView struct {
 // newPolicyPage is GET /settings/sla/new: the form with the defaults.
 func (u *ui) newPolicyPage(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r, nil)
-	f.Values = policyValues(schedule.DefaultSLAPolicy())
+	f.Values = policyValues(schedule.DefaultSLAPolicy(), locale(r) == templates.Persian)
 	u.showPolicy(w, r, http.StatusOK, 0, f)
 }
 
@@ -141,7 +142,7 @@ func (u *ui) policyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(r, nil)
-	f.Values = policyValues(p)
+	f.Values = policyValues(p, locale(r) == templates.Persian)
 	u.showPolicy(w, r, http.StatusOK, id, f)
 }
 
@@ -202,7 +203,7 @@ func (u *ui) deletePolicyForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // policyValues are a policy's form fields.
-func policyValues(p schedule.SLAPolicy) map[string]string {
+func policyValues(p schedule.SLAPolicy, jalali bool) map[string]string {
 	on := func(b bool) string {
 		if b {
 			return "on"
@@ -221,11 +222,27 @@ func policyValues(p schedule.SLAPolicy) map[string]string {
 		"next_response_minutes":  strconv.Itoa(int(p.NextResponse / time.Minute)),
 		"business_hours":         on(p.BusinessHours), "official_holidays": on(p.Calendar.OfficialHolidays),
 		"pause_on_hold": on(p.PauseOnHold), "notify": on(p.Notify), "reassign": on(p.Reassign),
-		"zone": p.Calendar.Zone, "holidays": strings.Join(p.Calendar.Holidays, "\n")}
+		"zone": p.Calendar.Zone, "holidays": strings.Join(holidayDays(p.Calendar.Holidays, jalali), "\n")}
 	for _, d := range schedule.WeekDays {
 		v["hours_"+d] = schedule.FormatSpans(p.Calendar.Week[d])
 	}
 	return v
+}
+
+// holidayDays are a policy's own holidays as its form shows them: Jalali
+// dates on Persian pages (the form reads both calendars back).
+func holidayDays(days []string, jalali bool) []string {
+	if !jalali {
+		return days
+	}
+	out := make([]string, len(days))
+	for i, d := range days {
+		out[i] = d
+		if j, ok := schedule.JalaliOf(d); ok {
+			out[i] = j
+		}
+	}
+	return out
 }
 
 // policyFromForm reads the policy form: name, scope ("global", "team:ID"

@@ -141,3 +141,28 @@ func TestSLAFormErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSLAHolidaysCalendar: a policy's own holidays, typed in either
+// calendar, show as Jalali dates on Persian pages and Gregorian on
+// English ones.
+func TestSLAHolidaysCalendar(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ locale, shown string }{{"fa", "1405-10-04"}, {"en", "2026-12-25"}} {
+		t.Run(tc.locale, func(t *testing.T) {
+			t.Parallel()
+			e := newUIEnv(t, tc.locale)
+			e.becomeAdmin()
+			form := url.Values{"name": {"Support"}, "scope": {"global"}, "first_response_minutes": {"30"},
+				"business_hours": {"on"}, "hours_sat": {"08:00-16:00"}, "holidays": {"1405-10-04"}}
+			resp, body := e.post("/settings/sla", form)
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("create: %d\n%s", resp.StatusCode, body)
+			}
+			id := e.sqlInt(`SELECT id FROM sla_policies`)
+			_, body = e.get(fmt.Sprintf("/settings/sla/%d", id))
+			if !strings.Contains(body, tc.shown) {
+				t.Fatalf("the holiday is not shown as %s", tc.shown)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package schedule
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // jalaliBreaks are the years that start a new leap-year cycle of the
 // Jalali (Solar Hijri) calendar, from the algorithm of Kazimierz
@@ -52,4 +55,20 @@ func JalaliYear(t time.Time) int {
 		jy--
 	}
 	return jy
+}
+
+// JalaliOf returns the Jalali date ("1405-01-01") of a Gregorian date
+// ("2026-03-21"); ok is false when date is not one.
+func JalaliOf(date string) (string, bool) {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return "", false
+	}
+	jy := JalaliYear(t)
+	day := int(t.Sub(nowruz(jy)).Hours() / 24)
+	jm, jd := day/31+1, day%31+1
+	if day >= 186 {
+		jm, jd = (day-186)/30+7, (day-186)%30+1
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", jy, jm, jd), true
 }

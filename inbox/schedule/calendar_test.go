@@ -2,6 +2,7 @@ package schedule_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -62,5 +63,27 @@ func TestCalendarDeadline(t *testing.T) {
 		if _, err := c.Deadline(time.Now(), time.Minute); !errors.Is(err, schedule.ErrInvalid) {
 			t.Errorf("bad calendar %d: err = %v", i, err)
 		}
+	}
+}
+
+func TestJalaliOf(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"2026-03-21", "1405-01-01"}, {"2026-09-22", "1405-06-31"}, {"2026-09-23", "1405-07-01"},
+		{"2027-03-20", "1405-12-29"}, {"2025-03-20", "1403-12-30"}, {"2026-12-06", "1405-09-15"},
+	} {
+		t.Run(c.in, func(t *testing.T) {
+			got, ok := schedule.JalaliOf(c.in)
+			if !ok || got != c.want {
+				t.Fatalf("JalaliOf(%s) = %s %v, want %s", c.in, got, ok, c.want)
+			}
+			jy, jm, jd := 0, 0, 0
+			fmt.Sscanf(got, "%d-%d-%d", &jy, &jm, &jd)
+			if back := schedule.JalaliDate(jy, jm, jd); back != c.in {
+				t.Fatalf("round trip %s → %s → %s", c.in, got, back)
+			}
+		})
+	}
+	if _, ok := schedule.JalaliOf("yesterday"); ok {
+		t.Fatal("not a date was converted")
 	}
 }
