@@ -135,3 +135,39 @@ func TestSLABusinessHours(t *testing.T) {
 		t.Fatalf("policy without open hours: %v", err)
 	}
 }
+
+// TestSLAChecksPastABacklog: more than a page of candidates not due yet
+// (a business-hours team's weekend) waited longer by the clock than a
+// conversation under the round-the-clock global policy; the check read
+// only the first page and never reached it.
+func TestSLAChecksPastABacklog(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	team, err := e.ib.CreateTeam(ctx, "Weekdays")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{FirstResponse: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.ib.SetSLAPolicy(ctx, schedule.SLAPolicy{TeamID: &team, FirstResponse: 24 * time.Hour, BusinessHours: true,
+		Calendar: schedule.IranianWeek()}); err != nil {
+		t.Fatal(err)
+	}
+	teh, _ := time.LoadLocation("Asia/Tehran")
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, teh) // a Friday: the team's clock stands still
+	// 1,200 of the team's conversations waiting since Wednesday evening,
+	// due only next week by business hours.
+	if _, err := e.pool.Exec(ctx, `WITH k AS (INSERT INTO contacts (name) SELECT 'c' || g FROM generate_series(1, 1200) g RETURNING id)
+		INSERT INTO conversations (contact_id, team_id, reply_token, waiting_since)
+		SELECT id, $1, 'tok' || id, $2::timestamptz + id * interval '1 millisecond' FROM k`, team, now.Add(-40*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	in := smsFrom(e.sms, "09121239999", "late")
+	in.SentAt = now.Add(-2 * time.Hour)
+	e.ingest(t, in)
+	if n, err := e.ib.CheckSLA(ctx, now); err != nil || n != 1 {
+		t.Fatalf("breaches: %d %v, want the global policy's one", n, err)
+	}
+}

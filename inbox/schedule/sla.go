@@ -38,7 +38,13 @@ const candidatesSQL = `SELECT c.id, c.waiting_since, c.first_response_at IS NOT 
 		AND c.waiting_since < $1::timestamptz - make_interval(mins =>
 			CASE WHEN c.first_response_at IS NULL THEN p.first_response_minutes ELSE p.next_response_minutes END)
 		AND NOT EXISTS (SELECT FROM sla_breaches b WHERE b.conversation_id = c.id AND b.waiting_since = c.waiting_since)
-	ORDER BY c.waiting_since LIMIT 1000`
+		AND (c.waiting_since, c.id) > ($2::timestamptz, $3::bigint)
+	ORDER BY c.waiting_since, c.id LIMIT ` + candidatesPage
+
+// candidatesPage is how many candidates CheckSLA reads at a time; it
+// pages through all of them, so candidates not due yet in business hours
+// (a weekend's, Nowruz's) never hide later ones.
+const candidatesPage = "1000"
 
 // CheckSLA finds conversations whose first or next response is overdue
 // under their policy at now and handles each breach once: it is recorded,
@@ -47,10 +53,49 @@ const candidatesSQL = `SELECT c.id, c.waiting_since, c.first_response_at IS NOT 
 // next available, active agent of its team (round-robin) so it does not
 // stay with an absent one. It returns the number of breaches handled.
 func (bk *Book) CheckSLA(ctx context.Context, now time.Time) (int, error) {
-	rows, err := bk.pool.Query(ctx, candidatesSQL, now)
-	if err != nil {
-		return 0, fmt.Errorf("schedule: SLA check: %w", err)
+	n := 0
+	afterAt, afterID := time.Time{}, int64(0)
+	for {
+		cands, err := bk.candidates(ctx, now, afterAt, afterID)
+		if err != nil {
+			return n, err
+		}
+		if len(cands) == 0 {
+			return n, nil
+		}
+		paused, err := bk.pauses(ctx, cands)
+		if err != nil {
+			return n, err
+		}
+		for _, c := range cands {
+			due := c.due(paused[c.conv])
+			if due.IsZero() || due.After(now) {
+				continue
+			}
+			done, err := bk.breach(ctx, c, due)
+			if err != nil {
+				return n, err
+			}
+			if done {
+				n++
+			}
+		}
+		last := cands[len(cands)-1]
+		afterAt, afterID = last.waitingSince, last.conv
 	}
+}
+
+// candidates returns the next page of candidates after (afterAt,
+// afterID) in waiting order.
+func (bk *Book) candidates(ctx context.Context, now, afterAt time.Time, afterID int64) ([]breachCandidate, error) {
+	if afterAt.IsZero() {
+		afterAt = time.Unix(0, 0)
+	}
+	rows, err := bk.pool.Query(ctx, candidatesSQL, now, afterAt, afterID)
+	if err != nil {
+		return nil, fmt.Errorf("schedule: SLA check: %w", err)
+	}
+	defer rows.Close()
 	var cands []breachCandidate
 	for rows.Next() {
 		var c breachCandidate
@@ -58,59 +103,61 @@ func (bk *Book) CheckSLA(ctx context.Context, now time.Time) (int, error) {
 		p := &c.policy
 		if err := rows.Scan(&c.conv, &c.waitingSince, &c.again, &p.ID, &p.Name, &p.TeamID, &p.ChannelID, &first, &next,
 			&p.BusinessHours, &p.Calendar, &p.PauseOnHold, &p.Notify, &p.Reassign); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("schedule: SLA check: %w", err)
+			return nil, fmt.Errorf("schedule: SLA check: %w", err)
 		}
 		p.FirstResponse, p.NextResponse = time.Duration(first)*time.Minute, time.Duration(next)*time.Minute
 		cands = append(cands, c)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("schedule: SLA check: %w", err)
+		return nil, fmt.Errorf("schedule: SLA check: %w", err)
 	}
-	n := 0
+	return cands, nil
+}
+
+// pauses loads the spans on hold of the candidates whose policy pauses,
+// in one query, by conversation.
+func (bk *Book) pauses(ctx context.Context, cands []breachCandidate) (map[int64][]Pause, error) {
+	var ids []int64
+	var since []time.Time
 	for _, c := range cands {
-		due, err := bk.due(ctx, c)
-		if err != nil {
-			return n, err
-		}
-		if due.IsZero() || due.After(now) {
-			continue
-		}
-		done, err := bk.breach(ctx, c, due)
-		if err != nil {
-			return n, err
-		}
-		if done {
-			n++
+		if c.policy.PauseOnHold {
+			ids, since = append(ids, c.conv), append(since, c.waitingSince)
 		}
 	}
-	return n, nil
+	out := map[int64][]Pause{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, _ := bk.pool.Query(ctx, `SELECT p.conversation_id, p.started_at, COALESCE(p.ended_at, '-infinity')
+		FROM unnest($1::bigint[], $2::timestamptz[]) AS w(id, since)
+		JOIN sla_pauses p ON p.conversation_id = w.id AND (p.ended_at IS NULL OR p.ended_at > w.since)
+		ORDER BY p.conversation_id, p.started_at`, ids, since)
+	var conv int64
+	var p Pause
+	_, err := pgx.ForEachRow(rows, []any{&conv, &p.From, &p.To}, func() error {
+		if p.To.Year() < 1 {
+			p.To = time.Time{}
+		}
+		out[conv] = append(out[conv], p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("schedule: SLA pauses: %w", err)
+	}
+	return out, nil
 }
 
 // due returns when c's wait breaches its policy: the target counted in
 // the policy's calendar (every minute without business hours), less the
-// time on hold when the policy pauses. Zero means never (a calendar that
-// cannot be counted, which a saved policy cannot have).
-func (bk *Book) due(ctx context.Context, c breachCandidate) (time.Time, error) {
+// time on hold (paused) when the policy pauses. Zero means never (a
+// calendar that cannot be counted, which a saved policy cannot have).
+func (c breachCandidate) due(paused []Pause) time.Time {
 	target := c.policy.FirstResponse
 	if c.again {
 		target = c.policy.NextResponse
 	}
-	var paused []Pause
-	if c.policy.PauseOnHold {
-		rows, _ := bk.pool.Query(ctx, `SELECT started_at, COALESCE(ended_at, '-infinity') FROM sla_pauses
-			WHERE conversation_id = $1 AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at`, c.conv, c.waitingSince)
-		var p Pause
-		_, err := pgx.ForEachRow(rows, []any{&p.From, &p.To}, func() error {
-			if p.To.Year() < 1 {
-				p.To = time.Time{}
-			}
-			paused = append(paused, p)
-			return nil
-		})
-		if err != nil {
-			return time.Time{}, fmt.Errorf("schedule: SLA pauses of %d: %w", c.conv, err)
-		}
+	if !c.policy.PauseOnHold {
+		paused = nil
 	}
 	cal := alwaysOpen
 	if c.policy.BusinessHours {
@@ -118,9 +165,9 @@ func (bk *Book) due(ctx context.Context, c breachCandidate) (time.Time, error) {
 	}
 	due, err := cal.deadline(c.waitingSince, target, paused)
 	if err != nil {
-		return time.Time{}, nil
+		return time.Time{}
 	}
-	return due, nil
+	return due
 }
 
 // breach handles one breach in a transaction; it reports false when the
