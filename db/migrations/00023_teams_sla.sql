@@ -58,7 +58,12 @@ CREATE TRIGGER conversations_sla_pause AFTER UPDATE OF status ON conversations
 CREATE INDEX conversations_waiting ON conversations (waiting_since)
     WHERE waiting_since IS NOT NULL AND status <> 'resolved';
 
+-- A team's conversations: counted on the teams page, moved when a team
+-- is deleted.
+CREATE INDEX conversations_team ON conversations (team_id) WHERE team_id IS NOT NULL;
+
 -- +goose Down
+DROP INDEX conversations_team;
 DROP INDEX conversations_waiting;
 DROP TRIGGER conversations_sla_pause ON conversations;
 DROP FUNCTION sla_pause();
