@@ -16,7 +16,7 @@ const (
 	ActionAssign = "conversation.assign"
 	// ActionTeam is a conversation given to a team: Team.
 	ActionTeam = "conversation.team"
-	// ActionSLABreach is a missed first response: SLABreach.
+	// ActionSLABreach is a missed first or next response: SLABreach.
 	ActionSLABreach = "conversation.sla_breach"
 	// ActionReopen is a customer message that reopened a resolved
 	// conversation: Reopen. Migration 00025 recorded those stored before;
@@ -49,7 +49,10 @@ type Team struct {
 // due time (FromUserID, nil when none) and the one the check reassigned
 // the conversation to (ToUserID, nil when it did not).
 type SLABreach struct {
-	PolicyID   int64     `json:"policy_id"`
+	PolicyID int64 `json:"policy_id"`
+	// Kind is the target missed: "first" or "next" (a customer who
+	// wrote again after an answer).
+	Kind       string    `json:"kind"`
 	DueAt      time.Time `json:"due_at"`
 	FromUserID *int64    `json:"from_user_id"`
 	ToUserID   *int64    `json:"to_user_id"`

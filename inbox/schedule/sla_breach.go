@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/peykhq/peyk/inbox/audit"
 )
 
 // handle does what a breach does, in its transaction: the reassignment
@@ -48,8 +50,8 @@ func (bk *Book) handle(ctx context.Context, tx pgx.Tx, c breachCandidate, kind s
 			assignee, team, c.conv, fmt.Sprintf("Conversation #%d breached its SLA: %s", ref, text), next)
 	}
 	b.Queue(`INSERT INTO audit_events (action, subject_type, subject_id, data)
-		VALUES ('conversation.sla_breach', 'conversation', $1, $2)`, c.conv,
-		map[string]any{"policy_id": c.policy.ID, "kind": kind, "due_at": due, "from_user_id": assignee, "to_user_id": next})
+		VALUES ($1, $2, $3, $4)`, audit.ActionSLABreach, audit.SubjectConversation, c.conv,
+		audit.SLABreach{PolicyID: c.policy.ID, Kind: kind, DueAt: due, FromUserID: assignee, ToUserID: next})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
