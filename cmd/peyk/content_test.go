@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"testing"
 )
 
@@ -13,12 +11,7 @@ func TestCannedAndTagCommands(t *testing.T) {
 	url := freshDatabase(t)
 	dbFlag := "--database-url=" + url
 	ctx := context.Background()
-	steps := []struct {
-		name string
-		args []string
-		err  error
-		out  string
-	}{
+	steps := []cmdStep{
 		{"create", []string{"canned", "create", dbFlag, "--title", "Opening hours", "--fa", "۹ تا ۲۱", "--en", "9 to 21", "--shortcut", "hours"}, nil, "canned response 1: Opening hours"},
 		{"create without a title", []string{"canned", "create", dbFlag, "--fa", "x"}, errAny, ""},
 		{"list in English", []string{"canned", "list", dbFlag, "--locale", "en"}, nil, "1\tOpening hours /hours\t[en] 9 to 21"},
@@ -37,20 +30,5 @@ func TestCannedAndTagCommands(t *testing.T) {
 		{"delete", []string{"tag", "delete", "gold", dbFlag}, nil, "done"},
 		{"rename without a target", []string{"tag", "rename", "gold"}, errUsage, ""},
 	}
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			out, stderr, err := runCmd(t, ctx, s.args...)
-			switch {
-			case s.err == nil && err != nil:
-				t.Fatalf("err = %v (%s)", err, stderr)
-			case s.err == errUsage && !errors.Is(err, errUsage):
-				t.Fatalf("err = %v, want usage error", err)
-			case s.err == errAny && err == nil:
-				t.Fatalf("no error; out %q", out)
-			}
-			if !strings.Contains(out, s.out) {
-				t.Fatalf("out = %q, want %q", out, s.out)
-			}
-		})
-	}
+	runSteps(t, ctx, steps)
 }

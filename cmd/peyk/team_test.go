@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -27,12 +25,7 @@ func TestTeamAndSLACommands(t *testing.T) {
 		INSERT INTO channels (kind, name) VALUES ('sms', 'SMS line')`); err != nil {
 		t.Fatal(err)
 	}
-	steps := []struct {
-		name string
-		args []string
-		err  error
-		out  string
-	}{
+	steps := []cmdStep{
 		{"create", []string{"team", "create", dbFlag, "Support"}, nil, "created team 1 Support"},
 		{"create again", []string{"team", "create", dbFlag, "Support"}, errAny, ""},
 		{"rename", []string{"team", "rename", dbFlag, "1", "Care"}, nil, ""},
@@ -52,22 +45,7 @@ func TestTeamAndSLACommands(t *testing.T) {
 		{"no subcommand", []string{"team"}, errUsage, ""},
 		{"missing name", []string{"team", "create", dbFlag}, errUsage, ""},
 	}
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			out, stderr, err := runCmd(t, ctx, s.args...)
-			switch {
-			case s.err == nil && err != nil:
-				t.Fatalf("err = %v (%s)", err, stderr)
-			case s.err == errUsage && !errors.Is(err, errUsage):
-				t.Fatalf("err = %v, want usage error", err)
-			case s.err == errAny && err == nil:
-				t.Fatalf("no error; out %q", out)
-			}
-			if !strings.Contains(out, s.out) {
-				t.Fatalf("out = %q, want %q", out, s.out)
-			}
-		})
-	}
+	runSteps(t, ctx, steps)
 	var n int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action LIKE 'team.%' OR action LIKE 'sla.%'`).Scan(&n); err != nil || n != 8 {
 		t.Fatalf("audit events = %d, %v; want 8", n, err)
