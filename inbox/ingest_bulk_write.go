@@ -131,9 +131,9 @@ const bulkChunk = 100_000
 // with ON CONFLICT DO NOTHING.
 var insertSQL = `WITH ins AS (
 		INSERT INTO messages (conversation_id, channel_id, external_id, direction, kind, status, body, html,
-			subject, headers, call, truncated, sent_at, identity)
+			subject, headers, call, truncated, sent_at, identity, reopen_audited)
 		SELECT COALESCE(v.conv, v.latest), r.channel, r.ext, r.dir, r.kind, r.status, r.body, r.html, r.subject,
-			NULLIF(r.headers, '')::jsonb, NULLIF(r.call, '')::jsonb, r.truncated, r.sent, ` + identitySQL("r.ikind", "r.ivalue") + `
+			NULLIF(r.headers, '')::jsonb, NULLIF(r.call, '')::jsonb, r.truncated, r.sent, ` + identitySQL("r.ikind", "r.ivalue") + `, true
 		FROM bulk_rows r
 		JOIN bulk_ids b ON b.ikind = r.ikind AND b.ivalue = r.ivalue
 		JOIN bulk_convs v ON v.contact = b.contact AND v.channel = r.channel
@@ -143,19 +143,22 @@ var insertSQL = `WITH ins AS (
 	INSERT INTO bulk_new SELECT * FROM ins`
 
 // updateSQL, from the new messages, updates each conversation once (those
-// opened here are already in their final state), ends
-// follow-ups and snoozes, and returns the
+// opened here are already in their final state), records the reopenings
+// (reopenEventsSQL), ends follow-ups and snoozes, and returns the
 // first $1 new messages with their total count, for the notification.
 var updateSQL = `WITH u AS (
 		SELECT conversation_id AS id, max(sent_at) AS last, max(sent_at) FILTER (WHERE direction = 'in') AS last_in,
 			(count(*) FILTER (WHERE direction = 'in'))::int AS unread, bool_or(direction = 'in') AS reopen,
 			min(sent_at) FILTER (WHERE direction = 'out') AS out_first, bool_or(direction = 'out') AS out_seen,
-			(array_agg(sent_at ORDER BY id) FILTER (WHERE direction = 'in' AND id > COALESCE(last_out, 0)))[1] AS wait_from
+			(array_agg(sent_at ORDER BY id) FILTER (WHERE direction = 'in' AND id > COALESCE(last_out, 0)))[1] AS wait_from,
+			(array_agg(id ORDER BY sent_at, id) FILTER (WHERE direction = 'in'))[1] AS reopen_msg,
+			min(sent_at) FILTER (WHERE direction = 'in') AS reopen_at
 		FROM (SELECT *, max(id) FILTER (WHERE direction = 'out') OVER (PARTITION BY conversation_id) AS last_out
 			FROM bulk_new n WHERE NOT EXISTS (SELECT FROM bulk_convs v WHERE v.conv = n.conversation_id)) x
 		GROUP BY conversation_id
 	), hist AS (` + fmt.Sprintf(endHistorySQL, "SELECT id FROM u WHERE reopen") + `
 	), upd AS (` + fmt.Sprintf(updateConversationsSQL, "u") + `
+	), reopened AS (` + reopenEventsSQL + `
 	), cancel AS (` + fmt.Sprintf(cancelWaitsSQL, "SELECT id FROM u WHERE reopen") + `
 	)
 	SELECT i.n, i.id, i.conversation_id, c.contact_id, i.channel_id, v.conv IS NOT NULL

@@ -19,6 +19,11 @@ type convUpdate struct {
 	last, lastIn, outFirst, waitFrom *time.Time
 	unread                           int32
 	reopen, outSeen                  bool
+	// reopenMsg and reopenAt are the customer's first message of the
+	// group (by time, then id): the one that reopens the conversation if
+	// it was resolved (reopenEventsSQL).
+	reopenMsg *int64
+	reopenAt  *time.Time
 }
 
 // queueWrites queues the inserts of conversations, messages and
@@ -109,10 +114,11 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 	}
 	want := int64(len(ids))
 	b.Queue(`INSERT INTO messages (id, conversation_id, channel_id, external_id, direction, kind, status,
-			body, html, subject, message_id, in_reply_to, refs, headers, call, truncated, auto_reply, sent_at, identity)
+			body, html, subject, message_id, in_reply_to, refs, headers, call, truncated, auto_reply, sent_at, identity,
+			reopen_audited)
 		SELECT id, cv, ch, ext, dir, k, st, body, html, subj, NULLIF(mid, ''), NULLIF(irt, ''),
 			COALESCE(string_to_array(NULLIF(refs, ''), ' '), '{}'), NULLIF(h, '')::jsonb, NULLIF(cl, '')::jsonb,
-			tr, ar, sent, idn
+			tr, ar, sent, idn, true
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
 			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
 			$16::bool[], $17::bool[], $18::timestamptz[], $19::text[])
@@ -135,10 +141,13 @@ func (p *plan) queueMessages(b *pgx.Batch) {
 func (p *plan) queueUpdates(b *pgx.Batch) {
 	ups := make(map[int64]*convUpdate)
 	var order []int64
+	k := 0 // the stored messages' index in p.msgIDs, as in queueMessages
 	for i, it := range p.items {
 		if p.dup[i] {
 			continue
 		}
+		msg := p.msgIDs[k]
+		k++
 		id := p.convOf[i]
 		u := ups[id]
 		if u == nil {
@@ -163,6 +172,9 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 			if u.waitFrom == nil {
 				u.waitFrom = &t
 			}
+			if u.reopenAt == nil || t.Before(*u.reopenAt) || (t.Equal(*u.reopenAt) && msg < *u.reopenMsg) {
+				u.reopenAt, u.reopenMsg = &t, &msg
+			}
 		}
 	}
 	if len(order) == 0 {
@@ -171,18 +183,21 @@ func (p *plan) queueUpdates(b *pgx.Batch) {
 	n := len(order)
 	last, lastIn, outFirst, waitFrom := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
 	unread, reopen, outSeen := make([]int32, n), make([]bool, n), make([]bool, n)
+	reopenMsg, reopenAt := make([]*int64, n), make([]*time.Time, n)
 	for i, id := range order {
 		u := ups[id]
 		last[i], lastIn[i], outFirst[i], waitFrom[i] = u.last, u.lastIn, u.outFirst, u.waitFrom
 		unread[i], reopen[i], outSeen[i] = u.unread, u.reopen, u.outSeen
+		reopenMsg[i], reopenAt[i] = u.reopenMsg, u.reopenAt
 	}
 	if slices.Contains(reopen, true) {
 		b.Queue(fmt.Sprintf(endHistorySQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
 	}
-	b.Queue(fmt.Sprintf(updateConversationsSQL, `unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[],
-			$6::timestamptz[], $7::bool[], $8::timestamptz[])
-			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from)`),
-		order, last, lastIn, unread, reopen, outFirst, outSeen, waitFrom)
+	b.Queue(`WITH upd AS (`+fmt.Sprintf(updateConversationsSQL, `unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[],
+			$6::timestamptz[], $7::bool[], $8::timestamptz[], $9::bigint[], $10::timestamptz[])
+			AS u(id, last, last_in, unread, reopen, out_first, out_seen, wait_from, reopen_msg, reopen_at)`)+`)
+		`+reopenEventsSQL,
+		order, last, lastIn, unread, reopen, outFirst, outSeen, waitFrom, reopenMsg, reopenAt)
 	b.Queue(fmt.Sprintf(cancelWaitsSQL, `SELECT id FROM unnest($1::bigint[], $2::bool[]) AS u(id, r) WHERE r`), order, reopen)
 }
 

@@ -150,7 +150,11 @@ func (ib *Inbox) RenameTeam(ctx context.Context, actor, id int64, name string) e
 func (ib *Inbox) DeleteTeam(ctx context.Context, actor, id int64) (int, error) {
 	var n int64
 	err := ib.teamTx(ctx, id, func(tx pgx.Tx, name string) error {
-		ct, err := tx.Exec(ctx, `UPDATE conversations SET team_id = NULL, updated_at = now() WHERE team_id = $1`, id)
+		// kpi_daily counts requests by team: the KPI rollup recomputes the
+		// conversations marked here (no fact records the change).
+		ct, err := tx.Exec(ctx, `WITH moved AS (UPDATE conversations SET team_id = NULL, updated_at = now()
+				WHERE team_id = $1 RETURNING id)
+			INSERT INTO kpi_dirty (conversation_id) SELECT id FROM moved`, id)
 		if err != nil {
 			return err
 		}

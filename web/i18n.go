@@ -164,6 +164,7 @@ var messages = map[string][2]string{
 	"report.business_hours":   {"فقط ساعت کاری", "Business hours only"},
 	"report.callback_hours":   {"مهلت تماس برگشتی (ساعت)", "Call back within (hours)"},
 	"report.show":             {"نمایش", "Show"},
+	"report.rolled_at":        {"محاسبهٔ شاخص\u200cها در جریان است؛ این گزارش داده\u200cهای جمع\u200cبندی\u200cشده تا این زمان را نشان می\u200cدهد:", "The KPIs are being recomputed; this report shows the data rolled up as of"},
 	"report.requests":         {"درخواست\u200cها", "Requests"},
 	"report.customers":        {"مشتری", "customers"},
 	"report.first_response":   {"انتظار تا اولین پاسخ", "Wait for first response"},

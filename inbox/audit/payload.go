@@ -19,8 +19,9 @@ const (
 	// ActionSLABreach is a missed first or next response: SLABreach.
 	ActionSLABreach = "conversation.sla_breach"
 	// ActionReopen is a customer message that reopened a resolved
-	// conversation: Reopen. Migration 00025 recorded those stored before;
-	// the rollup infers the later ones from the messages.
+	// conversation: Reopen. Migration 00025 recorded those stored before
+	// it; the ingest records them since 00026 (ReopenSQL); the rollup
+	// infers those in between from the messages.
 	ActionReopen = "conversation.reopen"
 	// ActionMerge and ActionUnmerge move conversations between contacts
 	// (the subject is the surviving contact): Merge.
@@ -63,6 +64,13 @@ type Reopen struct {
 	MessageID int64 `json:"message_id"`
 	// Backfill names the migration that recorded it, if one did.
 	Backfill string `json:"backfill,omitempty"`
+}
+
+// ReopenSQL returns SQL building the Data of ActionReopen (Reopen) from
+// the SQL expression messageID, for the ingest, which records reopenings
+// inside its statements: the key is Reopen's (TestReopenSQL).
+func ReopenSQL(messageID string) string {
+	return `jsonb_build_object('message_id', ` + messageID + `)`
 }
 
 // Merge is the Data of ActionMerge and ActionUnmerge (package crm writes

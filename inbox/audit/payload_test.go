@@ -3,6 +3,7 @@ package audit_test
 import (
 	"testing"
 
+	"github.com/peykhq/peyk/db/dbtest"
 	"github.com/peykhq/peyk/inbox/audit"
 )
 
@@ -49,6 +50,29 @@ func TestLiteral(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := audit.Literal(c.data); got != c.want {
 				t.Fatalf("Literal = %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestReopenSQL: the Data that ReopenSQL builds in PostgreSQL decodes as
+// Reopen, for each message id.
+func TestReopenSQL(t *testing.T) {
+	pool := dbtest.New(t)
+	for _, c := range []struct {
+		name string
+		id   int64
+	}{
+		{"an id", 42}, {"a large id", 1 << 40},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var data []byte
+			if err := pool.QueryRow(t.Context(), `SELECT `+audit.ReopenSQL("$1::bigint"), c.id).Scan(&data); err != nil {
+				t.Fatal(err)
+			}
+			var got audit.Reopen
+			if !audit.Decode(data, &got) || got != (audit.Reopen{MessageID: c.id}) {
+				t.Errorf("%s decodes as %+v", data, got)
 			}
 		})
 	}

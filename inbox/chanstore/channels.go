@@ -187,7 +187,10 @@ func (s *Store) DeleteChannel(ctx context.Context, id int64, force bool) (int, e
 		b.Queue(`UPDATE messages SET status = 'failed', error = 'the channel was deleted'
 			WHERE channel_id = $1 AND direction = 'out' AND status = 'queued'`, id)
 		b.Queue(`UPDATE messages SET channel_id = NULL WHERE channel_id = $1`, id)
-		b.Queue(`UPDATE conversations SET channel_id = NULL WHERE channel_id = $1`, id)
+		// kpi_daily counts requests by channel: the KPI rollup recomputes
+		// the conversations marked here (no fact records the change).
+		b.Queue(`WITH moved AS (UPDATE conversations SET channel_id = NULL WHERE channel_id = $1 RETURNING id)
+			INSERT INTO kpi_dirty (conversation_id) SELECT id FROM moved`, id)
 		b.Queue(`DELETE FROM channels WHERE id = $1`, id)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err

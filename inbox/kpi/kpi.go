@@ -175,6 +175,16 @@ type Report struct {
 	Calls      Calls     `json:"calls"`
 	SLA        SLA       `json:"sla"`
 	Backlog    Backlog   `json:"backlog"`
+	// RolledAt is nil when the report counts every fact committed before
+	// it began. When a roll or rebuild held the rollup lock for longer
+	// than RollWait, the report did not wait for it: what it reads from
+	// the KPI tables (kpi_conversations, kpi_statuses, kpi_reopens,
+	// kpi_assignments, kpi_calls, kpi_daily) holds the facts folded in by
+	// the last committed roll, at RolledAt or later, and leaves out those
+	// since (nothing is counted that did not happen); what it reads from
+	// the conversations and sla_breaches (the backlog now, the SLA
+	// breaches) is current.
+	RolledAt *time.Time `json:"rolled_at,omitempty"`
 
 	// The backlog's level before the period and moves per day, and the
 	// starts per day, which parts fill for backlogDaily.
@@ -295,6 +305,10 @@ type Backlog struct {
 	Daily []Bucket `json:"daily"`
 }
 
+// RollWait is how long a report waits for a roll or rebuild under way
+// before it answers from the rolled KPI tables (Report.RolledAt).
+const RollWait = 2 * time.Second
+
 // part computes some of a report's fields in tx; parts fill disjoint
 // fields, so they may run at once.
 type part func(context.Context, pgx.Tx, Query, *calendar, *Report) error
@@ -309,12 +323,22 @@ func (s *Store) Report(ctx context.Context, q Query) (*Report, error) {
 	}
 	// The tail the rollup worker has not folded in yet is folded in now
 	// (a few facts, as the worker runs every second or on NOTIFY), so
-	// that the report counts every fact committed before it began.
-	if _, err := s.roll.Roll(ctx); err != nil {
+	// that the report counts every fact committed before it began. A
+	// rebuild (or a long roll) holds the roll lock for long: the report
+	// waits RollWait at most, then reads what is rolled and says so.
+	_, rolled, err := s.roll.TryRoll(ctx, RollWait)
+	if err != nil {
 		return nil, fmt.Errorf("kpi: report: %w", err)
 	}
 	cal := newCalendar(q, loc)
 	r := &Report{Query: q}
+	if !rolled {
+		var at time.Time
+		if err := s.pool.QueryRow(ctx, `SELECT rolled_at FROM kpi_rollup`).Scan(&at); err != nil {
+			return nil, fmt.Errorf("kpi: report: %w", err)
+		}
+		r.RolledAt = &at
+	}
 	parts := []part{firstResponse, resolution, backlog} // slowest first
 	if !q.BusinessHours {
 		parts = append(parts, closes) // else resolution counts them in its scan

@@ -51,11 +51,55 @@ const rollChunk = 2000
 // Zone is the time zone of kpi_daily's days.
 const Zone = "Asia/Tehran"
 
-// Roll folds the facts written since the last roll into the KPI tables.
+// Roll folds the facts written since the last roll into the KPI tables,
+// waiting for a roll or rebuild under way to end first.
 func (r *Roller) Roll(ctx context.Context) (Rolled, error) {
+	out, _, err := r.roll(ctx, -1)
+	return out, err
+}
+
+// TryRoll is Roll, except that when another roll or rebuild holds the
+// roll lock it waits at most wait for it, then gives up: ok is false and
+// nothing was rolled (the KPI tables hold what the last roll left).
+func (r *Roller) TryRoll(ctx context.Context, wait time.Duration) (out Rolled, ok bool, err error) {
+	return r.roll(ctx, wait)
+}
+
+// lockPoll is how often TryRoll tries the roll lock again.
+const lockPoll = 50 * time.Millisecond
+
+// lock takes the roll lock in tx: waiting as long as it takes (wait < 0)
+// or at most wait. It reports whether it got the lock.
+func lock(ctx context.Context, tx pgx.Tx, wait time.Duration) (bool, error) {
+	if wait < 0 {
+		_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(rollLock))
+		return err == nil, err
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, int64(rollLock)).Scan(&ok); err != nil || ok {
+			return ok, err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(min(left, lockPoll)):
+		}
+	}
+}
+
+// roll is Roll (wait < 0) or TryRoll.
+func (r *Roller) roll(ctx context.Context, wait time.Duration) (Rolled, bool, error) {
 	var out Rolled
+	var locked bool
 	err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(rollLock)); err != nil {
+		var err error
+		if locked, err = lock(ctx, tx, wait); err != nil || !locked {
 			return err
 		}
 		var from string
@@ -63,14 +107,17 @@ func (r *Roller) Roll(ctx context.Context) (Rolled, error) {
 			return err
 		}
 		// One statement, so one snapshot: the conversations its facts
-		// touch and the horizon below which no transaction can still add
-		// a fact.
+		// touch, those marked dirty (the marks read are consumed; a mark
+		// committed later is left for the next roll) and the horizon below
+		// which no transaction can still add a fact.
 		var horizon string
 		var convs, merged []int64
 		var merges [][]byte
-		err := tx.QueryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text,
+		err = tx.QueryRow(ctx, `WITH dirty AS (DELETE FROM kpi_dirty RETURNING conversation_id)
+			SELECT pg_snapshot_xmin(pg_current_snapshot())::text,
 				ARRAY(SELECT conversation_id FROM messages WHERE xid >= $1::xid8
 					UNION SELECT id FROM conversations WHERE xid >= $1::xid8
+					UNION SELECT conversation_id FROM dirty
 					UNION SELECT subject_id FROM audit_events WHERE xid >= $1::xid8
 						AND subject_type = 'conversation' AND action = ANY($2)),
 				ARRAY(SELECT subject_id FROM audit_events WHERE xid >= $1::xid8 AND action = ANY($3) ORDER BY id),
@@ -105,9 +152,9 @@ func (r *Roller) Roll(ctx context.Context) (Rolled, error) {
 		return err
 	})
 	if err != nil {
-		return out, fmt.Errorf("kpi: roll: %w", err)
+		return out, false, fmt.Errorf("kpi: roll: %w", err)
 	}
-	return out, nil
+	return out, locked, nil
 }
 
 // Rebuild recomputes every KPI table from all the facts, as if no roll
@@ -131,6 +178,11 @@ func (r *Roller) Rebuild(ctx context.Context) (Rolled, error) {
 		}
 		if _, err := tx.Exec(ctx, `TRUNCATE kpi_conversations, kpi_reopens, kpi_statuses, kpi_assignments,
 				kpi_calls, kpi_daily`); err != nil {
+			return err
+		}
+		// The conversations marked dirty before are recomputed with all
+		// the others (a mark committed since stays for the next roll).
+		if _, err := tx.Exec(ctx, `DELETE FROM kpi_dirty`); err != nil {
 			return err
 		}
 		if err := recompute(ctx, tx, convs, true); err != nil {

@@ -12,14 +12,15 @@ import (
 )
 
 // factsSQL reads the facts of the conversations $1 that their status and
-// agent histories come from, per conversation in the order they happened:
-// by writing transaction (a fact stored before migration 00025 has none
-// and comes first), then by time, status facts before messages at one
-// instant. kind is s (audit.Status), r (audit.Reopen), m (a customer's
-// message that may reopen: inbound, no auto-reply or history, a text,
-// mail or call, stored since 00025: the earlier ones' reopenings are r
-// facts), a (audit.Assign) or b (audit.SLABreach).
-const factsSQL = `SELECT f.conv, f.kind, f.id, f.at, f.actor_id, f.data, c.created_at
+// agent histories come from, per conversation by writing transaction (a
+// fact stored before migration 00025 has none: 0), then by time, status
+// facts before messages at one instant; order puts the transactions in
+// the order they took effect. kind is s (audit.Status), r (audit.Reopen),
+// m (a customer's message that may reopen: inbound, no auto-reply or
+// history, a text, mail or call, stored since 00025 and not by the
+// ingest, which records its reopenings as r facts since 00026:
+// reopen_audited), a (audit.Assign) or b (audit.SLABreach).
+const factsSQL = `SELECT f.conv, f.kind, f.id, f.at, f.actor_id, f.data, c.created_at, f.x::text::bigint
 	FROM (SELECT e.subject_id AS conv, CASE e.action WHEN $2 THEN 's' WHEN $3 THEN 'r' WHEN $4 THEN 'a' ELSE 'b' END AS kind,
 			e.id, e.at, e.actor_id, e.data, COALESCE(e.xid, '0') AS x, 0 AS rank
 		FROM audit_events e
@@ -27,8 +28,8 @@ const factsSQL = `SELECT f.conv, f.kind, f.id, f.at, f.actor_id, f.data, c.creat
 		UNION ALL
 		SELECT m.conversation_id, 'm', m.id, m.sent_at, NULL, NULL, m.xid, 1
 		FROM messages m
-		WHERE m.conversation_id = ANY($1) AND m.xid IS NOT NULL AND m.direction = 'in' AND NOT m.auto_reply
-			AND m.kind IN ('text', 'email', 'call')) f
+		WHERE m.conversation_id = ANY($1) AND m.xid IS NOT NULL AND NOT m.reopen_audited AND m.direction = 'in'
+			AND NOT m.auto_reply AND m.kind IN ('text', 'email', 'call')) f
 	LEFT JOIN conversations c ON c.id = f.conv
 	ORDER BY f.conv, f.x, f.at, f.rank, f.id`
 
@@ -41,6 +42,73 @@ type fact struct {
 	actor   *int64
 	data    []byte
 	started *time.Time
+	xid     int64
+}
+
+// order puts the facts of each conversation (in factsSQL's order) in the
+// order their transactions took effect, keeping each transaction's facts
+// in factsSQL's order. The writers of a conversation's status take its
+// row lock before they record their last audit event on it (an agent's
+// action updates the conversation, then records; the ingest records its
+// reopenings from the status it updated), and an event's id is a sequence
+// value: so of two transactions, the one whose last event on the
+// conversation has the higher id took the lock later, whatever their
+// transaction ids (a transaction gets its id at its first write, maybe
+// before it waited for the lock). The facts stored before migration 00025
+// (no transaction id) come first, as they were; a transaction with
+// messages and no event (customer messages not reopen_audited: stored
+// before 00026, or by another writer) goes by its transaction id among
+// the others, as it did before.
+func order(facts []fact) []fact {
+	type txn struct {
+		facts  []fact
+		last   int64 // the id of its last audit event; 0: none
+		xid    int64
+		events bool
+	}
+	out := make([]fact, 0, len(facts))
+	for start := 0; start < len(facts); {
+		end := start
+		for end < len(facts) && facts[end].conv == facts[start].conv {
+			end++
+		}
+		var first, events, messages []txn
+		for i := start; i < end; {
+			j := i
+			t := txn{xid: facts[i].xid}
+			for j < end && facts[j].xid == facts[i].xid {
+				if facts[j].kind != "m" {
+					t.events, t.last = true, max(t.last, facts[j].id)
+				}
+				j++
+			}
+			t.facts = facts[i:j]
+			switch {
+			case t.xid == 0:
+				first = append(first, t)
+			case t.events:
+				events = append(events, t)
+			default:
+				messages = append(messages, t)
+			}
+			i = j
+		}
+		slices.SortStableFunc(events, func(a, b txn) int { return cmp.Compare(a.last, b.last) })
+		for _, t := range first {
+			out = append(out, t.facts...)
+		}
+		// Merge the two sequences: messages by transaction id, events
+		// by their last event.
+		for len(events) > 0 || len(messages) > 0 {
+			if len(events) == 0 || (len(messages) > 0 && messages[0].xid < events[0].xid) {
+				out, messages = append(out, messages[0].facts...), messages[1:]
+			} else {
+				out, events = append(out, events[0].facts...), events[1:]
+			}
+		}
+		start = end
+	}
+	return out
 }
 
 // statusRow is a row of kpi_statuses: a status change (ord 0, id of its
@@ -70,7 +138,7 @@ type assignRow struct {
 	bySLA         bool
 }
 
-// replay turns the facts of conversations (in factsSQL's order) into their
+// replay turns the facts of conversations (in the order of order) into their
 // status and agent histories. A customer's message reopens a conversation
 // that is resolved when it is stored: it is the first such message since
 // the resolve, and the reopening is at its time or the resolve's, whichever
@@ -163,7 +231,7 @@ func rollHistory(ctx context.Context, tx pgx.Tx, convs []int64) error {
 		audit.ActionSLABreach)
 	var facts []fact
 	var f fact
-	_, err := pgx.ForEachRow(rows, []any{&f.conv, &f.kind, &f.id, &f.at, &f.actor, &f.data, &f.started}, func() error {
+	_, err := pgx.ForEachRow(rows, []any{&f.conv, &f.kind, &f.id, &f.at, &f.actor, &f.data, &f.started, &f.xid}, func() error {
 		facts = append(facts, f)
 		f = fact{} // the next row scans into fresh pointers and bytes
 		return nil
@@ -171,6 +239,6 @@ func rollHistory(ctx context.Context, tx pgx.Tx, convs []int64) error {
 	if err != nil {
 		return err
 	}
-	sts, asg := replay(facts)
+	sts, asg := replay(order(facts))
 	return writeHistory(ctx, tx, convs, sts, asg)
 }

@@ -91,3 +91,41 @@ func id(n *int64) string {
 	}
 	return fmt.Sprint(*n)
 }
+
+// TestOrder: the transactions of one conversation go in the order they
+// took its lock (their last audit event's id), not of their transaction
+// ids; messages without events by transaction id among them; the facts
+// without a transaction (before migration 00025) first.
+func TestOrder(t *testing.T) {
+	t0 := time.Date(2026, 3, 18, 8, 0, 0, 0, time.UTC)
+	f := func(conv int64, kind string, id, xid int64) fact {
+		return fact{conv: conv, kind: kind, id: id, xid: xid, at: t0}
+	}
+	for _, c := range []struct {
+		name  string
+		facts []fact // in factsSQL's order: conversation, transaction id
+		want  string // kind+id of each fact
+	}{
+		{"transaction ids in lock order", []fact{f(1, "s", 1, 10), f(1, "r", 2, 11)}, "s1 r2"},
+		{"the lower transaction id took the lock later",
+			[]fact{f(1, "r", 5, 10), f(1, "s", 4, 11)}, "s4 r5"},
+		{"a transaction goes by its last event",
+			[]fact{f(1, "s", 3, 10), f(1, "r", 6, 10), f(1, "s", 5, 11)}, "s5 s3 r6"},
+		{"messages without events by transaction id",
+			[]fact{f(1, "s", 1, 10), f(1, "m", 50, 11), f(1, "s", 2, 12), f(1, "m", 51, 13)}, "s1 m50 s2 m51"},
+		{"facts from before 00025 first",
+			[]fact{f(1, "r", 90, 0), f(1, "s", 1, 0), f(1, "s", 2, 10)}, "r90 s1 s2"},
+		{"each conversation apart",
+			[]fact{f(1, "r", 5, 10), f(1, "s", 4, 11), f(2, "s", 3, 9), f(2, "s", 6, 12)}, "s4 r5 s3 s6"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for _, x := range order(c.facts) {
+				got = append(got, fmt.Sprint(x.kind, x.id))
+			}
+			if g := strings.Join(got, " "); g != c.want {
+				t.Errorf("got  %s\nwant %s", g, c.want)
+			}
+		})
+	}
+}

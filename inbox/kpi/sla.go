@@ -6,7 +6,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// sla counts the first-response breaches of the period (the agent filter
+// sla counts the first-response breaches of the period (sla_breaches of
+// kind first; the next-response breaches of migration 00023 are not
+// counted: the KPI is the first response's) (the agent filter
 // keeps the breaches of the agent who held the conversation) and the
 // reassignments: a conversation's agent changing from one agent to
 // another, by an agent's assign or by the SLA check (the agent filter
@@ -19,7 +21,7 @@ func sla(ctx context.Context, tx pgx.Tx, q Query, _ *calendar, r *Report) error 
 		return ` JOIN conversations c ON c.id = ` + t + `.conversation_id AND ` + convFilter
 	}
 	err := tx.QueryRow(ctx, `SELECT count(*) FROM sla_breaches b`+join("b")+`
-		WHERE b.breached_at >= @from AND b.breached_at < @to
+		WHERE b.kind = 'first' AND b.breached_at >= @from AND b.breached_at < @to
 			AND (@agent::bigint = 0 OR b.from_user_id = @agent)`, q.args()).Scan(&r.SLA.Breaches)
 	if err != nil {
 		return err
