@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -44,15 +42,7 @@ func TestChannelKindsAPI(t *testing.T) {
 	srv := httptest.NewServer(web.New(web.Deps{Users: users, Channels: admin, Kinds: a.kinds, Log: log}).Handler())
 	defer srv.Close()
 	call := func(method, path, tok, body string) (int, string) {
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return httpCall(t, method, srv.URL+path, body, bearer(tok)...)
 	}
 	bad := `{"kind":"email","name":"support","config":{"imap":{"host":"imap.gmail.com","port":"x","tls":"tls","user":"me"},
 		"smtp":{"host":"smtp.gmail.com","port":587,"tls":"starttls","auth":"none"}}}`

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/peykhq/peyk/db/dbtest"
@@ -86,21 +84,14 @@ func TestChannelTestNotesAPI(t *testing.T) {
 	}
 	srv := httptest.NewServer(web.New(web.Deps{Users: users, Channels: admin, Log: log}).Handler())
 	defer srv.Close()
-	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/channels/%d/test", srv.URL, ch.ID), strings.NewReader(""))
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	status, body := httpCall(t, http.MethodPost, fmt.Sprintf("%s/api/v1/channels/%d/test", srv.URL, ch.ID), "", bearer(token)...)
 	var got struct {
 		OK         bool     `json:"ok"`
 		Applicable bool     `json:"applicable"`
 		Notes      []string `json:"notes"`
 	}
-	if err := json.Unmarshal(body, &got); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d, body %s (%v)", resp.StatusCode, body, err)
+	if err := json.Unmarshal([]byte(body), &got); err != nil || status != http.StatusOK {
+		t.Fatalf("status %d, body %s (%v)", status, body, err)
 	}
 	if !got.OK || !got.Applicable || len(got.Notes) != 1 || got.Notes[0] != probeNote {
 		t.Errorf("answer %s, want ok with the note %q", body, probeNote)

@@ -138,21 +138,10 @@ func TestThrowAwayDriver(t *testing.T) {
 
 	call := func(method, path, body string, header ...string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return httpCall(t, method, srv.URL+path, body, header...)
 	}
 	api := func(method, path, body string) (int, string) {
-		return call(method, path, body, "Authorization", "Bearer "+token)
+		return call(method, path, body, bearer(token)...)
 	}
 
 	t.Run("settings refused", func(t *testing.T) {

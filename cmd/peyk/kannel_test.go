@@ -306,19 +306,11 @@ func TestKannelRoundTrip(t *testing.T) {
 	}
 	token := strings.TrimSpace(out)
 	api := func(method, path, body string) string {
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		status, b := httpCall(t, method, base+path, body, bearer(token)...)
+		if status/100 != 2 {
+			t.Fatalf("%s %s = %d %s", method, path, status, b)
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode/100 != 2 {
-			t.Fatalf("%s %s = %d %s", method, path, resp.StatusCode, b)
-		}
-		return string(b)
+		return b
 	}
 	reply := "فردا صبح می\u200cرسد. Tomorrow morning."
 	api("POST", fmt.Sprintf("/api/v1/conversations/%d/messages", conv), fmt.Sprintf(`{"text": %q}`, reply))
