@@ -94,7 +94,7 @@ func validClock(s string) bool {
 // for a closed day. Persian digits are accepted. Bad times are left for
 // the policy's check to report against the day's field.
 func ParseSpans(s string) [][2]string {
-	s = latinDigits(s)
+	s = strings.Map(channels.FoldDigit, s)
 	var out [][2]string
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
@@ -121,7 +121,7 @@ func FormatSpans(spans [][2]string) string {
 // before 1700 is Jalali); Persian digits are accepted. A date it cannot
 // read is kept as typed for the check to report.
 func ParseHolidays(s string) []string {
-	s = latinDigits(s)
+	s = strings.Map(channels.FoldDigit, s)
 	var out []string
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ',' || r == '\r' }) {
 		f = strings.TrimSpace(strings.ReplaceAll(f, "/", "-"))
@@ -135,17 +135,4 @@ func ParseHolidays(s string) []string {
 		out = append(out, f)
 	}
 	return out
-}
-
-// latinDigits turns Persian and Arabic digits into Latin ones.
-func latinDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '۰' && r <= '۹':
-			return '0' + r - '۰'
-		case r >= '٠' && r <= '٩':
-			return '0' + r - '٠'
-		}
-		return r
-	}, s)
 }
