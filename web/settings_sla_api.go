@@ -10,6 +10,7 @@ import (
 
 	"github.com/peykhq/peyk/crm"
 	"github.com/peykhq/peyk/inbox/schedule"
+	"github.com/peykhq/peyk/templates"
 )
 
 // The SLA policies API: the same schedule.SLAPolicy and functions as the
@@ -87,7 +88,7 @@ func (s *Server) deletePolicy(w http.ResponseWriter, r *http.Request) {
 // holidays of a Jalali year (default: this one and the next), and
 // whether each year's lunar holidays are in the table.
 func (s *Server) listHolidays(w http.ResponseWriter, r *http.Request) {
-	this := schedule.JalaliYear(time.Now().In(time.FixedZone("IRST", 12600)))
+	this := schedule.JalaliYear(time.Now().In(templates.Tehran()))
 	years := []int{this, this + 1}
 	if v := r.URL.Query().Get("year"); v != "" {
 		y, err := strconv.Atoi(v)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/peykhq/peyk/inbox/schedule"
+	"github.com/peykhq/peyk/templates"
 )
 
 // slaUsage lists the sla subcommands.
@@ -158,7 +159,7 @@ func slaList(ctx context.Context, a *app, asJSON bool, stdout io.Writer) error {
 // slaHolidays prints the official holidays of a Jalali year (default
 // this one and the next).
 func slaHolidays(args []string, stdout io.Writer) error {
-	this := schedule.JalaliYear(time.Now().In(time.FixedZone("IRST", 12600)))
+	this := schedule.JalaliYear(time.Now().In(templates.Tehran()))
 	years := []int{this, this + 1}
 	if len(args) == 1 {
 		y, err := strconv.Atoi(args[0])
